@@ -1,0 +1,81 @@
+/* nianbao: render 政府信息公开工作年度报告 into GB/T 9704 PDF.
+ *
+ * Life cycle:
+ *   nb_engine   fonts and layouts, created once, shared read-only by any number of threads;
+ *   nb_report   one loaded report description, owned by the caller, used by one thread at a time;
+ *   nb_diags    the findings of a load, check or render, owned by the caller.
+ * Every function that returns a pointer documents who frees it. No global mutable state. */
+#ifndef NIANBAO_H
+#define NIANBAO_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NIANBAO_VERSION "0.1.0"
+
+/* Exit codes of the nianbao command, also returned by the functions below. */
+enum {
+    NB_OK = 0,          /* written / clean (warnings allowed) */
+    NB_EREPORT = 1,     /* the report has errors (arithmetic, a character no font has, ...) */
+    NB_EINPUT = 2       /* unreadable or malformed input, wrong usage, unwritable output */
+};
+
+typedef struct nb_engine nb_engine;
+typedef struct nb_report nb_report;
+typedef struct nb_diags nb_diags;
+
+typedef enum { NB_WARNING = 0, NB_ERROR = 1 } nb_severity;
+
+/* Font role names: "title", "heading1", "heading2", "body", "table", "folio". */
+typedef struct nb_engine_options {
+    const char *font_dir;    /* bundled fonts folder; NULL: the installed one */
+    const char *layout_dir;  /* layouts folder; NULL: the installed one */
+} nb_engine_options;
+
+/* Returns NULL and writes a message to *error (caller frees) when fonts cannot be set up. */
+nb_engine *nb_engine_new(const nb_engine_options *options, char **error);
+void nb_engine_free(nb_engine *engine);
+
+/* Diagnostics: an append-only list. */
+nb_diags *nb_diags_new(void);
+void nb_diags_free(nb_diags *diags);
+size_t nb_diags_count(const nb_diags *diags);
+size_t nb_diags_errors(const nb_diags *diags);
+/* Borrowed pointers, valid until nb_diags_free. */
+nb_severity nb_diags_get(const nb_diags *diags, size_t i, const char **file, int *line, int *col,
+                         const char **message);
+
+/* Loads a report description (YAML or JSON). On NB_OK *report is set (caller frees with
+ * nb_report_free); otherwise *report is NULL and diags says why. `name` is used in messages. */
+int nb_report_load_file(nb_engine *engine, const char *path, nb_report **report, nb_diags *diags);
+int nb_report_load_memory(nb_engine *engine, const char *name, const char *data, size_t size,
+                          nb_report **report, nb_diags *diags);
+void nb_report_free(nb_report *report);
+
+/* Arithmetic and consistency check. `previous` (may be NULL) is last year's report. */
+int nb_check(const nb_report *report, const nb_report *previous, nb_diags *diags);
+
+typedef struct nb_render_options {
+    int force;            /* render even when the check finds errors */
+    int pdfa;             /* PDF/A-1b */
+    int copies;           /* viewer's print copy count; 0: unset */
+    const char *dump_layout;   /* if set, write the page boxes here ("-" = stdout) */
+    int dump_json;        /* dump as JSON instead of text */
+} nb_render_options;
+
+/* Renders to memory: *pdf is malloc'd (caller frees). */
+int nb_render_memory(nb_engine *engine, const nb_report *report, const nb_render_options *options,
+                     unsigned char **pdf, size_t *size, nb_diags *diags);
+
+/* Renders to a file, atomically: a temporary file in the same folder is renamed into place only
+ * when complete, so a failure never leaves a partial PDF or destroys an existing one. */
+int nb_render_file(nb_engine *engine, const nb_report *report, const nb_render_options *options,
+                   const char *path, nb_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

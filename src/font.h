@@ -1,0 +1,65 @@
+/* Fonts: files opened once (mmap) and shared read-only; roles resolved through fontconfig;
+ * shaping with HarfBuzz. */
+#ifndef NB_FONT_H
+#define NB_FONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct hb_face_t hb_face_t;
+typedef struct hb_font_t hb_font_t;
+
+/* One font face of one file. Immutable after nb_font_open; safe to share between threads. */
+typedef struct nb_font {
+    char *path;          /* owned */
+    int index;           /* face index in a collection */
+    char *family;        /* owned; for messages */
+    char *ps_name;       /* owned; PostScript name (ASCII, no spaces) for the PDF BaseFont */
+    const unsigned char *data; size_t size;  /* the mmap'd file */
+    hb_face_t *face;     /* owns a blob over `data` */
+    hb_font_t *hb;       /* immutable, scale = upem */
+    unsigned upem;
+    int is_cff;          /* CFF outlines (FontFile3) rather than glyf (FontFile2) */
+    int ascender, descender, cap_height; /* font units */
+    int bbox[4];         /* font units */
+    int italic_angle;
+    hb_face_t *subset_cache; /* hb_subset_preprocess result, or NULL; see nb_font_preprocess */
+} nb_font;
+
+/* Opens a font file (mmap). Returns NULL and sets *error (caller frees) on failure. */
+nb_font *nb_font_open(const char *path, int index, char **error);
+void nb_font_close(nb_font *font);
+
+/* Nominal glyph for a code point, 0 if the font has none. */
+uint32_t nb_font_glyph(const nb_font *font, uint32_t cp);
+/* Horizontal advance of a glyph in font units. */
+int nb_font_advance(const nb_font *font, uint32_t gid);
+
+/* One shaped glyph. `cluster` is the byte offset in the shaped text of the first character the
+ * glyph comes from; x_advance/x_offset/y_offset in font units. */
+typedef struct nb_shaped {
+    uint32_t gid;
+    uint32_t cluster;
+    int32_t x_advance, x_offset, y_offset;
+} nb_shaped;
+
+/* Shapes UTF-8 text (zh-Hans, horizontal). *out is malloc'd (caller frees); returns the count.
+ * Thread-safe. */
+size_t nb_font_shape(const nb_font *font, const char *text, size_t len, nb_shaped **out);
+
+/* The fonts of one engine: an ordered cache keyed by path, guarded by a mutex so documents on
+ * several threads can resolve report-named fonts. Fonts live until nb_fontset_free. */
+typedef struct nb_fontset nb_fontset;
+
+/* `font_dir` is registered with fontconfig as an application font folder. */
+nb_fontset *nb_fontset_new(const char *font_dir, char **error);
+void nb_fontset_free(nb_fontset *set);
+
+/* Resolves a family name (through fontconfig, exact family match) or a file path (contains '/'
+ * or ends in .otf/.ttf/.ttc) to an open font. Returns NULL if nothing matches. */
+nb_font *nb_fontset_get(nb_fontset *set, const char *name_or_path);
+
+/* Prepares a font for fast subsetting (hb_subset_preprocess), once; used in batch mode. */
+void nb_fontset_preprocess(nb_fontset *set);
+
+#endif

@@ -1,0 +1,104 @@
+/* Table layouts, loaded from layouts/<name>.yaml: every table's grid of labels and value slots,
+ * the kind of each value, and the arithmetic rules that tie them. See docs/layouts.md. */
+#ifndef NB_LAYOUT_H
+#define NB_LAYOUT_H
+
+#include "diag.h"
+#include "report.h"
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    NB_KIND_COUNT,   /* non-negative integer */
+    NB_KIND_AMOUNT,  /* 万元, up to 6 decimals */
+    NB_KIND_TEXT     /* free text such as "/" */
+} nb_value_kind;
+
+/* A cell of the grid: a label, or a value slot (value >= 0: index into the table's slots). */
+typedef struct nb_lcell {
+    int row, col, rowspan, colspan; /* 0-based grid coordinates */
+    char *text;                     /* owned label text; NULL for a value slot */
+    int value;                      /* slot index, or -1 for a label */
+} nb_lcell;
+
+/* A value slot: one number of the table. */
+typedef struct nb_slot {
+    int cell;             /* index into cells */
+    int group;            /* index into groups */
+    int index;            /* position inside its group (0-based) */
+    nb_value_kind kind;   /* what the slot accepts; every slot also accepts empty and "/" text */
+    char *column;         /* owned: the column's name for messages, e.g. "自然人" */
+} nb_slot;
+
+/* A keyed group of slots: one line of numbers in the report ("new: [0, 0, 0, 0, 0, 0, 0]"). */
+typedef struct nb_group {
+    char *key;            /* owned, e.g. "new" */
+    char *name;           /* owned, the row's labels for messages, e.g. "（七）总计" */
+    int first_slot, nslots;
+    int row;              /* grid row */
+} nb_group;
+
+typedef enum { NB_RULE_SUM } nb_rule_type;
+
+/* total = sum of parts, either for every column (refs are group keys, a trailing '*' matches a
+ * key prefix) or for every group (refs are column indexes inside the groups). */
+typedef struct nb_rule {
+    char *id;            /* owned, e.g. "B1" */
+    char *text;          /* owned, human description */
+    int per_column;      /* 1: refs are groups; 0: refs are slot positions inside each group */
+    int severity;        /* nb_severity */
+    int cross_year;      /* compares with the previous year's report */
+    char **total; size_t ntotal;  /* owned refs */
+    char **parts; size_t nparts;  /* owned refs */
+    char **minus; size_t nminus;  /* owned refs subtracted from parts (cross-year A1) */
+    char *previous;      /* owned: cross-year ref into last year's report, or NULL */
+} nb_rule;
+
+typedef struct nb_ltable {
+    char *key;            /* owned, e.g. "applications" */
+    char *name;           /* owned, e.g. "表三" */
+    int section;          /* 1..6: the section it belongs to by default */
+    int ncols, nrows;     /* grid size including header rows */
+    int header_rows;      /* the first header_rows grid rows repeat after a page break */
+    nb_lcell *cells; size_t ncells;
+    nb_slot *slots; size_t nslots;
+    nb_group *groups; size_t ngroups;
+    nb_rule *rules; size_t nrules;
+} nb_ltable;
+
+typedef struct nb_layout {
+    char *name;           /* owned, e.g. "gov-2021" */
+    char *file;           /* owned path, for positions */
+    char *national;       /* owned: name of the layout deviations are measured against */
+    char *headings[NB_SECTIONS]; /* owned: the six section headings */
+    nb_ltable *tables; size_t ntables;
+} nb_layout;
+
+/* Loads one layout file. Returns NB_OK or NB_EINPUT with diagnostics. */
+int nb_layout_load(const char *path, nb_layout **out, nb_diags *diags);
+void nb_layout_free(nb_layout *layout);
+const nb_ltable *nb_layout_table(const nb_layout *layout, const char *key);
+
+/* A value as bound to its slot. */
+typedef struct nb_value {
+    int present;          /* 0: the slot is empty (blank cell) */
+    int is_text;          /* text such as "/" */
+    int64_t num;          /* count, or amount in millionths of 万元 */
+    const char *text;     /* borrowed from the report: the value as written */
+    nb_pos pos;
+} nb_value;
+
+/* A table of a report bound to its layout. */
+typedef struct nb_table {
+    const nb_ltable *layout;   /* borrowed */
+    nb_pos pos;
+    nb_value *values;          /* owned, one per slot */
+    int *group_given;          /* owned, per group: 1 if the report gave it */
+} nb_table;
+
+/* Binds a report's table input to its layout table: checks the key, the number of values per
+ * row and the kind of each, naming table, row and column in every error. Returns NULL on error. */
+nb_table *nb_table_bind(const nb_layout *layout, const nb_table_input *in, nb_diags *diags);
+void nb_table_free(nb_table *t);
+
+#endif

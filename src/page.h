@@ -1,0 +1,89 @@
+/* The typeset document: pages of positioned glyph runs, rules and boxes. This is what the PDF
+ * writer draws and what --dump-layout prints. Coordinates are PDF points with the origin at the
+ * bottom-left of the A4 page; a box's y is its lower edge. */
+#ifndef NB_PAGE_H
+#define NB_PAGE_H
+
+#include "font.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* One glyph placed at (run.x + x, run.y + y). `text`/`text_len` give the characters the glyph
+ * stands for (ToUnicode); a glyph that continues a cluster has text_len 0. */
+typedef struct nb_glyph {
+    uint32_t gid;
+    float x, y;
+    uint32_t text, text_len; /* byte range in the run's text */
+} nb_glyph;
+
+typedef struct nb_run {
+    const nb_font *font;  /* borrowed from the engine's fontset */
+    float size;           /* pt */
+    float x, y;           /* baseline origin */
+    nb_glyph *glyphs;     /* owned */
+    size_t nglyphs;
+    char *text;           /* owned UTF-8 */
+    size_t text_len;
+} nb_run;
+
+typedef struct nb_rule {
+    float x1, y1, x2, y2, width;
+} nb_rule;
+
+typedef enum {
+    NB_BOX_TITLE, NB_BOX_HEADING, NB_BOX_LINE, NB_BOX_CELL, NB_BOX_CELL_TEXT, NB_BOX_FOLIO,
+    NB_BOX_SIGNOFF, NB_BOX_IMAGE
+} nb_box_kind;
+extern const char *const nb_box_kind_names[];
+
+/* A box for tests and --dump-layout. For table cells: `table` is the table's name (表三),
+ * row/col/rowspan/colspan are grid coordinates (0-based) and `repeat` is 1 when the cell is
+ * a header row or spanning label drawn again after a page break. */
+typedef struct nb_box {
+    nb_box_kind kind;
+    float x, y, w, h;
+    char *text;        /* owned UTF-8, may be NULL */
+    const char *table; /* borrowed */
+    int row, col, rowspan, colspan;
+    int repeat;
+} nb_box;
+
+typedef struct nb_image {
+    const unsigned char *png; size_t png_len; /* borrowed */
+    float x, y, w, h;
+} nb_image;
+
+typedef struct nb_page {
+    nb_run *runs;   size_t nruns,  cap_runs;
+    nb_rule *rules; size_t nrules, cap_rules;
+    nb_box *boxes;  size_t nboxes, cap_boxes;
+    nb_image *images; size_t nimages, cap_images;
+} nb_page;
+
+typedef struct nb_outline_entry {
+    char *title;   /* owned */
+    int page;
+    float y;       /* top of the heading */
+    int level;     /* 0 = document title, 1 = section */
+} nb_outline_entry;
+
+typedef struct nb_doc {
+    nb_page *pages; size_t npages, cap_pages;
+    nb_outline_entry *outline; size_t noutline, cap_outline;
+    /* document info */
+    char *title, *author;    /* owned */
+    int year, month, day;    /* creation date */
+} nb_doc;
+
+nb_page *nb_doc_add_page(nb_doc *doc);
+nb_run *nb_page_add_run(nb_page *page);
+void nb_page_add_rule(nb_page *page, float x1, float y1, float x2, float y2, float width);
+nb_box *nb_page_add_box(nb_page *page, nb_box_kind kind, float x, float y, float w, float h,
+                        const char *text, size_t text_len);
+void nb_doc_add_outline(nb_doc *doc, const char *title, int page, float y, int level);
+void nb_doc_free(nb_doc *doc);
+
+/* Writes every page's boxes, as text lines or as JSON. */
+void nb_doc_dump(const nb_doc *doc, void *file /* FILE* */, int json);
+
+#endif

@@ -1,0 +1,20 @@
+/* The PDF writer: the only module that talks to libharu. It embeds every used font as a
+ * HarfBuzz subset (Type0, Identity-H, ToUnicode, /W, CIDSet) and draws the pages of an nb_doc. */
+#ifndef NB_PDF_H
+#define NB_PDF_H
+
+#include "diag.h"
+#include "page.h"
+#include "util.h"
+
+typedef struct nb_pdf_options {
+    int pdfa;          /* PDF/A-1b: XMP, OutputIntent, /ID */
+    int copies;        /* /NumCopies; 0: unset */
+    const char *icc_path; /* sRGB ICC v2 profile for PDF/A */
+} nb_pdf_options;
+
+/* Writes the whole PDF into out. Deterministic: the same doc gives the same bytes.
+ * Returns NB_OK, or NB_EINPUT with a diagnostic. */
+int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, nb_diags *diags);
+
+#endif

@@ -1,0 +1,103 @@
+/* The report tree: what a report description (YAML or JSON) says, with every node's position.
+ * Built by report.c from libyaml events; read by check, typeset and the table binder. */
+#ifndef NB_REPORT_H
+#define NB_REPORT_H
+
+#include "diag.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* A string from the input. `s` is NUL-terminated UTF-8 (owned by the report). `src` is the byte
+ * offset of the scalar's first character in the source text, `style` its libyaml scalar style:
+ * together they let nb_report_text_pos find the line:col of any character inside it. */
+typedef struct nb_text {
+    char *s;
+    size_t len;
+    nb_pos pos;
+    size_t src;
+    int style;
+} nb_text;
+
+typedef enum {
+    NB_BLOCK_PARAGRAPH, /* a plain string in a section's list */
+    NB_BLOCK_HEADING2,  /* {h2: "（一）…"}: 楷体 */
+    NB_BLOCK_HEADING3,  /* {h3: "1.…"}: 仿宋 */
+    NB_BLOCK_ITEM,      /* {item: "1.…"}: a list item, set like a paragraph */
+    NB_BLOCK_TABLE      /* {table: KEY, values: {ROW: [v, …]}} */
+} nb_block_kind;
+
+/* One value of a table row as written: `text` is the scalar, `quoted` says whether it was
+ * quoted (a quoted "0" is text, not a count). Kinds are decided against the layout. */
+typedef struct nb_cell_input {
+    nb_text text;
+    int quoted;
+    int is_null; /* ~, null or an empty plain scalar */
+} nb_cell_input;
+
+typedef struct nb_row_input {
+    nb_text key;
+    nb_cell_input *cells; /* owned */
+    size_t ncells;
+} nb_row_input;
+
+typedef struct nb_table_input {
+    nb_text key;        /* table key in the layout, e.g. "applications" */
+    nb_row_input *rows; /* owned, in input order */
+    size_t nrows;
+} nb_table_input;
+
+typedef struct nb_block {
+    nb_block_kind kind;
+    nb_text text;          /* paragraph / heading / item text; unused for tables */
+    nb_table_input table;  /* NB_BLOCK_TABLE only */
+} nb_block;
+
+typedef struct nb_section {
+    nb_text heading;       /* s == NULL: the layout's heading for this section */
+    nb_pos pos;
+    nb_block *blocks;      /* owned */
+    size_t nblocks;
+} nb_section;
+
+#define NB_SECTIONS 6
+#define NB_ROLES 6
+typedef enum { NB_ROLE_TITLE, NB_ROLE_HEADING1, NB_ROLE_HEADING2, NB_ROLE_BODY, NB_ROLE_TABLE,
+               NB_ROLE_FOLIO } nb_role;
+extern const char *const nb_role_names[NB_ROLES];
+
+struct nb_report {
+    char *file;       /* owned: the name used in positions */
+    char *source;     /* owned: the whole input text, for positions inside scalars */
+    size_t source_len;
+
+    nb_text agency;   /* 发布机关 (required) */
+    int year;         /* required */
+    nb_pos year_pos;
+    nb_text title;    /* optional; s == NULL: "<agency><year>年政府信息公开工作年度报告" */
+    char *title_text; /* owned: the effective title */
+    nb_text date;     /* 成文日期, "YYYY-MM-DD" (required) */
+    int date_y, date_m, date_d;
+    nb_text layout;   /* layout name (required) */
+    nb_text signoff;  /* optional 落款 agency; s == NULL: no signature block */
+    nb_text seal;     /* optional seal image path (PNG) */
+
+    /* Per role, fonts the report names (families or file paths), tried before the defaults. */
+    nb_text *fonts[NB_ROLES];
+    size_t nfonts[NB_ROLES];
+
+    nb_section sections[NB_SECTIONS];
+
+    const struct nb_layout *layout_ref; /* borrowed from the engine after loading */
+    struct nb_table **tables;           /* owned: tables bound to the layout, in block order */
+    size_t ntables;
+};
+
+/* Parses YAML/JSON text. Returns NB_OK or NB_EINPUT (with diagnostics). The report takes
+ * ownership of nothing passed in; it copies `name` and `data`. */
+int nb_report_parse(const char *name, const char *data, size_t size, nb_report **out,
+                    nb_diags *diags);
+
+/* Position of the character at byte `offset` of t->s in the source. */
+nb_pos nb_report_text_pos(const nb_report *r, const nb_text *t, size_t offset);
+
+#endif

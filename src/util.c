@@ -1,0 +1,164 @@
+#include "util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *check(void *p, size_t n)
+{
+    if (!p && n) {
+        fputs("nianbao: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *nb_malloc(size_t n) { return check(malloc(n ? n : 1), 1); }
+void *nb_calloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? size : 1), 1); }
+void *nb_realloc(void *p, size_t n) { return check(realloc(p, n ? n : 1), 1); }
+
+char *nb_strndup(const char *s, size_t n)
+{
+    char *d = nb_malloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+
+char *nb_strdup(const char *s) { return s ? nb_strndup(s, strlen(s)) : NULL; }
+
+void nb_grow(void *items_ptr, size_t *capacity, size_t need, size_t size)
+{
+    void **items = items_ptr;
+    if (need <= *capacity)
+        return;
+    size_t cap = *capacity ? *capacity : 8;
+    while (cap < need)
+        cap *= 2;
+    *items = nb_realloc(*items, cap * size);
+    *capacity = cap;
+}
+
+void nb_buf_put(nb_buf *b, const void *data, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->data = nb_realloc(b->data, cap);
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+
+void nb_buf_puts(nb_buf *b, const char *s) { nb_buf_put(b, s, strlen(s)); }
+
+void nb_buf_printf(nb_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        nb_buf_put(b, small, (size_t)n);
+        return;
+    }
+    char *big = nb_malloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    nb_buf_put(b, big, (size_t)n);
+    free(big);
+}
+
+void nb_buf_free(nb_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+size_t nb_utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len;
+    uint32_t c, min;
+    if ((s[0] & 0xE0) == 0xC0) { len = 2; c = s[0] & 0x1F; min = 0x80; }
+    else if ((s[0] & 0xF0) == 0xE0) { len = 3; c = s[0] & 0x0F; min = 0x800; }
+    else if ((s[0] & 0xF8) == 0xF0) { len = 4; c = s[0] & 0x07; min = 0x10000; }
+    else return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+size_t nb_utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) { o[0] = 0xC0 | (cp >> 6); o[1] = 0x80 | (cp & 0x3F); return 2; }
+    if (cp < 0x10000) {
+        o[0] = 0xE0 | (cp >> 12); o[1] = 0x80 | ((cp >> 6) & 0x3F); o[2] = 0x80 | (cp & 0x3F);
+        return 3;
+    }
+    o[0] = 0xF0 | (cp >> 18); o[1] = 0x80 | ((cp >> 12) & 0x3F);
+    o[2] = 0x80 | ((cp >> 6) & 0x3F); o[3] = 0x80 | (cp & 0x3F);
+    return 4;
+}
+
+int nb_fmt_num(char *out, double v, int decimals)
+{
+    /* Fixed point by hand: printf's %f honours LC_NUMERIC, and PDF wants '.' always. */
+    if (!isfinite(v))
+        v = 0;
+    if (decimals > 6)
+        decimals = 6;
+    long long scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    int neg = v < 0;
+    double a = neg ? -v : v;
+    long long q = llround(a * (double)scale);
+    long long ip = q / scale, fp = q % scale;
+    char *p = out;
+    if (neg && q)
+        *p++ = '-';
+    p += snprintf(p, 24, "%lld", ip);
+    if (fp) {
+        char digits[8];
+        for (int i = decimals - 1; i >= 0; i--) {
+            digits[i] = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        int n = decimals;
+        while (n > 0 && digits[n - 1] == '0')
+            n--;
+        *p++ = '.';
+        memcpy(p, digits, (size_t)n);
+        p += n;
+    }
+    *p = 0;
+    return (int)(p - out);
+}

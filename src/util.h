@@ -1,0 +1,39 @@
+/* Small helpers: growable byte buffer, checked allocation, UTF-8. */
+#ifndef NB_UTIL_H
+#define NB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation failure is fatal (prints and aborts): the program cannot do anything useful
+ * without memory, and checking every small allocation would bury the logic. */
+void *nb_malloc(size_t n);
+void *nb_calloc(size_t n, size_t size);
+void *nb_realloc(void *p, size_t n);
+char *nb_strdup(const char *s);
+char *nb_strndup(const char *s, size_t n);
+
+/* Grow *items (of `size` bytes each) so that it holds at least `need` elements. */
+void nb_grow(void *items_ptr, size_t *capacity, size_t need, size_t size);
+
+typedef struct nb_buf {
+    unsigned char *data; /* owned */
+    size_t len, cap;
+} nb_buf;
+
+void nb_buf_put(nb_buf *b, const void *data, size_t n);
+void nb_buf_puts(nb_buf *b, const char *s);
+void nb_buf_printf(nb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nb_buf_free(nb_buf *b);
+
+/* Decodes one UTF-8 sequence at s[0..n); returns its length (>= 1) and stores the code point,
+ * or returns 0 for an invalid or truncated sequence. */
+size_t nb_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encodes cp into out (4 bytes room); returns the length. */
+size_t nb_utf8_encode(uint32_t cp, char *out);
+
+/* Formats a double with up to `decimals` digits, no trailing zeros, '.' decimal point, and no
+ * dependence on the locale (PDF and JSON need it). Returns the length written to out (32 B). */
+int nb_fmt_num(char *out, double v, int decimals);
+
+#endif
