@@ -27,7 +27,7 @@ nb_run *nb_page_add_run(nb_page *page)
 void nb_page_add_rule(nb_page *page, float x1, float y1, float x2, float y2, float width)
 {
     nb_grow(&page->rules, &page->cap_rules, page->nrules + 1, sizeof *page->rules);
-    page->rules[page->nrules++] = (nb_rule){x1, y1, x2, y2, width};
+    page->rules[page->nrules++] = (nb_stroke){x1, y1, x2, y2, width};
 }
 
 nb_box *nb_page_add_box(nb_page *page, nb_box_kind kind, float x, float y, float w, float h,

@@ -1,8 +1,8 @@
 /* The typeset document: pages of positioned glyph runs, rules and boxes. This is what the PDF
  * writer draws and what --dump-layout prints. Coordinates are PDF points with the origin at the
  * bottom-left of the A4 page; a box's y is its lower edge. */
-#ifndef NB_PAGE_H
-#define NB_PAGE_H
+#ifndef NB_PAGE_H_INCLUDED
+#define NB_PAGE_H_INCLUDED
 
 #include "font.h"
 #include <stddef.h>
@@ -26,9 +26,9 @@ typedef struct nb_run {
     size_t text_len;
 } nb_run;
 
-typedef struct nb_rule {
+typedef struct nb_stroke {
     float x1, y1, x2, y2, width;
-} nb_rule;
+} nb_stroke;
 
 typedef enum {
     NB_BOX_TITLE, NB_BOX_HEADING, NB_BOX_LINE, NB_BOX_CELL, NB_BOX_CELL_TEXT, NB_BOX_FOLIO,
@@ -55,7 +55,7 @@ typedef struct nb_image {
 
 typedef struct nb_page {
     nb_run *runs;   size_t nruns,  cap_runs;
-    nb_rule *rules; size_t nrules, cap_rules;
+    nb_stroke *rules; size_t nrules, cap_rules;
     nb_box *boxes;  size_t nboxes, cap_boxes;
     nb_image *images; size_t nimages, cap_images;
 } nb_page;

@@ -1,0 +1,363 @@
+/* Text: classes, shaping with fallback, breaking (clreq 基本处理, FORMAT.md §3.2–3.3), placing. */
+#include "text.h"
+#include "util.h"
+
+#include <hb.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static nb_char_class classify(uint32_t c)
+{
+    switch (c) {
+    case ' ': case '\t': case '\n': case 0x00A0:
+        return NB_CC_SPACE;
+    case '(': case '[': case '{':
+    case 0x201C: case 0x2018: case 0x300C: case 0x300E: case 0xFF08: case 0xFF3B: case 0xFF5B:
+    case 0x3014: case 0x3010: case 0x3016: case 0x3018: case 0x300A: case 0x3008:
+        return NB_CC_OPEN;
+    case ')': case ']': case '}':
+    case 0x201D: case 0x2019: case 0x300D: case 0x300F: case 0xFF09: case 0xFF3D: case 0xFF5D:
+    case 0x3015: case 0x3011: case 0x3017: case 0x3019: case 0x300B: case 0x3009:
+        return NB_CC_CLOSE;
+    case 0x3001: case 0x3002: case 0xFF0C: case 0xFF0E: case 0xFF1A: case 0xFF1B: case 0xFF01:
+    case 0xFF1F: case 0x00B7: case 0x30FB: case 0xFF0F: case 0xFF5E: case 0xFF05: case 0x2030:
+    case 0x2103: case 0x00B0:
+        return NB_CC_STOP;
+    case 0x2014: case 0x2026: case 0x2E3A: case 0x22EF:
+        return NB_CC_DASH;
+    }
+    if (c > 0x20 && c < 0x7F)
+        return NB_CC_LATIN;
+    if ((c >= 0xC0 && c < 0x2000) && c != 0xD7 && c != 0xF7)
+        return NB_CC_LATIN; /* accented Latin, Greek, Cyrillic */
+    return NB_CC_CJK;
+}
+
+/* Full-width marks take a whole cell even where the font draws them narrow (proportional
+ * quotes in some fonts): Chinese text sets quotes full-width. */
+static int full_width(nb_char_class cls) { return cls != NB_CC_LATIN && cls != NB_CC_SPACE; }
+
+static const nb_font *pick_font(const nb_font_list *fonts, uint32_t cp)
+{
+    for (size_t i = 0; i < fonts->count; i++)
+        if (nb_font_glyph(fonts->fonts[i], cp))
+            return fonts->fonts[i];
+    return NULL;
+}
+
+float nb_text_baseline_drop(float size, float pitch) { return (pitch - size) / 2 + size * 0.88f; }
+
+int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text, size_t len,
+                  float size, float pitch, const nb_report *report, const nb_text *src,
+                  nb_pos where, nb_diags *diags)
+{
+    memset(b, 0, sizeof *b);
+    b->text = text;
+    b->len = len;
+    b->size = size;
+    b->pitch = pitch;
+    b->chars = nb_calloc(len + 1, sizeof *b->chars);
+    int missing = 0;
+
+    /* Characters, classes, fonts. */
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = nb_utf8_decode(text + i, len - i, &cp);
+        if (!n) { /* the loader guarantees UTF-8; be safe anyway */
+            cp = 0xFFFD;
+            n = 1;
+        }
+        nb_char *c = &b->chars[b->nchars++];
+        c->cp = cp;
+        c->offset = (uint32_t)i;
+        c->len = (uint32_t)n;
+        c->cls = classify(cp);
+        if (c->cls == NB_CC_SPACE) {
+            c->font = b->nchars > 1 ? b->chars[b->nchars - 2].font : NULL;
+        } else if (cp == 0xFE0F || cp == 0xFE0E || (cp >= 0xE0100 && cp <= 0xE01EF)) {
+            c->font = b->nchars > 1 ? b->chars[b->nchars - 2].font : NULL; /* variation selector */
+        } else {
+            c->font = pick_font(fonts, cp);
+            if (!c->font) {
+                char u8[5] = {0};
+                nb_utf8_encode(cp, u8);
+                nb_pos p = src && report ? nb_report_text_pos(report, src, i) : where;
+                if (missing < 20)
+                    nb_diag_add(diags, NB_ERROR, p,
+                                "no font of this role has the character “%s” (U+%04X); name a "
+                                "font that has it under 'fonts:'",
+                                u8, (unsigned)cp);
+                missing++;
+            }
+        }
+        i += n;
+    }
+    if (missing)
+        return -1;
+    /* Spaces and marks at the very start borrow the first real font. */
+    const nb_font *first = NULL;
+    for (size_t i = 0; i < b->nchars && !first; i++)
+        first = b->chars[i].font;
+    if (!first)
+        first = fonts->count ? fonts->fonts[0] : NULL;
+    if (!first)
+        return -1;
+    for (size_t i = 0; i < b->nchars && !b->chars[i].font; i++)
+        b->chars[i].font = first;
+
+    /* Shape each run of one font; map glyphs to the character their cluster starts at. */
+    size_t cap = 0;
+    for (size_t s = 0; s < b->nchars;) {
+        size_t e = s + 1;
+        while (e < b->nchars && b->chars[e].font == b->chars[s].font)
+            e++;
+        size_t from = b->chars[s].offset;
+        size_t to = e < b->nchars ? b->chars[e].offset : len;
+        nb_shaped *g = NULL;
+        size_t ng = nb_font_shape(b->chars[s].font, text + from, to - from, &g);
+        nb_grow(&b->glyphs, &cap, b->nglyphs + ng, sizeof *b->glyphs);
+        size_t ci = s;
+        for (size_t k = 0; k < ng; k++) {
+            uint32_t cl = g[k].cluster + (uint32_t)from;
+            while (ci + 1 < e && b->chars[ci + 1].offset <= cl)
+                ci++;
+            nb_char *c = &b->chars[ci];
+            if (!c->nglyphs)
+                c->glyph0 = (uint32_t)b->nglyphs;
+            c->nglyphs++;
+            g[k].cluster = cl;
+            b->glyphs[b->nglyphs++] = g[k];
+        }
+        free(g);
+        s = e;
+    }
+
+    /* Widths, gaps, compressibility, break opportunities. */
+    for (size_t i = 0; i < b->nchars; i++) {
+        nb_char *c = &b->chars[i];
+        float scale = size / (float)c->font->upem;
+        float adv = 0;
+        for (uint32_t k = 0; k < c->nglyphs; k++)
+            adv += (float)b->glyphs[c->glyph0 + k].x_advance * scale;
+        c->advance = adv;
+        if (c->cls == NB_CC_SPACE)
+            c->width = adv;
+        else if (full_width(c->cls))
+            c->width = c->nglyphs ? pitch : 0;
+        else
+            c->width = adv;
+    }
+    for (size_t i = 0; i < b->nchars; i++) {
+        nb_char *c = &b->chars[i];
+        /* The previous visible character, looking through spaces. */
+        size_t p = i;
+        int spaces = 0;
+        while (p > 0 && b->chars[p - 1].cls == NB_CC_SPACE) {
+            p--;
+            spaces = 1;
+        }
+        const nb_char *prev = p > 0 ? &b->chars[p - 1] : NULL;
+        if (prev && ((prev->cls == NB_CC_CJK && c->cls == NB_CC_LATIN) ||
+                     (prev->cls == NB_CC_LATIN && c->cls == NB_CC_CJK)))
+            c->before = pitch / 4; /* clreq: a quarter em between Chinese and Latin */
+        /* A space typed between Chinese and Latin becomes that gap: it takes no width. */
+        if (spaces && prev && (prev->cls != NB_CC_LATIN || c->cls != NB_CC_LATIN))
+            for (size_t k = p; k < i; k++)
+                b->chars[k].width = 0;
+    }
+    for (size_t i = 0; i < b->nchars; i++) {
+        nb_char *c = &b->chars[i];
+        if (i + 1 == b->nchars) {
+            c->break_after = 1;
+            break;
+        }
+        const nb_char *n = &b->chars[i + 1];
+        int ok = 1;
+        if (n->cls == NB_CC_STOP || n->cls == NB_CC_CLOSE || n->cls == NB_CC_SPACE)
+            ok = 0;
+        else if (c->cls == NB_CC_OPEN)
+            ok = 0;
+        else if (c->cls == NB_CC_LATIN && n->cls == NB_CC_LATIN)
+            ok = 0;
+        else if (c->cls == NB_CC_DASH && n->cp == c->cp)
+            ok = 0; /* —— and …… are one mark */
+        c->break_after = (unsigned char)ok;
+    }
+    /* A run of dashes breaks only between pairs. */
+    for (size_t i = 0; i + 1 < b->nchars; i++) {
+        if (b->chars[i].cls != NB_CC_DASH)
+            continue;
+        size_t j = i;
+        while (j + 1 < b->nchars && b->chars[j + 1].cp == b->chars[i].cp)
+            j++;
+        for (size_t k = i; k < j; k++)
+            b->chars[k].break_after = (unsigned char)((k - i) % 2 == 1);
+        i = j;
+    }
+    return 0;
+}
+
+void nb_text_free(nb_text_block *b)
+{
+    free(b->chars);
+    free(b->glyphs);
+    memset(b, 0, sizeof *b);
+}
+
+/* Width of chars [s, e) set on one line: no gap before the first, trailing spaces dropped. */
+static float span_width(const nb_text_block *b, size_t s, size_t e)
+{
+    while (e > s && b->chars[e - 1].cls == NB_CC_SPACE)
+        e--;
+    while (s < e && b->chars[s].cls == NB_CC_SPACE)
+        s++;
+    float w = 0;
+    for (size_t i = s; i < e; i++)
+        w += b->chars[i].width + (i > s ? b->chars[i].before : 0);
+    return w;
+}
+
+float nb_text_width(const nb_text_block *b) { return span_width(b, 0, b->nchars); }
+
+float nb_text_min_width(const nb_text_block *b)
+{
+    float best = 0;
+    size_t s = 0;
+    for (size_t i = 0; i < b->nchars; i++) {
+        if (b->chars[i].break_after) {
+            float w = span_width(b, s, i + 1);
+            if (w > best)
+                best = w;
+            s = i + 1;
+        }
+    }
+    return best;
+}
+
+size_t nb_text_break(const nb_text_block *b, float first_width, float width, nb_text_line **out)
+{
+    size_t n = 0, cap = 0;
+    nb_text_line *lines = NULL;
+    const float eps = 0.01f;
+    size_t start = 0;
+    while (start < b->nchars) {
+        /* Skip spaces at a line start. */
+        while (start < b->nchars && b->chars[start].cls == NB_CC_SPACE)
+            start++;
+        if (start >= b->nchars)
+            break;
+        float avail = n == 0 ? first_width : width;
+        size_t end = start, last_fit = 0;
+        /* Greedy: take break groups while they fit. */
+        for (size_t i = start; i < b->nchars; i++) {
+            if (!b->chars[i].break_after)
+                continue;
+            if (span_width(b, start, i + 1) <= avail + eps)
+                last_fit = i + 1;
+            else
+                break;
+        }
+        if (last_fit) {
+            end = last_fit;
+        } else {
+            /* Nothing fits whole: cut the first group where it overflows. */
+            end = start + 1;
+            while (end < b->nchars && span_width(b, start, end + 1) <= avail + eps)
+                end++;
+        }
+        nb_grow(&lines, &cap, n + 1, sizeof *lines);
+        nb_text_line *l = &lines[n++];
+        l->first = start;
+        l->end = end;
+        l->natural = span_width(b, start, end);
+        l->target = avail;
+        l->justify = end < b->nchars;
+        start = end;
+    }
+    *out = lines;
+    return n;
+}
+
+/* Stretch goes between characters that may be separated: not inside a Latin word or a dash. */
+static int stretchable(const nb_text_block *b, size_t i)
+{
+    const nb_char *c = &b->chars[i], *n = &b->chars[i + 1];
+    if (c->cls == NB_CC_LATIN && n->cls == NB_CC_LATIN)
+        return 0;
+    if (c->cls == NB_CC_DASH && n->cp == c->cp)
+        return 0;
+    return 1;
+}
+
+void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *page, float x,
+                   float y)
+{
+    size_t s = line->first, e = line->end;
+    while (e > s && b->chars[e - 1].cls == NB_CC_SPACE)
+        e--;
+    if (s >= e)
+        return;
+    float extra = 0;
+    if (line->justify) {
+        int gaps = 0;
+        for (size_t i = s; i + 1 < e; i++)
+            gaps += stretchable(b, i);
+        if (gaps > 0 && line->target > line->natural)
+            extra = (line->target - line->natural) / (float)gaps;
+    }
+    float pen = x;
+    nb_run *run = NULL;
+    for (size_t i = s; i < e; i++) {
+        const nb_char *c = &b->chars[i];
+        if (i > s)
+            pen += c->before;
+        if (c->cls == NB_CC_SPACE && c->width == 0) {
+            if (i + 1 < e && stretchable(b, i))
+                pen += extra;
+            continue;
+        }
+        if (c->nglyphs && (!run || run->font != c->font)) {
+            run = nb_page_add_run(page);
+            run->font = c->font;
+            run->size = b->size;
+            run->x = pen;
+            run->y = y;
+        }
+        float scale = b->size / (float)c->font->upem;
+        /* Full-width characters sit centred in their cell. */
+        float gx = pen + (full_width(c->cls) ? (c->width - c->advance) / 2 : 0);
+        if (c->cls == NB_CC_SPACE)
+            gx = pen;
+        for (uint32_t k = 0; k < c->nglyphs && c->cls != NB_CC_SPACE; k++) {
+            const nb_shaped *g = &b->glyphs[c->glyph0 + k];
+            size_t need = run->nglyphs + 1;
+            run->glyphs = nb_realloc(run->glyphs, need * sizeof *run->glyphs);
+            nb_glyph *out = &run->glyphs[run->nglyphs++];
+            out->gid = g->gid;
+            out->x = gx + (float)g->x_offset * scale - run->x;
+            out->y = (float)g->y_offset * scale;
+            if (k == 0) {
+                /* The glyph stands for this character and any that follow without glyphs. */
+                size_t j = i + 1;
+                while (j < e && b->chars[j].nglyphs == 0 && b->chars[j].cls != NB_CC_SPACE)
+                    j++;
+                uint32_t from = c->offset;
+                uint32_t to = j < b->nchars ? b->chars[j].offset : (uint32_t)b->len;
+                out->text = (uint32_t)run->text_len;
+                out->text_len = to - from;
+                run->text = nb_realloc(run->text, run->text_len + out->text_len + 1);
+                memcpy(run->text + run->text_len, b->text + from, out->text_len);
+                run->text_len += out->text_len;
+                run->text[run->text_len] = 0;
+            } else {
+                out->text = (uint32_t)run->text_len;
+                out->text_len = 0;
+            }
+            gx += (float)g->x_advance * scale;
+        }
+        pen += c->width;
+        if (i + 1 < e && stretchable(b, i))
+            pen += extra;
+    }
+}

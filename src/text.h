@@ -1,0 +1,84 @@
+/* Text: shaping with per-character font fallback, break units (clreq 基本处理), line breaking,
+ * and placing a broken line as glyph runs. Used by the prose typesetter and the table engine. */
+#ifndef NB_TEXT_H_INCLUDED
+#define NB_TEXT_H_INCLUDED
+
+#include "diag.h"
+#include "font.h"
+#include "page.h"
+#include "report.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fonts of one role, tried in order for every character. Borrowed from the engine. */
+typedef struct nb_font_list {
+    const nb_font *fonts[8];
+    size_t count;
+} nb_font_list;
+
+/* Character classes that matter for breaking and spacing. */
+typedef enum {
+    NB_CC_CJK,      /* ideographs and other full-width characters */
+    NB_CC_LATIN,    /* letters, digits and the ASCII marks that travel with them */
+    NB_CC_OPEN,     /* opening brackets and quotes: never at a line end */
+    NB_CC_CLOSE,    /* closing brackets and quotes: never at a line start */
+    NB_CC_STOP,     /* 、，。：；！？ and friends: never at a line start */
+    NB_CC_DASH,     /* — and …: pairs stay together */
+    NB_CC_SPACE
+} nb_char_class;
+
+typedef struct nb_char {
+    uint32_t cp;
+    uint32_t offset, len;     /* bytes in the text */
+    nb_char_class cls;
+    const nb_font *font;
+    uint32_t glyph0, nglyphs; /* glyphs of this character in the shaped text */
+    float advance;            /* natural advance, pt */
+    float width;              /* width the character takes in a line, pt (grid cell for CJK) */
+    float before;             /* space before it (CJK–Latin gap), removed at a line start */
+    float shrink;             /* how much it may be compressed (half-width punctuation) */
+    unsigned char break_after;/* a line may break after this character */
+} nb_char;
+
+typedef struct nb_text_block {
+    const char *text; size_t len;     /* borrowed */
+    float size;                       /* font size, pt */
+    float pitch;                      /* width of one CJK cell, pt */
+    nb_char *chars; size_t nchars;    /* owned */
+    nb_shaped *glyphs; size_t nglyphs;/* owned, in font units */
+} nb_text_block;
+
+/* One line of a broken block: characters [first, end), natural width and the width to fill. */
+typedef struct nb_text_line {
+    size_t first, end;
+    float natural;   /* sum of widths and gaps at natural spacing */
+    float target;    /* the width the line fills when justified */
+    int justify;     /* 0 for a paragraph's last line */
+} nb_text_line;
+
+/* Shapes text for setting at `size` with CJK characters on cells of `pitch`. A character no font
+ * of the list has is an error at its position in the report (`src` may be NULL: then `where`
+ * names it). Returns 0 on success. */
+int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text, size_t len,
+                  float size, float pitch, const nb_report *report, const nb_text *src,
+                  nb_pos where, nb_diags *diags);
+void nb_text_free(nb_text_block *b);
+
+/* Natural width of the whole text on one line, and the widest unbreakable piece. */
+float nb_text_width(const nb_text_block *b);
+float nb_text_min_width(const nb_text_block *b);
+
+/* Breaks into lines: the first line is `first_width` wide (after an indent), the others `width`.
+ * *lines is malloc'd (caller frees). Returns the number of lines. */
+size_t nb_text_break(const nb_text_block *b, float first_width, float width, nb_text_line **lines);
+
+/* Adds the glyph runs of one line to a page with its left edge at x and its baseline at y;
+ * justified lines spread their slack over the break opportunities inside the line. */
+void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *page, float x,
+                   float y);
+
+/* Distance from the top of a line box of height `pitch` to the baseline, for text of `size`
+ * centred in it (CJK em box: 0.88 above the baseline, 0.12 below). */
+float nb_text_baseline_drop(float size, float pitch);
+
+#endif

@@ -1,0 +1,351 @@
+/* Prose on the GB/T 9704 grid (FORMAT.md §2): title, headings, paragraphs, page numbers, and the
+ * page-break decisions that keep headings with what follows and avoid lone lines. */
+#include "typeset.h"
+#include "geometry.h"
+#include "util.h"
+
+#include <hb.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const default_fonts[NB_ROLES] = {
+    "FandolSong-Bold",    /* title: 小标宋 */
+    "FandolHei-Regular",  /* heading1: 黑体 */
+    "FandolKai-Regular",  /* heading2: 楷体 */
+    "FandolFang-Regular", /* body and level-3 headings: 仿宋 */
+    "FandolFang-Regular", /* table */
+    "FandolSong-Regular", /* folio: 宋体 */
+};
+
+static const char *const section_numbers[NB_SECTIONS] = {"一、", "二、", "三、",
+                                                         "四、", "五、", "六、"};
+
+nb_page *nb_flow_page(nb_flow *f)
+{
+    if (f->page < 0)
+        nb_flow_new_page(f);
+    return &f->doc->pages[f->page];
+}
+
+void nb_flow_new_page(nb_flow *f)
+{
+    nb_doc_add_page(f->doc);
+    f->page = (int)f->doc->npages - 1;
+    f->y = NB_TEXT_TOP;
+}
+
+float nb_flow_space(const nb_flow *f) { return f->page < 0 ? NB_TEXT_H : f->y - NB_TEXT_BOTTOM; }
+
+void nb_flow_snap(nb_flow *f)
+{
+    float used = NB_TEXT_TOP - f->y;
+    float lines = ceilf(used / NB_LINE_PITCH - 0.001f);
+    f->y = NB_TEXT_TOP - lines * NB_LINE_PITCH;
+}
+
+/* Whole grid lines left on the page. */
+static int lines_left(const nb_flow *f)
+{
+    return (int)floorf(nb_flow_space(f) / NB_LINE_PITCH + 0.001f);
+}
+
+typedef enum { IT_TITLE, IT_H1, IT_H2, IT_H3, IT_PARA, IT_TABLE } item_kind;
+
+typedef struct item {
+    item_kind kind;
+    nb_role role;
+    nb_text_block text;
+    nb_text_line *lines;
+    size_t nlines;
+    char *owned_text;      /* for texts built here (numbered headings) */
+    const nb_table *table;
+} item;
+
+static int resolve_roles(nb_flow *f, nb_fontset *set, const nb_report *r)
+{
+    int ok = 1;
+    for (int role = 0; role < NB_ROLES; role++) {
+        nb_font_list *l = &f->roles[role];
+        for (size_t i = 0; i < r->nfonts[role]; i++) {
+            nb_font *font = nb_fontset_get(set, r->fonts[role][i].s);
+            if (!font) {
+                nb_diag_add(f->diags, NB_ERROR, r->fonts[role][i].pos,
+                            "font '%s' (role %s) is neither an installed family nor a font file",
+                            r->fonts[role][i].s, nb_role_names[role]);
+                ok = 0;
+            } else if (l->count < 7) {
+                l->fonts[l->count++] = font;
+            }
+        }
+        nb_font *def = nb_fontset_get(set, default_fonts[role]);
+        if (!def) {
+            nb_diag_add(f->diags, NB_ERROR, (nb_pos){r->file, 0, 0},
+                        "the bundled font %s is missing", default_fonts[role]);
+            ok = 0;
+        } else {
+            l->fonts[l->count++] = def;
+        }
+    }
+    return ok;
+}
+
+static float role_size(nb_role role) { return role == NB_ROLE_TITLE ? NB_SIZE_TITLE : NB_SIZE_BODY; }
+
+static float indent_of(item_kind k) { return k == IT_TITLE ? 0 : 2 * NB_CHAR_PITCH; }
+
+static int shape_item(nb_flow *f, item *it, const char *s, size_t len, const nb_text *src)
+{
+    float size = role_size(it->role);
+    float pitch = it->kind == IT_TITLE ? NB_SIZE_TITLE : NB_CHAR_PITCH;
+    if (nb_text_shape(&it->text, &f->roles[it->role], s, len, size, pitch, f->report, src,
+                      src ? src->pos : (nb_pos){f->report->file, 0, 0}, f->diags) != 0)
+        return -1;
+    float indent = indent_of(it->kind);
+    it->nlines = nb_text_break(&it->text, NB_TEXT_W - indent, NB_TEXT_W, &it->lines);
+    if (it->kind != IT_PARA)
+        for (size_t i = 0; i < it->nlines; i++)
+            it->lines[i].justify = it->lines[i].justify && it->kind != IT_TITLE;
+    return 0;
+}
+
+static void place_line(nb_flow *f, item *it, size_t i)
+{
+    nb_page *page = nb_flow_page(f);
+    const nb_text_line *l = &it->lines[i];
+    float x = NB_TEXT_LEFT + (i == 0 ? indent_of(it->kind) : 0);
+    if (it->kind == IT_TITLE)
+        x = NB_TEXT_LEFT + (NB_TEXT_W - l->natural) / 2;
+    float size = role_size(it->role);
+    float baseline = f->y - nb_text_baseline_drop(size, NB_LINE_PITCH);
+    nb_text_place(&it->text, l, page, x, baseline);
+    nb_box_kind kind = it->kind == IT_TITLE ? NB_BOX_TITLE
+                       : it->kind == IT_PARA ? NB_BOX_LINE
+                                             : NB_BOX_HEADING;
+    float w = l->justify ? l->target : l->natural;
+    size_t from = it->text.chars[l->first].offset;
+    size_t to = l->end < it->text.nchars ? it->text.chars[l->end].offset : it->text.len;
+    nb_page_add_box(page, kind, x, f->y - NB_LINE_PITCH, w, NB_LINE_PITCH, it->text.text + from,
+                    to - from);
+    f->y -= NB_LINE_PITCH;
+}
+
+/* Height the start of an item needs on the same page as a heading above it. */
+static float keep_height(nb_flow *f, const item *next)
+{
+    if (!next)
+        return 0;
+    if (next->kind == IT_TABLE)
+        return nb_table_min_height(f, next->table);
+    size_t n = next->nlines < 2 ? next->nlines : 2;
+    if (next->kind != IT_PARA) /* a heading after a heading: keep both with the text after */
+        n = next->nlines;
+    return (float)n * NB_LINE_PITCH;
+}
+
+static void place_text_item(nb_flow *f, item *it, const item *next)
+{
+    if (f->page < 0)
+        nb_flow_page(f);
+    int left = lines_left(f);
+    int n = (int)it->nlines;
+    int full = NB_LINES_PER_PAGE;
+    if (it->kind != IT_PARA) {
+        /* A heading never ends a page: it goes with the first lines of what follows. */
+        float need = (float)n * NB_LINE_PITCH + keep_height(f, next);
+        if (need > nb_flow_space(f) + 0.01f && left < full)
+            nb_flow_new_page(f);
+        for (int i = 0; i < n; i++) {
+            if (lines_left(f) < 1)
+                nb_flow_new_page(f);
+            place_line(f, it, (size_t)i);
+        }
+        return;
+    }
+    int i = 0;
+    while (i < n) {
+        left = lines_left(f);
+        int rest = n - i;
+        if (rest <= left) {
+            while (i < n)
+                place_line(f, it, (size_t)i++);
+            break;
+        }
+        /* The paragraph crosses the page end: no lone first line at the foot, no lone last
+         * line at the head, when moving a line avoids it. */
+        int k = left;
+        if (rest - k == 1 && k >= 2)
+            k--;
+        if (k == 1 && i == 0 && rest > 1)
+            k = 0;
+        if (k <= 0 && left == full)
+            k = left; /* a page of one paragraph: nothing to gain */
+        for (int j = 0; j < k; j++)
+            place_line(f, it, (size_t)i++);
+        nb_flow_new_page(f);
+    }
+}
+
+/* "— N —": 4号 宋体 digits between two 一字线, the dashes 7 mm below the 版心, odd pages right
+ * and even pages left, one character in (FORMAT.md §2.4). */
+static void place_folio(nb_flow *f, size_t page_index)
+{
+    nb_page *page = &f->doc->pages[page_index];
+    char digits[24];
+    int nd = snprintf(digits, sizeof digits, "%zu", page_index + 1);
+    nb_text_block dash, num;
+    nb_pos nowhere = {f->report->file, 0, 0};
+    const nb_font_list *fl = &f->roles[NB_ROLE_FOLIO];
+    if (nb_text_shape(&dash, fl, "—", strlen("—"), NB_SIZE_FOLIO, NB_SIZE_FOLIO, NULL, NULL,
+                      nowhere, f->diags) != 0)
+        return;
+    if (nb_text_shape(&num, fl, digits, (size_t)nd, NB_SIZE_FOLIO, NB_SIZE_FOLIO, NULL, NULL,
+                      nowhere, f->diags) != 0) {
+        nb_text_free(&dash);
+        return;
+    }
+    float gap = NB_SIZE_FOLIO / 2;
+    float dw = nb_text_width(&dash), nw = nb_text_width(&num);
+    float total = 2 * dw + 2 * gap + nw;
+    float x = page_index % 2 == 0 ? NB_TEXT_RIGHT - NB_SIZE_FOLIO - total
+                                  : NB_TEXT_LEFT + NB_SIZE_FOLIO;
+    /* Put the dash's vertical centre on the line 7 mm below the 版心. */
+    const nb_font *font = dash.chars[0].font;
+    hb_glyph_extents_t ext = {0};
+    hb_font_get_glyph_extents(font->hb, dash.glyphs[0].gid, &ext);
+    float centre = ((float)ext.y_bearing + (float)ext.height / 2) * NB_SIZE_FOLIO / (float)font->upem;
+    float baseline = NB_TEXT_BOTTOM - NB_FOLIO_DROP - centre;
+    nb_text_line dl = {0, dash.nchars, dw, dw, 0}, nl = {0, num.nchars, nw, nw, 0};
+    nb_text_place(&dash, &dl, page, x, baseline);
+    nb_text_place(&num, &nl, page, x + dw + gap, baseline);
+    nb_text_place(&dash, &dl, page, x + dw + 2 * gap + nw, baseline);
+    char label[40];
+    snprintf(label, sizeof label, "— %s —", digits);
+    nb_page_add_box(page, NB_BOX_FOLIO, x, baseline - NB_SIZE_FOLIO * 0.12f, total,
+                    NB_SIZE_FOLIO, label, strlen(label));
+    nb_text_free(&dash);
+    nb_text_free(&num);
+}
+
+static void add_item(item **items, size_t *n, size_t *cap, item it)
+{
+    nb_grow(items, cap, *n + 1, sizeof **items);
+    (*items)[(*n)++] = it;
+}
+
+int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *diags)
+{
+    nb_flow f = {0};
+    f.doc = doc;
+    f.report = r;
+    f.diags = diags;
+    f.page = -1;
+    if (!resolve_roles(&f, fonts, r))
+        return NB_EREPORT;
+
+    doc->title = nb_strdup(r->title_text);
+    doc->author = nb_strdup(r->agency.s);
+    doc->year = r->date_y;
+    doc->month = r->date_m;
+    doc->day = r->date_d;
+
+    item *items = NULL;
+    size_t nitems = 0, cap = 0;
+    int failed = 0;
+    int section_of[NB_SECTIONS + 1];
+
+    item title = {.kind = IT_TITLE, .role = NB_ROLE_TITLE};
+    const nb_text *title_src = r->title.s ? &r->title : NULL;
+    failed |= shape_item(&f, &title, r->title_text, strlen(r->title_text), title_src) != 0;
+    add_item(&items, &nitems, &cap, title);
+
+    size_t table_index = 0;
+    for (int s = 0; s < NB_SECTIONS; s++) {
+        const nb_section *sec = &r->sections[s];
+        item h = {.kind = IT_H1, .role = NB_ROLE_HEADING1};
+        const char *layout_heading = r->layout_ref ? r->layout_ref->headings[s] : NULL;
+        if (sec->heading.s) {
+            size_t n = strlen(section_numbers[s]) + sec->heading.len + 1;
+            h.owned_text = nb_malloc(n);
+            snprintf(h.owned_text, n, "%s%s", section_numbers[s], sec->heading.s);
+        } else if (layout_heading && strncmp(layout_heading, section_numbers[s],
+                                             strlen(section_numbers[s])) == 0) {
+            h.owned_text = nb_strdup(layout_heading);
+        } else {
+            size_t n = strlen(section_numbers[s]) + (layout_heading ? strlen(layout_heading) : 0) + 1;
+            h.owned_text = nb_malloc(n);
+            snprintf(h.owned_text, n, "%s%s", section_numbers[s], layout_heading ? layout_heading : "");
+        }
+        failed |= shape_item(&f, &h, h.owned_text, strlen(h.owned_text),
+                             NULL) != 0;
+        section_of[s] = (int)nitems;
+        add_item(&items, &nitems, &cap, h);
+        for (size_t b = 0; b < sec->nblocks; b++) {
+            const nb_block *blk = &sec->blocks[b];
+            item it = {0};
+            switch (blk->kind) {
+            case NB_BLOCK_PARAGRAPH:
+            case NB_BLOCK_ITEM:
+                it.kind = IT_PARA; it.role = NB_ROLE_BODY; break;
+            case NB_BLOCK_HEADING2:
+                it.kind = IT_H2; it.role = NB_ROLE_HEADING2; break;
+            case NB_BLOCK_HEADING3:
+                it.kind = IT_H3; it.role = NB_ROLE_BODY; break;
+            case NB_BLOCK_TABLE:
+                it.kind = IT_TABLE;
+                it.role = NB_ROLE_TABLE;
+                if (table_index < r->ntables)
+                    it.table = r->tables[table_index++];
+                if (it.table)
+                    add_item(&items, &nitems, &cap, it);
+                continue;
+            }
+            failed |= shape_item(&f, &it, blk->text.s, blk->text.len, &blk->text) != 0;
+            add_item(&items, &nitems, &cap, it);
+        }
+    }
+    section_of[NB_SECTIONS] = (int)nitems;
+
+    if (!failed) {
+        for (size_t i = 0; i < nitems; i++) {
+            item *it = &items[i];
+            const item *next = i + 1 < nitems ? &items[i + 1] : NULL;
+            if (it->kind == IT_TABLE) {
+                nb_flow_page(&f);
+                nb_table_set(&f, it->table);
+                nb_flow_snap(&f);
+                if (lines_left(&f) < 1 && i + 1 < nitems)
+                    nb_flow_new_page(&f);
+                continue;
+            }
+            if (it->kind == IT_TITLE) {
+                nb_flow_page(&f);
+                nb_doc_add_outline(doc, r->title_text, f.page, f.y, 0);
+            }
+            if (it->kind == IT_H1) {
+                /* The outline points at the heading where it lands: place first, then record. */
+                place_text_item(&f, it, next);
+                float top = f.y + (float)it->nlines * NB_LINE_PITCH;
+                nb_doc_add_outline(doc, it->owned_text, f.page, top, 1);
+                continue;
+            }
+            place_text_item(&f, it, next);
+            if (it->kind == IT_TITLE) {
+                f.y -= NB_LINE_PITCH; /* one blank line after the title */
+                if (lines_left(&f) < 1)
+                    nb_flow_new_page(&f);
+            }
+        }
+        for (size_t p = 0; p < doc->npages; p++)
+            place_folio(&f, p);
+    }
+    (void)section_of;
+    for (size_t i = 0; i < nitems; i++) {
+        nb_text_free(&items[i].text);
+        free(items[i].lines);
+        free(items[i].owned_text);
+    }
+    free(items);
+    return failed || diags->errors ? NB_EREPORT : NB_OK;
+}
