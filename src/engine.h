@@ -1,0 +1,17 @@
+/* Engine internals shared by the command and the batch runner. */
+#ifndef NB_ENGINE_H
+#define NB_ENGINE_H
+
+#include "diag.h"
+#include "font.h"
+#include "layout.h"
+#include "nianbao.h"
+
+/* The layout called `name`, loaded on first use; NULL with a diagnostic if there is none. */
+const nb_layout *nb_engine_layout(nb_engine *engine, const char *name, nb_diags *diags);
+nb_fontset *nb_engine_fonts(nb_engine *engine);
+
+/* Writes data to path atomically (temporary file in the same folder, then rename). */
+int nb_write_file_atomic(const char *path, const unsigned char *data, size_t size, nb_diags *diags);
+
+#endif

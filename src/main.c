@@ -1,0 +1,162 @@
+/* The nianbao command. Exit codes: 0 written / clean, 1 the report has errors, 2 unreadable
+ * input, wrong usage or unwritable output. */
+#include "diag.h"
+#include "nianbao.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: nianbao render REPORT.yaml -o OUT.pdf [--force] [--pdfa] [--copies N]\n"
+    "                      [--dump-layout FILE] [--dump-format text|json]\n"
+    "       nianbao check REPORT.yaml [--previous LAST_YEAR.yaml] [--format text|json]\n"
+    "       nianbao --version\n";
+
+static int usage_error(const char *msg)
+{
+    if (msg)
+        fprintf(stderr, "nianbao: %s\n", msg);
+    fputs(usage, stderr);
+    return NB_EINPUT;
+}
+
+static nb_engine *engine_or_die(void)
+{
+    char *error = NULL;
+    nb_engine *e = nb_engine_new(NULL, &error);
+    if (!e) {
+        fprintf(stderr, "nianbao: %s\n", error ? error : "cannot set up fonts");
+        free(error);
+    }
+    return e;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL;
+    nb_render_options o = {0};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (++i >= argc)
+                return usage_error("-o needs a file name");
+            out = argv[i];
+        } else if (!strcmp(a, "--force")) {
+            o.force = 1;
+        } else if (!strcmp(a, "--pdfa")) {
+            o.pdfa = 1;
+        } else if (!strcmp(a, "--copies")) {
+            if (++i >= argc)
+                return usage_error("--copies needs a number");
+            char *end;
+            long n = strtol(argv[i], &end, 10);
+            if (*end || n < 1 || n > 99)
+                return usage_error("--copies takes a number from 1 to 99");
+            o.copies = (int)n;
+        } else if (!strcmp(a, "--dump-layout")) {
+            if (++i >= argc)
+                return usage_error("--dump-layout needs a file name (- for standard output)");
+            o.dump_layout = argv[i];
+        } else if (!strcmp(a, "--dump-format")) {
+            if (++i >= argc)
+                return usage_error("--dump-format takes text or json");
+            if (!strcmp(argv[i], "json"))
+                o.dump_json = 1;
+            else if (strcmp(argv[i], "text"))
+                return usage_error("--dump-format takes text or json");
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "nianbao: unknown option %s\n", a);
+            return usage_error(NULL);
+        } else if (!in) {
+            in = a;
+        } else {
+            return usage_error("render takes one report");
+        }
+    }
+    if (!in || !out)
+        return usage_error("render needs a report and -o OUT.pdf");
+    nb_engine *e = engine_or_die();
+    if (!e)
+        return NB_EINPUT;
+    nb_diags *d = nb_diags_new();
+    nb_report *r = NULL;
+    int rc = nb_report_load_file(e, in, &r, d);
+    if (rc == NB_OK)
+        rc = nb_render_file(e, r, &o, out, d);
+    nb_diags_print(d, stderr);
+    nb_report_free(r);
+    nb_diags_free(d);
+    nb_engine_free(e);
+    return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    const char *in = NULL, *prev = NULL;
+    int json = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--previous")) {
+            if (++i >= argc)
+                return usage_error("--previous needs a file name");
+            prev = argv[i];
+        } else if (!strcmp(a, "--format")) {
+            if (++i >= argc)
+                return usage_error("--format takes text or json");
+            if (!strcmp(argv[i], "json"))
+                json = 1;
+            else if (strcmp(argv[i], "text"))
+                return usage_error("--format takes text or json");
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "nianbao: unknown option %s\n", a);
+            return usage_error(NULL);
+        } else if (!in) {
+            in = a;
+        } else {
+            return usage_error("check takes one report");
+        }
+    }
+    if (!in)
+        return usage_error("check needs a report");
+    nb_engine *e = engine_or_die();
+    if (!e)
+        return NB_EINPUT;
+    nb_diags *d = nb_diags_new();
+    nb_report *r = NULL, *last = NULL;
+    int rc = nb_report_load_file(e, in, &r, d);
+    if (rc == NB_OK && prev)
+        rc = nb_report_load_file(e, prev, &last, d);
+    if (rc == NB_OK)
+        rc = nb_check(r, last, d);
+    if (json)
+        nb_diags_print_json(d, stdout);
+    else
+        nb_diags_print(d, stdout);
+    nb_report_free(r);
+    nb_report_free(last);
+    nb_diags_free(d);
+    nb_engine_free(e);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(NULL);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "render"))
+        return cmd_render(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "--version")) {
+        puts("nianbao " NIANBAO_VERSION);
+        return NB_OK;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        fputs(usage, stdout);
+        return NB_OK;
+    }
+    fprintf(stderr, "nianbao: unknown command '%s'\n", cmd);
+    return usage_error(NULL);
+}

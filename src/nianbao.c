@@ -1,0 +1,330 @@
+/* The public API: engine (fonts and layouts shared by every document), loading, rendering. */
+#include "nianbao.h"
+#include "diag.h"
+#include "engine.h"
+#include "font.h"
+#include "layout.h"
+#include "page.h"
+#include "pdf.h"
+#include "report.h"
+#include "typeset.h"
+#include "util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NB_MAX_INPUT (8u << 20) /* a report description is a few KB; refuse more than 8 MiB */
+
+struct nb_engine {
+    char *font_dir, *layout_dir; /* owned */
+    nb_fontset *fonts;           /* owned */
+    pthread_mutex_t lock;        /* guards layouts */
+    nb_layout **layouts;         /* owned, loaded on first use */
+    size_t nlayouts, cap_layouts;
+};
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Data files: an explicit folder, then $NIANBAO_DATADIR, then the source tree (a build that
+ * has not been installed), then the installed share folder. */
+static char *data_dir(const char *given, const char *sub)
+{
+    if (given)
+        return nb_strdup(given);
+    const char *bases[] = {getenv("NIANBAO_DATADIR"), NB_SOURCE_DATADIR, NB_INSTALL_DATADIR};
+    for (size_t i = 0; i < sizeof bases / sizeof *bases; i++) {
+        if (!bases[i] || !bases[i][0])
+            continue;
+        size_t n = strlen(bases[i]) + strlen(sub) + 2;
+        char *p = nb_malloc(n);
+        snprintf(p, n, "%s/%s", bases[i], sub);
+        if (is_dir(p))
+            return p;
+        free(p);
+    }
+    return nb_strdup(sub);
+}
+
+nb_engine *nb_engine_new(const nb_engine_options *options, char **error)
+{
+    nb_engine *e = nb_calloc(1, sizeof *e);
+    e->font_dir = data_dir(options ? options->font_dir : NULL, "fonts");
+    e->layout_dir = data_dir(options ? options->layout_dir : NULL, "layouts");
+    pthread_mutex_init(&e->lock, NULL);
+    e->fonts = nb_fontset_new(e->font_dir, error);
+    if (!e->fonts) {
+        nb_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void nb_engine_free(nb_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->nlayouts; i++)
+        nb_layout_free(e->layouts[i]);
+    free(e->layouts);
+    if (e->fonts)
+        nb_fontset_free(e->fonts);
+    pthread_mutex_destroy(&e->lock);
+    free(e->font_dir);
+    free(e->layout_dir);
+    free(e);
+}
+
+static int safe_layout_name(const char *s)
+{
+    if (!*s || strlen(s) > 64)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* Finds or loads a layout. Layout files are the program's own data: an error in one is reported
+ * once per attempt with the layout file's own positions. */
+static const nb_layout *engine_layout(nb_engine *e, const nb_text *name, nb_diags *d)
+{
+    if (!safe_layout_name(name->s)) {
+        nb_diag_add(d, NB_ERROR, name->pos, "unknown layout '%s'", name->s);
+        return NULL;
+    }
+    pthread_mutex_lock(&e->lock);
+    const nb_layout *found = NULL;
+    for (size_t i = 0; i < e->nlayouts && !found; i++)
+        if (strcmp(e->layouts[i]->name, name->s) == 0)
+            found = e->layouts[i];
+    if (!found) {
+        size_t n = strlen(e->layout_dir) + strlen(name->s) + 8;
+        char *path = nb_malloc(n);
+        snprintf(path, n, "%s/%s.yaml", e->layout_dir, name->s);
+        if (access(path, R_OK) != 0) {
+            nb_diag_add(d, NB_ERROR, name->pos, "unknown layout '%s' (no %s)", name->s, path);
+        } else {
+            nb_layout *l = NULL;
+            if (nb_layout_load(path, &l, d) == NB_OK) {
+                nb_grow(&e->layouts, &e->cap_layouts, e->nlayouts + 1, sizeof *e->layouts);
+                e->layouts[e->nlayouts++] = l;
+                found = l;
+            }
+        }
+        free(path);
+    }
+    pthread_mutex_unlock(&e->lock);
+    return found;
+}
+
+const nb_layout *nb_engine_layout(nb_engine *e, const char *name, nb_diags *d)
+{
+    nb_text t = {.s = (char *)name, .len = strlen(name)};
+    return engine_layout(e, &t, d);
+}
+
+nb_fontset *nb_engine_fonts(nb_engine *e) { return e->fonts; }
+
+int nb_report_load_memory(nb_engine *e, const char *name, const char *data, size_t size,
+                          nb_report **out, nb_diags *d)
+{
+    *out = NULL;
+    if (size > NB_MAX_INPUT) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){name, 0, 0},
+                    "the report is %zu bytes; at most %u are accepted", size, NB_MAX_INPUT);
+        return NB_EINPUT;
+    }
+    nb_report *r = NULL;
+    int rc = nb_report_parse(name, data, size, &r, d);
+    if (rc != NB_OK)
+        return rc;
+    const nb_layout *layout = engine_layout(e, &r->layout, d);
+    if (!layout) {
+        nb_report_free(r);
+        return NB_EINPUT;
+    }
+    r->layout_ref = layout;
+    int ok = 1;
+    for (int s = 0; s < NB_SECTIONS; s++) {
+        const nb_section *sec = &r->sections[s];
+        for (size_t b = 0; b < sec->nblocks; b++) {
+            if (sec->blocks[b].kind != NB_BLOCK_TABLE)
+                continue;
+            nb_table *t = nb_table_bind(layout, &sec->blocks[b].table, d);
+            if (!t) {
+                ok = 0;
+                continue;
+            }
+            r->tables = nb_realloc(r->tables, (r->ntables + 1) * sizeof *r->tables);
+            r->tables[r->ntables++] = t;
+        }
+    }
+    if (!ok) {
+        nb_report_free(r);
+        return NB_EINPUT;
+    }
+    *out = r;
+    return NB_OK;
+}
+
+int nb_report_load_file(nb_engine *e, const char *path, nb_report **out, nb_diags *d)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read: %s", strerror(errno));
+        return NB_EINPUT;
+    }
+    nb_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    int too_big = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > NB_MAX_INPUT) {
+            too_big = 1;
+            break;
+        }
+        nb_buf_put(&b, chunk, n);
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (too_big || read_error) {
+        if (too_big)
+            nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0},
+                        "the report is larger than %u bytes", NB_MAX_INPUT);
+        else
+            nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read: %s", strerror(errno));
+        nb_buf_free(&b);
+        return NB_EINPUT;
+    }
+    int rc = nb_report_load_memory(e, path, b.data ? (const char *)b.data : "", b.len, out, d);
+    nb_buf_free(&b);
+    return rc;
+}
+
+static int dump_layout(const nb_doc *doc, const nb_render_options *o, nb_diags *d)
+{
+    if (!o || !o->dump_layout)
+        return NB_OK;
+    int to_stdout = strcmp(o->dump_layout, "-") == 0;
+    FILE *f = to_stdout ? stdout : fopen(o->dump_layout, "w");
+    if (!f) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){o->dump_layout, 0, 0}, "cannot write: %s",
+                    strerror(errno));
+        return NB_EINPUT;
+    }
+    nb_doc_dump(doc, f, o->dump_json);
+    if (!to_stdout && fclose(f) != 0) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){o->dump_layout, 0, 0}, "cannot write: %s",
+                    strerror(errno));
+        return NB_EINPUT;
+    }
+    return NB_OK;
+}
+
+int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *o,
+                     unsigned char **pdf, size_t *size, nb_diags *d)
+{
+    *pdf = NULL;
+    *size = 0;
+    nb_render_options none = {0};
+    if (!o)
+        o = &none;
+    if (!o->force) {
+        size_t before = d->errors;
+        nb_check(r, NULL, d);
+        if (d->errors > before)
+            return NB_EREPORT;
+    }
+    nb_doc doc = {0};
+    int rc = nb_typeset(r, e->fonts, &doc, d);
+    if (rc == NB_OK)
+        rc = dump_layout(&doc, o, d);
+    if (rc == NB_OK) {
+        nb_buf out = {0};
+        nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies};
+        rc = nb_pdf_write(&doc, &po, &out, d);
+        if (rc == NB_OK) {
+            *pdf = out.data;
+            *size = out.len;
+        } else {
+            nb_buf_free(&out);
+        }
+    }
+    nb_doc_free(&doc);
+    return rc;
+}
+
+/* Writes bytes to path through a temporary file in the same folder, renamed into place only when
+ * complete: a failed or interrupted write never leaves a partial file or destroys the old one. */
+int nb_write_file_atomic(const char *path, const unsigned char *data, size_t size, nb_diags *d)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t n = dirlen + strlen(base) + 16;
+    char *tmp = nb_malloc(n);
+    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot write: %s", strerror(errno));
+        free(tmp);
+        return NB_EINPUT;
+    }
+    size_t done = 0;
+    int ok = 1;
+    while (done < size) {
+        ssize_t w = write(fd, data + done, size - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            ok = 0;
+            break;
+        }
+        done += (size_t)w;
+    }
+    int saved = errno;
+    if (ok && fsync(fd) != 0) {
+        ok = 0;
+        saved = errno;
+    }
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (ok) {
+        chmod(tmp, 0644);
+        if (rename(tmp, path) != 0) {
+            ok = 0;
+            saved = errno;
+        }
+    }
+    if (!ok) {
+        unlink(tmp);
+        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot write: %s", strerror(saved));
+    }
+    free(tmp);
+    return ok ? NB_OK : NB_EINPUT;
+}
+
+int nb_render_file(nb_engine *e, const nb_report *r, const nb_render_options *o,
+                   const char *path, nb_diags *d)
+{
+    unsigned char *pdf = NULL;
+    size_t size = 0;
+    int rc = nb_render_memory(e, r, o, &pdf, &size, d);
+    if (rc == NB_OK)
+        rc = nb_write_file_atomic(path, pdf, size, d);
+    free(pdf);
+    return rc;
+}
