@@ -46,6 +46,76 @@ static const nb_font *pick_font(const nb_font_list *fonts, uint32_t cp)
     return NULL;
 }
 
+/* Full-width marks whose glyph fills one half of the em box: the other half is blank and may be
+ * compressed away. Checked on the glyph itself, because centred (Taiwan-style) marks must not be
+ * compressed (TECH.md §5). */
+static int half_mark(uint32_t cp, nb_char_class cls)
+{
+    if (cp < 0x80)
+        return 0;
+    if (cls == NB_CC_OPEN || cls == NB_CC_CLOSE)
+        return 1;
+    switch (cp) {
+    case 0x3001: case 0x3002: case 0xFF0C: case 0xFF0E: case 0xFF1A: case 0xFF1B: case 0xFF01:
+    case 0xFF1F:
+        return 1;
+    }
+    return 0;
+}
+
+static void set_ink_and_shrink(nb_text_block *b, nb_char *c)
+{
+    c->ink = 0;
+    c->shrink = 0;
+    c->shrink_left = 0;
+    if (!full_width(c->cls) || c->nglyphs == 0)
+        return;
+    float scale = b->size / (float)c->font->upem;
+    float em = (float)c->font->upem;
+    /* A narrow (proportional) quote or bracket is set full-width, hugging the text it encloses. */
+    if (c->advance < b->size * 0.6f && (c->cls == NB_CC_OPEN || c->cls == NB_CC_CLOSE))
+        c->ink = c->cls == NB_CC_OPEN ? c->width - c->advance : 0;
+    else
+        c->ink = (c->width - c->advance) / 2;
+    if (!half_mark(c->cp, c->cls) || b->pitch < b->size * 0.9f)
+        return;
+    hb_glyph_extents_t ext = {0};
+    if (!hb_font_get_glyph_extents(c->font->hb, b->glyphs[c->glyph0].gid, &ext))
+        return;
+    /* Ink position inside the cell, in font units of the cell. */
+    float left = (float)ext.x_bearing + c->ink / scale;
+    float right = left + (float)ext.width;
+    float cell = c->width / scale;
+    if (c->cls == NB_CC_OPEN) {
+        if (left >= cell / 2 - em * 0.05f) {
+            c->shrink = c->width / 2;
+            c->shrink_left = 1;
+        }
+    } else if (right <= cell / 2 + em * 0.05f) {
+        c->shrink = c->width / 2;
+    }
+}
+
+/* Two adjacent marks take 1.5 cells: the blank halves facing each other lose one half. */
+static void compress_pairs(nb_text_block *b)
+{
+    for (size_t i = 0; i + 1 < b->nchars; i++) {
+        nb_char *a = &b->chars[i], *n = &b->chars[i + 1];
+        if (a->shrink <= 0 && n->shrink <= 0)
+            continue;
+        if (n->shrink > 0 && n->shrink_left && (a->shrink > 0 || a->cls == NB_CC_OPEN ||
+                                                 a->cls == NB_CC_CLOSE || a->cls == NB_CC_STOP)) {
+            n->width -= n->shrink;
+            n->ink -= n->shrink;
+            n->shrink = 0;
+        } else if (a->shrink > 0 && !a->shrink_left &&
+                   (n->cls == NB_CC_CLOSE || n->cls == NB_CC_STOP || n->cls == NB_CC_OPEN)) {
+            a->width -= a->shrink;
+            a->shrink = 0;
+        }
+    }
+}
+
 float nb_text_baseline_drop(float size, float pitch) { return (pitch - size) / 2 + size * 0.88f; }
 
 int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text, size_t len,
@@ -148,6 +218,9 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
         else
             c->width = adv;
     }
+    for (size_t i = 0; i < b->nchars; i++)
+        set_ink_and_shrink(b, &b->chars[i]);
+    compress_pairs(b);
     for (size_t i = 0; i < b->nchars; i++) {
         nb_char *c = &b->chars[i];
         /* The previous visible character, looking through spaces. */
@@ -235,11 +308,37 @@ float nb_text_min_width(const nb_text_block *b)
     return best;
 }
 
+/* How much the chars [s, e) can be compressed on one line. */
+static float span_shrink(const nb_text_block *b, size_t s, size_t e)
+{
+    while (e > s && b->chars[e - 1].cls == NB_CC_SPACE)
+        e--;
+    float w = 0;
+    for (size_t i = s; i < e; i++)
+        w += b->chars[i].shrink;
+    return w;
+}
+
+static int fits(const nb_text_block *b, size_t s, size_t e, float avail)
+{
+    return span_width(b, s, e) - span_shrink(b, s, e) <= avail + 0.01f;
+}
+
+/* Counts the characters of a line that are not punctuation or space. */
+static size_t letters(const nb_text_block *b, size_t s, size_t e)
+{
+    size_t n = 0;
+    for (size_t i = s; i < e; i++) {
+        nb_char_class c = b->chars[i].cls;
+        n += c == NB_CC_CJK || c == NB_CC_LATIN;
+    }
+    return n;
+}
+
 size_t nb_text_break(const nb_text_block *b, float first_width, float width, nb_text_line **out)
 {
     size_t n = 0, cap = 0;
     nb_text_line *lines = NULL;
-    const float eps = 0.01f;
     size_t start = 0;
     while (start < b->nchars) {
         /* Skip spaces at a line start. */
@@ -249,11 +348,11 @@ size_t nb_text_break(const nb_text_block *b, float first_width, float width, nb_
             break;
         float avail = n == 0 ? first_width : width;
         size_t end = start, last_fit = 0;
-        /* Greedy: take break groups while they fit. */
+        /* Greedy, counting what compression can squeeze in (先挤进，后推出). */
         for (size_t i = start; i < b->nchars; i++) {
             if (!b->chars[i].break_after)
                 continue;
-            if (span_width(b, start, i + 1) <= avail + eps)
+            if (fits(b, start, i + 1, avail))
                 last_fit = i + 1;
             else
                 break;
@@ -263,18 +362,33 @@ size_t nb_text_break(const nb_text_block *b, float first_width, float width, nb_
         } else {
             /* Nothing fits whole: cut the first group where it overflows. */
             end = start + 1;
-            while (end < b->nchars && span_width(b, start, end + 1) <= avail + eps)
+            while (end < b->nchars && fits(b, start, end + 1, avail))
                 end++;
         }
         nb_grow(&lines, &cap, n + 1, sizeof *lines);
         nb_text_line *l = &lines[n++];
         l->first = start;
         l->end = end;
-        l->natural = span_width(b, start, end);
         l->target = avail;
         l->justify = end < b->nchars;
         start = end;
     }
+    /* No paragraph ends with a line of one character (孤字) when the line before can give it a
+     * companion: end the line before at its previous break opportunity. */
+    if (n >= 2 && letters(b, lines[n - 1].first, lines[n - 1].end) == 1) {
+        nb_text_line *p = &lines[n - 2], *l = &lines[n - 1];
+        for (size_t k = l->first - 1; k > p->first + 1; k--) {
+            if (!b->chars[k - 1].break_after)
+                continue;
+            if (fits(b, k, l->end, l->target) && letters(b, p->first, k) >= 2) {
+                p->end = k;
+                l->first = k;
+            }
+            break;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        lines[i].natural = span_width(b, lines[i].first, lines[i].end);
     *out = lines;
     return n;
 }
@@ -306,6 +420,16 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
         if (gaps > 0 && line->target > line->natural)
             extra = (line->target - line->natural) / (float)gaps;
     }
+    /* Too long: squeeze the last mark first, then the blank halves of the others evenly. */
+    float need = line->natural - line->target, end_squeeze = 0, ratio = 0;
+    if (need > 0) {
+        end_squeeze = b->chars[e - 1].shrink < need ? b->chars[e - 1].shrink : need;
+        float others = span_shrink(b, s, e) - b->chars[e - 1].shrink;
+        if (others > 0)
+            ratio = (need - end_squeeze) / others;
+        if (ratio > 1)
+            ratio = 1;
+    }
     float pen = x;
     nb_run *run = NULL;
     for (size_t i = s; i < e; i++) {
@@ -325,10 +449,8 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
             run->y = y;
         }
         float scale = b->size / (float)c->font->upem;
-        /* Full-width characters sit centred in their cell. */
-        float gx = pen + (full_width(c->cls) ? (c->width - c->advance) / 2 : 0);
-        if (c->cls == NB_CC_SPACE)
-            gx = pen;
+        float squeeze = i + 1 == e ? end_squeeze : c->shrink * ratio;
+        float gx = pen + c->ink - (c->shrink_left ? squeeze : 0);
         for (uint32_t k = 0; k < c->nglyphs && c->cls != NB_CC_SPACE; k++) {
             const nb_shaped *g = &b->glyphs[c->glyph0 + k];
             size_t need = run->nglyphs + 1;
@@ -356,7 +478,7 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
             }
             gx += (float)g->x_advance * scale;
         }
-        pen += c->width;
+        pen += c->width - squeeze;
         if (i + 1 < e && stretchable(b, i))
             pen += extra;
     }

@@ -36,7 +36,9 @@ typedef struct nb_char {
     float advance;            /* natural advance, pt */
     float width;              /* width the character takes in a line, pt (grid cell for CJK) */
     float before;             /* space before it (CJK–Latin gap), removed at a line start */
-    float shrink;             /* how much it may be compressed (half-width punctuation) */
+    float ink;                /* where the glyph sits, relative to the character's pen position */
+    float shrink;             /* how much more it may be compressed: the blank half of a mark */
+    unsigned char shrink_left;/* the blank half is on the left (opening marks) */
     unsigned char break_after;/* a line may break after this character */
 } nb_char;
 
@@ -52,9 +54,14 @@ typedef struct nb_text_block {
 typedef struct nb_text_line {
     size_t first, end;
     float natural;   /* sum of widths and gaps at natural spacing */
-    float target;    /* the width the line fills when justified */
+    float target;    /* the width the line fills when justified, or may not exceed */
     int justify;     /* 0 for a paragraph's last line */
 } nb_text_line;
+
+/* Punctuation compression (clreq 标点挤压, FORMAT.md §3.4): two adjacent full-width marks take
+ * 1.5 cells, fixed when shaping; a line that is too long squeezes its last mark to half a cell,
+ * then the blank halves of the other marks (先挤进，后推出); only then does a character move to
+ * the next line. */
 
 /* Shapes text for setting at `size` with CJK characters on cells of `pitch`. A character no font
  * of the list has is an error at its position in the report (`src` may be NULL: then `where`
