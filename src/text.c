@@ -291,6 +291,11 @@ static float span_width(const nb_text_block *b, size_t s, size_t e)
     return w;
 }
 
+float nb_text_span_width(const nb_text_block *b, size_t first, size_t end)
+{
+    return span_width(b, first, end);
+}
+
 float nb_text_width(const nb_text_block *b) { return span_width(b, 0, b->nchars); }
 
 float nb_text_min_width(const nb_text_block *b)

@@ -71,6 +71,9 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
                   nb_pos where, nb_diags *diags);
 void nb_text_free(nb_text_block *b);
 
+/* Natural width of characters [first, end) set on one line. */
+float nb_text_span_width(const nb_text_block *b, size_t first, size_t end);
+
 /* Natural width of the whole text on one line, and the widest unbreakable piece. */
 float nb_text_width(const nb_text_block *b);
 float nb_text_min_width(const nb_text_block *b);

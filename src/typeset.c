@@ -95,6 +95,133 @@ static float role_size(nb_role role) { return role == NB_ROLE_TITLE ? NB_SIZE_TI
 
 static float indent_of(item_kind k) { return k == IT_TITLE ? 0 : 2 * NB_CHAR_PITCH; }
 
+/* Title lines (GB/T 9704 7.3.1): words stay whole — the agency's name, the year, 政府信息公开 —
+ * and several lines form a trapezoid or a diamond, never an hourglass or a rectangle. A line
+ * break typed in the title is kept. Returns the number of lines set in it->lines. */
+static size_t char_at(const nb_text_block *b, size_t offset)
+{
+    size_t i = 0;
+    while (i < b->nchars && b->chars[i].offset < offset)
+        i++;
+    return i;
+}
+
+static int title_shape_rank(const float *w, size_t n)
+{
+    const float same = NB_SIZE_TITLE * 0.5f;
+    if (n == 1)
+        return 0;
+    if (n == 2)
+        return w[0] + same < w[1] ? 0 : w[0] > w[1] + same ? 1 : 3; /* 梯形, 倒梯形, 矩形 */
+    int up = 1, diamond = 1;
+    for (size_t i = 1; i < n; i++)
+        up &= w[i] > w[i - 1] + same;
+    diamond = w[1] > w[0] + same && w[1] > w[2] + same && n == 3;
+    return up ? 0 : diamond ? 1 : 3; /* an hourglass or a block ranks last */
+}
+
+static size_t break_title(item *it, const nb_report *r)
+{
+    nb_text_block *b = &it->text;
+    const char *s = b->text;
+    size_t n = b->nchars;
+    /* Break candidates: char indices k, a break between k-1 and k. */
+    size_t cand[64];
+    size_t nc = 0;
+    int forced = 0;
+    for (size_t i = 0; i < n && nc < 64; i++)
+        if (b->chars[i].cp == '\n') {
+            cand[nc++] = i;
+            forced = 1;
+        }
+    if (!forced) {
+        const char *agency = r->agency.s;
+        const char *p = agency && *agency ? strstr(s, agency) : NULL;
+        if (p)
+            cand[nc++] = char_at(b, (size_t)(p - s) + strlen(agency));
+        for (size_t i = 1; i < n && nc < 60; i++)
+            if (b->chars[i].cp == 0x5E74 /* 年 */ && b->chars[i - 1].cls == NB_CC_LATIN)
+                cand[nc++] = i + 1;
+        p = strstr(s, "政府信息公开");
+        if (p) {
+            cand[nc++] = char_at(b, (size_t)(p - s));
+            cand[nc++] = char_at(b, (size_t)(p - s) + strlen("政府信息公开"));
+        }
+    }
+    /* Keep candidates inside the text, sorted and unique. */
+    size_t m = 0;
+    for (size_t i = 0; i < nc; i++) {
+        if (cand[i] == 0 || cand[i] >= n)
+            continue;
+        size_t j = m;
+        while (j > 0 && cand[j - 1] > cand[i]) {
+            cand[j] = cand[j - 1];
+            j--;
+        }
+        if (j > 0 && cand[j - 1] == cand[i]) {
+            for (size_t k = j; k < m; k++)
+                cand[k] = cand[k + 1];
+            continue;
+        }
+        cand[j] = cand[i];
+        m++;
+    }
+    nc = m;
+    float wmax = NB_TEXT_W;
+    size_t best[4] = {0};
+    size_t best_n = 0;
+    int best_rank = 99;
+    float best_spread = 0;
+    /* Try every choice of up to three breaks among the candidates (a handful). */
+    for (size_t mask = 0; mask < ((size_t)1 << nc) && nc <= 12; mask++) {
+        size_t cuts[16], nl = 0;
+        cuts[nl++] = 0;
+        for (size_t i = 0; i < nc; i++)
+            if (mask & ((size_t)1 << i))
+                cuts[nl++] = cand[i];
+        if (forced && nl != nc + 1)
+            continue;
+        if (nl > 4)
+            continue;
+        cuts[nl] = n;
+        float w[4];
+        int ok = 1;
+        float lo = 1e9f, hi = 0;
+        for (size_t i = 0; i < nl; i++) {
+            size_t from = cuts[i], to = cuts[i + 1];
+            if (forced && i > 0)
+                from++; /* skip the typed line break */
+            w[i] = nb_text_span_width(b, from, to);
+            ok &= w[i] <= wmax + 0.01f && w[i] > 0;
+            lo = w[i] < lo ? w[i] : lo;
+            hi = w[i] > hi ? w[i] : hi;
+        }
+        if (!ok)
+            continue;
+        int rank = forced ? 0 : (int)nl * 10 + title_shape_rank(w, nl);
+        float spread = hi - lo;
+        if (rank < best_rank || (rank == best_rank && spread < best_spread)) {
+            best_rank = rank;
+            best_spread = spread;
+            best_n = nl;
+            for (size_t i = 0; i <= nl; i++)
+                best[i < 4 ? i : 3] = cuts[i];
+        }
+    }
+    if (!best_n || best_n > 3)
+        return 0; /* no word-boundary split fits: the caller falls back to plain breaking */
+    it->lines = nb_calloc(best_n, sizeof *it->lines);
+    for (size_t i = 0; i < best_n; i++) {
+        nb_text_line *l = &it->lines[i];
+        l->first = best[i] + (forced && i > 0);
+        l->end = i + 1 < best_n ? best[i + 1] : n;
+        l->natural = nb_text_span_width(b, l->first, l->end);
+        l->target = wmax;
+        l->justify = 0;
+    }
+    return best_n;
+}
+
 static int shape_item(nb_flow *f, item *it, const char *s, size_t len, const nb_text *src)
 {
     float size = role_size(it->role);
@@ -103,7 +230,10 @@ static int shape_item(nb_flow *f, item *it, const char *s, size_t len, const nb_
                       src ? src->pos : (nb_pos){f->report->file, 0, 0}, f->diags) != 0)
         return -1;
     float indent = indent_of(it->kind);
-    it->nlines = nb_text_break(&it->text, NB_TEXT_W - indent, NB_TEXT_W, &it->lines);
+    if (it->kind == IT_TITLE)
+        it->nlines = break_title(it, f->report);
+    if (!it->nlines)
+        it->nlines = nb_text_break(&it->text, NB_TEXT_W - indent, NB_TEXT_W, &it->lines);
     if (it->kind != IT_PARA)
         for (size_t i = 0; i < it->nlines; i++)
             it->lines[i].justify = it->lines[i].justify && it->kind != IT_TITLE;
@@ -228,6 +358,56 @@ static void place_folio(nb_flow *f, size_t page_index)
     nb_text_free(&num);
 }
 
+/* 落款 without a seal (GB/T 9704 7.3.5.2): one blank line below the text, the agency's name
+ * 右空二字, the date on the next line starting two characters right of the name's first
+ * character — or, when the date is the longer, the date 右空二字 and the name moved left. */
+static int place_signoff(nb_flow *f)
+{
+    const nb_report *r = f->report;
+    if (!r->signoff.s)
+        return 0;
+    char date[64];
+    snprintf(date, sizeof date, "%d年%d月%d日", r->date_y, r->date_m, r->date_d);
+    nb_text_block name, when;
+    if (nb_text_shape(&name, &f->roles[NB_ROLE_BODY], r->signoff.s, r->signoff.len, NB_SIZE_BODY,
+                      NB_CHAR_PITCH, r, &r->signoff, r->signoff.pos, f->diags) != 0)
+        return -1;
+    if (nb_text_shape(&when, &f->roles[NB_ROLE_BODY], date, strlen(date), NB_SIZE_BODY,
+                      NB_CHAR_PITCH, NULL, NULL, r->date.pos, f->diags) != 0) {
+        nb_text_free(&name);
+        return -1;
+    }
+    float nw = nb_text_width(&name), dw = nb_text_width(&when);
+    float right = NB_TEXT_RIGHT - 2 * NB_CHAR_PITCH;
+    float nx = right - nw, dx = nx + 2 * NB_CHAR_PITCH;
+    if (dx + dw > right) {
+        dx = right - dw;
+        nx = dx - 2 * NB_CHAR_PITCH;
+    }
+    if (nx < NB_TEXT_LEFT)
+        nx = NB_TEXT_LEFT;
+    nb_flow_page(f);
+    if (lines_left(f) < 3)
+        nb_flow_new_page(f);
+    else
+        f->y -= NB_LINE_PITCH;
+    nb_text_line nl = {0, name.nchars, nw, nw, 0}, dl = {0, when.nchars, dw, dw, 0};
+    const nb_text_block *blocks[2] = {&name, &when};
+    const nb_text_line *lines[2] = {&nl, &dl};
+    float xs[2] = {nx, dx}, ws[2] = {nw, dw};
+    for (int i = 0; i < 2; i++) {
+        nb_page *page = nb_flow_page(f);
+        float baseline = f->y - nb_text_baseline_drop(NB_SIZE_BODY, NB_LINE_PITCH);
+        nb_text_place(blocks[i], lines[i], page, xs[i], baseline);
+        nb_page_add_box(page, NB_BOX_SIGNOFF, xs[i], f->y - NB_LINE_PITCH, ws[i], NB_LINE_PITCH,
+                        blocks[i]->text, blocks[i]->len);
+        f->y -= NB_LINE_PITCH;
+    }
+    nb_text_free(&name);
+    nb_text_free(&when);
+    return 0;
+}
+
 static void add_item(item **items, size_t *n, size_t *cap, item it)
 {
     nb_grow(items, cap, *n + 1, sizeof **items);
@@ -337,6 +517,7 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
                     nb_flow_new_page(&f);
             }
         }
+        failed |= place_signoff(&f) != 0;
         for (size_t p = 0; p < doc->npages; p++)
             place_folio(&f, p);
     }
