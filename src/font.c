@@ -1,0 +1,552 @@
+/* Fonts: a font file is mapped once and wrapped in a HarfBuzz face/font that every document
+ * shares read-only; names are resolved through a fontconfig configuration owned by the fontset
+ * (system fonts plus the bundled folder), with exact matching only: fontconfig's "closest font"
+ * fallback would silently print a report in the wrong typeface. */
+#include "font.h"
+
+#include "util.h"
+
+#include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <hb.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* One font */
+
+typedef struct mapping {
+    void *addr;
+    size_t size;
+} mapping;
+
+static void unmap(void *user_data)
+{
+    mapping *m = user_data;
+    munmap(m->addr, m->size);
+    free(m);
+}
+
+static char *errorf(const char *fmt, const char *a, const char *b)
+{
+    nb_buf buf = {0};
+    nb_buf_printf(&buf, fmt, a, b);
+    return (char *)buf.data;
+}
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static int sbe16(const unsigned char *p) { return (int16_t)(uint16_t)be16(p); }
+
+/* Returns the name record `id` as UTF-8 (caller frees), or NULL. */
+static char *name_string(hb_face_t *face, hb_ot_name_id_t id)
+{
+    hb_language_t en = hb_language_from_string("en", -1);
+    unsigned len = hb_ot_name_get_utf8(face, id, en, NULL, NULL);
+    if (!len)
+        return NULL;
+    unsigned size = len + 1;
+    char *s = nb_malloc(size);
+    hb_ot_name_get_utf8(face, id, en, &size, s);
+    return s;
+}
+
+/* PDF BaseFont names must be ASCII without delimiters or spaces (PDF 32000 §7.3.5, §9.6.4). */
+static char *sanitize_ps_name(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    char *out = nb_malloc(n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 56; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c > 32 && c < 127 && !strchr("()<>[]{}/%#", c))
+            out[k++] = (char)c;
+    }
+    out[k] = 0;
+    return out;
+}
+
+nb_font *nb_font_open(const char *path, int index, char **error)
+{
+    *error = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *error = errorf("cannot open font %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 12) {
+        close(fd);
+        *error = errorf("%s is not a font file%s", path, "");
+        return NULL;
+    }
+    size_t size = (size_t)st.st_size;
+    void *addr = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (addr == MAP_FAILED) {
+        *error = errorf("cannot map font %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    mapping *m = nb_malloc(sizeof *m);
+    m->addr = addr;
+    m->size = size;
+    /* The blob owns the mapping from here on: its destroy callback unmaps it. */
+    hb_blob_t *blob = hb_blob_create(addr, (unsigned)size, HB_MEMORY_MODE_READONLY, m, unmap);
+    if (size > UINT_MAX || hb_blob_get_length(blob) == 0) {
+        hb_blob_destroy(blob);
+        *error = errorf("font %s is too large%s", path, "");
+        return NULL;
+    }
+    if (index < 0 || (unsigned)index >= hb_face_count(blob)) {
+        hb_blob_destroy(blob);
+        *error = errorf("%s is not a font file (or has no face at the given index)%s", path, "");
+        return NULL;
+    }
+    hb_face_t *face = hb_face_create(blob, (unsigned)index);
+    hb_blob_destroy(blob);
+    hb_face_make_immutable(face);
+
+    hb_blob_t *cff = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
+    hb_blob_t *glyf = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
+    int is_cff = hb_blob_get_length(cff) > 0;
+    int has_glyf = hb_blob_get_length(glyf) > 0;
+    hb_blob_destroy(cff);
+    hb_blob_destroy(glyf);
+    if (hb_face_get_glyph_count(face) == 0 || (!is_cff && !has_glyf)) {
+        hb_face_destroy(face);
+        *error = errorf("%s has no TrueType or CFF outlines%s", path, "");
+        return NULL;
+    }
+
+    nb_font *f = nb_calloc(1, sizeof *f);
+    f->path = nb_strdup(path);
+    f->index = index;
+    f->data = addr;
+    f->size = size;
+    f->face = face;
+    f->upem = hb_face_get_upem(face);
+    f->is_cff = is_cff;
+    f->hb = hb_font_create(face);
+    hb_font_set_scale(f->hb, (int)f->upem, (int)f->upem);
+    hb_font_make_immutable(f->hb);
+
+    f->family = name_string(face, HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY);
+    if (!f->family)
+        f->family = name_string(face, HB_OT_NAME_ID_FONT_FAMILY);
+    if (!f->family)
+        f->family = nb_strdup(path);
+    char *ps = name_string(face, HB_OT_NAME_ID_POSTSCRIPT_NAME);
+    f->ps_name = sanitize_ps_name(ps ? ps : f->family);
+    free(ps);
+    if (!f->ps_name[0]) {
+        free(f->ps_name);
+        f->ps_name = nb_strdup("Font");
+    }
+
+    hb_position_t v;
+    f->ascender = hb_ot_metrics_get_position(f->hb, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v)
+                      ? v : (int)f->upem * 880 / 1000;
+    f->descender = hb_ot_metrics_get_position(f->hb, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v)
+                       ? v : -(int)f->upem * 120 / 1000;
+    /* CJK fonts often leave sCapHeight at 0; the ascender is what PDF viewers then expect. */
+    f->cap_height = hb_ot_metrics_get_position(f->hb, HB_OT_METRICS_TAG_CAP_HEIGHT, &v) && v > 0
+                        ? v : f->ascender;
+
+    hb_blob_t *head = hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned head_len;
+    const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &head_len);
+    if (head_len >= 44) {
+        for (int i = 0; i < 4; i++)
+            f->bbox[i] = sbe16(h + 36 + 2 * i);
+    } else {
+        f->bbox[0] = 0; f->bbox[1] = f->descender;
+        f->bbox[2] = (int)f->upem; f->bbox[3] = f->ascender;
+    }
+    hb_blob_destroy(head);
+    hb_blob_t *post = hb_face_reference_table(face, HB_TAG('p', 'o', 's', 't'));
+    unsigned post_len;
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(post, &post_len);
+    if (post_len >= 8)
+        f->italic_angle = sbe16(p + 4); /* integer part of the 16.16 Fixed */
+    hb_blob_destroy(post);
+    return f;
+}
+
+void nb_font_close(nb_font *font)
+{
+    if (!font)
+        return;
+    hb_font_destroy(font->hb);
+    if (font->subset_cache)
+        hb_face_destroy(font->subset_cache);
+    hb_face_destroy(font->face); /* releases the blob, which unmaps the file */
+    free(font->path);
+    free(font->family);
+    free(font->ps_name);
+    free(font);
+}
+
+uint32_t nb_font_glyph(const nb_font *font, uint32_t cp)
+{
+    hb_codepoint_t gid = 0;
+    return hb_font_get_nominal_glyph(font->hb, cp, &gid) ? gid : 0;
+}
+
+int nb_font_advance(const nb_font *font, uint32_t gid)
+{
+    return hb_font_get_glyph_h_advance(font->hb, gid);
+}
+
+size_t nb_font_shape(const nb_font *font, const char *text, size_t len, nb_shaped **out)
+{
+    *out = NULL;
+    if (len > INT_MAX / 2)
+        return 0;
+    hb_buffer_t *buf = hb_buffer_create();
+    hb_buffer_add_utf8(buf, text, (int)len, 0, (int)len);
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf, HB_SCRIPT_HAN);
+    hb_buffer_set_language(buf, hb_language_from_string("zh-Hans", -1));
+    hb_shape(font->hb, buf, NULL, 0);
+    unsigned n = 0;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+    nb_shaped *s = nb_malloc((n ? n : 1) * sizeof *s);
+    for (unsigned i = 0; i < n; i++) {
+        s[i].gid = info[i].codepoint;
+        s[i].cluster = info[i].cluster;
+        s[i].x_advance = pos[i].x_advance;
+        s[i].x_offset = pos[i].x_offset;
+        s[i].y_offset = pos[i].y_offset;
+    }
+    hb_buffer_destroy(buf);
+    *out = s;
+    return n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Fontset */
+
+/* One face fontconfig knows about, copied out of its pattern. */
+typedef struct candidate {
+    char *file;
+    int index;
+    char **families; size_t nfamilies;
+    char **styles;   size_t nstyles;
+    char **fullnames; size_t nfullnames;
+    char *ps_name;
+    int weight, slant;
+    int bundled; /* lives under the fontset's font_dir */
+} candidate;
+
+typedef struct name_entry {
+    char *name;
+    nb_font *font; /* NULL: nothing matches (cached too) */
+} name_entry;
+
+struct nb_fontset {
+    pthread_mutex_t lock;
+    FcConfig *config;
+    char *font_dir; /* owned; canonical path or NULL */
+    nb_font **fonts; size_t nfonts, cap_fonts;
+    name_entry *names; size_t nnames, cap_names;
+    candidate *cands; size_t ncands; int listed;
+};
+
+nb_fontset *nb_fontset_new(const char *font_dir, char **error)
+{
+    *error = NULL;
+    char *dir = NULL;
+    if (font_dir) {
+        dir = realpath(font_dir, NULL);
+        struct stat st;
+        if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            *error = errorf("font folder %s: %s", font_dir, dir ? "not a folder" : strerror(errno));
+            free(dir);
+            return NULL;
+        }
+    }
+    /* A configuration of our own: the system's rules and fonts, without touching the
+     * process-wide default configuration that FcInit would set up. */
+    FcConfig *config = FcInitLoadConfigAndFonts();
+    if (!config) {
+        *error = errorf("fontconfig could not load its configuration%s%s", "", "");
+        free(dir);
+        return NULL;
+    }
+    if (dir && !FcConfigAppFontAddDir(config, (const FcChar8 *)dir)) {
+        *error = errorf("fontconfig could not add the font folder %s%s", dir, "");
+        FcConfigDestroy(config);
+        free(dir);
+        return NULL;
+    }
+    nb_fontset *set = nb_calloc(1, sizeof *set);
+    pthread_mutex_init(&set->lock, NULL);
+    set->config = config;
+    set->font_dir = dir;
+    return set;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void nb_fontset_free(nb_fontset *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->nfonts; i++)
+        nb_font_close(set->fonts[i]);
+    free(set->fonts);
+    for (size_t i = 0; i < set->nnames; i++)
+        free(set->names[i].name);
+    free(set->names);
+    for (size_t i = 0; i < set->ncands; i++) {
+        candidate *c = &set->cands[i];
+        free(c->file);
+        free(c->ps_name);
+        free_strings(c->families, c->nfamilies);
+        free_strings(c->styles, c->nstyles);
+        free_strings(c->fullnames, c->nfullnames);
+    }
+    free(set->cands);
+    FcConfigDestroy(set->config);
+    free(set->font_dir);
+    pthread_mutex_destroy(&set->lock);
+    free(set);
+}
+
+/* Returns the open font for path+index, opening it once. Caller holds the lock. */
+static nb_font *open_cached(nb_fontset *set, const char *path, int index)
+{
+    for (size_t i = 0; i < set->nfonts; i++)
+        if (set->fonts[i]->index == index && strcmp(set->fonts[i]->path, path) == 0)
+            return set->fonts[i];
+    char *error = NULL;
+    nb_font *f = nb_font_open(path, index, &error);
+    free(error); /* the caller reports "no such font" with the name the user wrote */
+    if (!f)
+        return NULL;
+    nb_grow(&set->fonts, &set->cap_fonts, set->nfonts + 1, sizeof *set->fonts);
+    set->fonts[set->nfonts++] = f;
+    return f;
+}
+
+static char **pattern_strings(FcPattern *p, const char *object, size_t *n)
+{
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    FcChar8 *s;
+    for (int i = 0; FcPatternGetString(p, object, i, &s) == FcResultMatch; i++) {
+        nb_grow(&v, &cap, *n + 1, sizeof *v);
+        v[(*n)++] = nb_strdup((const char *)s);
+    }
+    return v;
+}
+
+static int cmp_candidates(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    if (x->bundled != y->bundled)
+        return y->bundled - x->bundled;
+    int c = strcmp(x->file, y->file);
+    return c ? c : x->index - y->index;
+}
+
+/* Copies fontconfig's list of every face once, ordered bundled-first then by path, so that the
+ * choice between equal matches does not depend on fontconfig's internal order. */
+static void list_candidates(nb_fontset *set)
+{
+    if (set->listed)
+        return;
+    set->listed = 1;
+    FcPattern *all = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_STYLE, FC_FULLNAME,
+                                       FC_POSTSCRIPT_NAME, FC_WEIGHT, FC_SLANT, (char *)NULL);
+    FcFontSet *fs = FcFontList(set->config, all, os);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(all);
+    if (!fs)
+        return;
+    size_t dirlen = set->font_dir ? strlen(set->font_dir) : 0;
+    set->cands = nb_calloc((size_t)fs->nfont, sizeof *set->cands);
+    for (int i = 0; i < fs->nfont; i++) {
+        FcPattern *p = fs->fonts[i];
+        FcChar8 *file;
+        if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
+            continue;
+        candidate *c = &set->cands[set->ncands++];
+        c->file = nb_strdup((const char *)file);
+        if (FcPatternGetInteger(p, FC_INDEX, 0, &c->index) != FcResultMatch)
+            c->index = 0;
+        if (FcPatternGetInteger(p, FC_WEIGHT, 0, &c->weight) != FcResultMatch)
+            c->weight = FC_WEIGHT_REGULAR;
+        if (FcPatternGetInteger(p, FC_SLANT, 0, &c->slant) != FcResultMatch)
+            c->slant = FC_SLANT_ROMAN;
+        c->families = pattern_strings(p, FC_FAMILY, &c->nfamilies);
+        c->styles = pattern_strings(p, FC_STYLE, &c->nstyles);
+        c->fullnames = pattern_strings(p, FC_FULLNAME, &c->nfullnames);
+        FcChar8 *ps;
+        c->ps_name = FcPatternGetString(p, FC_POSTSCRIPT_NAME, 0, &ps) == FcResultMatch
+                         ? nb_strdup((const char *)ps) : NULL;
+        c->bundled = dirlen && strncmp(c->file, set->font_dir, dirlen) == 0 &&
+                     c->file[dirlen] == '/';
+    }
+    FcFontSetDestroy(fs);
+    qsort(set->cands, set->ncands, sizeof *set->cands, cmp_candidates);
+}
+
+/* Font names compare as fontconfig compares families: ignoring case and blanks. `n` limits a. */
+static int same_name(const char *a, size_t n, const char *b)
+{
+    size_t i = 0;
+    for (;;) {
+        while (i < n && a[i] == ' ')
+            i++;
+        while (*b == ' ')
+            b++;
+        if (i == n || !*b)
+            return i == n && !*b;
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)*b))
+            return 0;
+        i++;
+        b++;
+    }
+}
+
+static int any_name(char **v, size_t nv, const char *a, size_t n)
+{
+    for (size_t i = 0; i < nv; i++)
+        if (same_name(a, n, v[i]))
+            return 1;
+    return 0;
+}
+
+static int is_regular_style(const candidate *c)
+{
+    static const char *const regular[] = {"Regular", "Book", "Normal", "Roman", "R"};
+    for (size_t i = 0; i < c->nstyles; i++)
+        for (size_t k = 0; k < sizeof regular / sizeof *regular; k++)
+            if (same_name(regular[k], strlen(regular[k]), c->styles[i]))
+                return 1;
+    return 0;
+}
+
+/* How far a face is from the plain upright style of its family; lower is better. Fontconfig's
+ * weight is not enough: the Fandol Bold faces declare the regular weight. */
+static int style_distance(const candidate *c)
+{
+    int d = is_regular_style(c) ? 0 : 1000;
+    d += abs(c->weight - FC_WEIGHT_REGULAR);
+    if (c->slant != FC_SLANT_ROMAN)
+        d += 500;
+    return d;
+}
+
+static const candidate *resolve_name(nb_fontset *set, const char *name)
+{
+    list_candidates(set);
+    size_t len = strlen(name);
+    const candidate *best = NULL;
+    int best_d = 0;
+    /* 1. A family: its most regular face. */
+    for (size_t i = 0; i < set->ncands; i++) {
+        const candidate *c = &set->cands[i];
+        if (!any_name(c->families, c->nfamilies, name, len))
+            continue;
+        int d = style_distance(c);
+        if (!best || d < best_d) {
+            best = c;
+            best_d = d;
+        }
+    }
+    if (best)
+        return best;
+    /* 2. One face by its PostScript name or full name ("FandolSong-Bold", "FandolSong Bold"). */
+    for (size_t i = 0; i < set->ncands; i++) {
+        const candidate *c = &set->cands[i];
+        if ((c->ps_name && same_name(name, len, c->ps_name)) ||
+            any_name(c->fullnames, c->nfullnames, name, len))
+            return c;
+    }
+    /* 3. "Family-Style" or "Family Style", split at the last '-' or ' '. */
+    for (size_t cut = len; cut-- > 1;) {
+        if (name[cut] != '-' && name[cut] != ' ')
+            continue;
+        const char *style = name + cut + 1;
+        for (size_t i = 0; i < set->ncands; i++) {
+            const candidate *c = &set->cands[i];
+            if (any_name(c->families, c->nfamilies, name, cut) &&
+                any_name(c->styles, c->nstyles, style, strlen(style)))
+                return c;
+        }
+        break;
+    }
+    return NULL;
+}
+
+static int is_path(const char *s)
+{
+    size_t n = strlen(s);
+    if (strchr(s, '/'))
+        return 1;
+    static const char *const ext[] = {".otf", ".ttf", ".ttc", ".otc"};
+    for (size_t i = 0; i < 4; i++)
+        if (n > 4 && strcasecmp(s + n - 4, ext[i]) == 0)
+            return 1;
+    return 0;
+}
+
+nb_font *nb_fontset_get(nb_fontset *set, const char *name_or_path)
+{
+    if (!set || !name_or_path || !name_or_path[0])
+        return NULL;
+    pthread_mutex_lock(&set->lock);
+    nb_font *font = NULL;
+    for (size_t i = 0; i < set->nnames; i++) {
+        if (strcmp(set->names[i].name, name_or_path) == 0) {
+            font = set->names[i].font;
+            goto done;
+        }
+    }
+    if (is_path(name_or_path)) {
+        font = open_cached(set, name_or_path, 0);
+    } else {
+        const candidate *c = resolve_name(set, name_or_path);
+        if (c)
+            font = open_cached(set, c->file, c->index);
+    }
+    nb_grow(&set->names, &set->cap_names, set->nnames + 1, sizeof *set->names);
+    set->names[set->nnames].name = nb_strdup(name_or_path);
+    set->names[set->nnames].font = font;
+    set->nnames++;
+done:
+    pthread_mutex_unlock(&set->lock);
+    return font;
+}
+
+void nb_fontset_preprocess(nb_fontset *set)
+{
+    pthread_mutex_lock(&set->lock);
+    for (size_t i = 0; i < set->nfonts; i++) {
+        nb_font *f = set->fonts[i];
+        if (!f->subset_cache)
+            f->subset_cache = hb_subset_preprocess(f->face);
+    }
+    pthread_mutex_unlock(&set->lock);
+}

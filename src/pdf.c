@@ -1,0 +1,1007 @@
+/* The PDF writer. libharu 2.3.0 serves only as an object writer (pages, streams, xref, outline,
+ * info); its text and font machinery is never used (TECH.md §1). Fonts are embedded by us:
+ * the glyphs a document uses are subset with hb-subset and written as Type0 fonts with
+ * Identity-H encoding, a bfchar ToUnicode CMap, /W widths and a CIDSet (PDF 32000 §9.7, §9.10;
+ * PDF/A-1 6.3.5). Glyphs are placed with TJ adjustments so that each one lands exactly where the
+ * typesetter put it. Everything written derives from the document: the same doc gives the same
+ * bytes. This is the only file that includes libharu's headers. */
+#include "pdf.h"
+
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <openssl/evp.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A4 in points (ISO 216: 210 × 297 mm). */
+#define PAGE_WIDTH 595.276f
+#define PAGE_HEIGHT 841.89f
+
+/* ------------------------------------------------------------------------------------------ */
+/* Per-call context */
+
+/* One glyph of one font as the document uses it. */
+typedef struct used_glyph {
+    uint32_t gid;         /* in the original font */
+    uint32_t code;        /* in the content stream: CID (CFF) or new glyph id (TrueType) */
+    int width;            /* /W advance, 1/1000 em */
+    const char *text;     /* borrowed from a run: the characters for ToUnicode, or NULL */
+    size_t text_len;
+} used_glyph;
+
+/* One font of the document. */
+typedef struct font_use {
+    const nb_font *font;
+    int32_t *slot;        /* per original glyph id: index in glyphs, or -1; owned */
+    unsigned num_glyphs;
+    used_glyph *glyphs; size_t nglyphs, cap_glyphs; /* owned, in order of first use */
+    char res_name[16];    /* resource name in page dictionaries, "F1" … */
+    HPDF_Dict type0;      /* the Type0 font object, owned by the HPDF doc */
+} font_use;
+
+typedef struct pdf_ctx {
+    const nb_doc *doc;
+    const nb_pdf_options *options;
+    nb_diags *diags;
+    HPDF_Doc pdf;
+    /* libharu reports errors through a callback; the first one is kept here. */
+    int hpdf_failed;
+    HPDF_STATUS hpdf_error, hpdf_detail;
+    int failed; /* a diagnostic has been added */
+    font_use *fonts; size_t nfonts, cap_fonts;
+    EVP_MD_CTX *hash; /* over everything written, for the file identifier */
+} pdf_ctx;
+
+static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
+{
+    pdf_ctx *ctx = user_data;
+    if (!ctx->hpdf_failed) {
+        ctx->hpdf_failed = 1;
+        ctx->hpdf_error = error_no;
+        ctx->hpdf_detail = detail_no;
+    }
+}
+
+static void fail(pdf_ctx *ctx, const char *fmt, const char *arg)
+{
+    nb_pos nowhere = {NULL, 0, 0};
+    nb_buf msg = {0};
+    nb_buf_printf(&msg, fmt, arg ? arg : "");
+    nb_diag_add(ctx->diags, NB_ERROR, nowhere, "cannot write the PDF: %s", (char *)msg.data);
+    nb_buf_free(&msg);
+    ctx->failed = 1;
+}
+
+/* True if anything has gone wrong so far; reports a libharu failure once. */
+static int broken(pdf_ctx *ctx)
+{
+    if (ctx->hpdf_failed && !ctx->failed) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "libharu error 0x%04X (detail %u)",
+                 (unsigned)ctx->hpdf_error, (unsigned)ctx->hpdf_detail);
+        fail(ctx, "%s", detail);
+    }
+    return ctx->failed;
+}
+
+static void hash(pdf_ctx *ctx, const void *data, size_t len)
+{
+    EVP_DigestUpdate(ctx->hash, data, len);
+}
+
+/* Writes bytes into a libharu stream and into the content hash. */
+static void put_stream(pdf_ctx *ctx, HPDF_Stream stream, const void *data, size_t len)
+{
+    hash(ctx, data, len);
+    const unsigned char *p = data;
+    while (len > 0) {
+        HPDF_UINT chunk = len > 1u << 30 ? 1u << 30 : (HPDF_UINT)len;
+        if (HPDF_Stream_Write(stream, p, chunk) != HPDF_OK)
+            return;
+        p += chunk;
+        len -= chunk;
+    }
+}
+
+static void put_num(nb_buf *b, double v)
+{
+    char s[40];
+    nb_fmt_num(s, v, 3);
+    nb_buf_puts(b, s);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Text helpers */
+
+/* Appends UTF-16BE of valid UTF-8 text as raw bytes (hex = 0) or hex digits. Returns 0 if the
+ * text is not valid UTF-8. */
+static int put_utf16(nb_buf *b, const char *s, size_t n, int hex)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = nb_utf8_decode(s + i, n - i, &cp);
+        if (!k)
+            return 0;
+        i += k;
+        uint16_t units[2];
+        int nu = 1;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            units[0] = (uint16_t)(0xD800 | (cp >> 10));
+            units[1] = (uint16_t)(0xDC00 | (cp & 0x3FF));
+            nu = 2;
+        } else {
+            units[0] = (uint16_t)cp;
+        }
+        for (int u = 0; u < nu; u++) {
+            if (hex) {
+                nb_buf_printf(b, "%04X", units[u]);
+            } else {
+                unsigned char be[2] = {(unsigned char)(units[u] >> 8), (unsigned char)units[u]};
+                nb_buf_put(b, be, 2);
+            }
+        }
+    }
+    return 1;
+}
+
+/* A PDF text string for UTF-8 text: UTF-16BE with a byte order mark (PDF 32000 §7.9.2.2),
+ * written by libharu as <FEFF…>. Invalid UTF-8 gives NULL. */
+static HPDF_Binary text_string(pdf_ctx *ctx, const char *s)
+{
+    nb_buf b = {0};
+    nb_buf_put(&b, "\xFE\xFF", 2);
+    HPDF_Binary bin = NULL;
+    if (put_utf16(&b, s, strlen(s), 0)) {
+        hash(ctx, b.data, b.len);
+        bin = HPDF_Binary_New(ctx->pdf->mmgr, b.data, (HPDF_UINT)b.len);
+    }
+    nb_buf_free(&b);
+    return bin;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Collecting the glyphs each font has to provide */
+
+static font_use *use_font(pdf_ctx *ctx, const nb_font *font)
+{
+    for (size_t i = 0; i < ctx->nfonts; i++)
+        if (ctx->fonts[i].font == font)
+            return &ctx->fonts[i];
+    nb_grow(&ctx->fonts, &ctx->cap_fonts, ctx->nfonts + 1, sizeof *ctx->fonts);
+    font_use *u = &ctx->fonts[ctx->nfonts++];
+    memset(u, 0, sizeof *u);
+    u->font = font;
+    u->num_glyphs = hb_face_get_glyph_count(font->face);
+    u->slot = nb_malloc(u->num_glyphs * sizeof *u->slot);
+    memset(u->slot, 0xFF, u->num_glyphs * sizeof *u->slot);
+    snprintf(u->res_name, sizeof u->res_name, "F%zu", ctx->nfonts);
+    return u;
+}
+
+static int collect_glyphs(pdf_ctx *ctx)
+{
+    const nb_doc *doc = ctx->doc;
+    for (size_t p = 0; p < doc->npages; p++) {
+        const nb_page *page = &doc->pages[p];
+        for (size_t r = 0; r < page->nruns; r++) {
+            const nb_run *run = &page->runs[r];
+            if (!run->nglyphs)
+                continue;
+            if (!run->font) {
+                fail(ctx, "a text run has no font%s", NULL);
+                return 0;
+            }
+            font_use *u = use_font(ctx, run->font);
+            for (size_t g = 0; g < run->nglyphs; g++) {
+                const nb_glyph *gl = &run->glyphs[g];
+                if (gl->gid >= u->num_glyphs) {
+                    fail(ctx, "glyph id out of range in font %s", run->font->family);
+                    return 0;
+                }
+                int text_ok = gl->text_len > 0 && run->text && gl->text <= run->text_len &&
+                              gl->text_len <= run->text_len - gl->text;
+                int32_t s = u->slot[gl->gid];
+                if (s < 0) {
+                    nb_grow(&u->glyphs, &u->cap_glyphs, u->nglyphs + 1, sizeof *u->glyphs);
+                    s = (int32_t)u->nglyphs++;
+                    u->slot[gl->gid] = s;
+                    u->glyphs[s] = (used_glyph){gl->gid, 0, 0, NULL, 0};
+                }
+                /* A glyph drawn for two different texts keeps the first one (one code, one
+                 * ToUnicode entry). */
+                if (text_ok && !u->glyphs[s].text) {
+                    u->glyphs[s].text = run->text + gl->text;
+                    u->glyphs[s].text_len = gl->text_len;
+                }
+            }
+        }
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* CFF: the subset's charset gives each new glyph id its CID (hb-subset keeps CIDs) */
+
+typedef struct cff_index {
+    size_t count, base, end; /* base: offsets are relative to it */
+    size_t offsets_at;
+    unsigned offsize;
+} cff_index;
+
+static unsigned long read_be(const unsigned char *p, unsigned n)
+{
+    unsigned long v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static int cff_read_index(const unsigned char *d, size_t n, size_t at, cff_index *ix)
+{
+    if (at + 2 > n)
+        return 0;
+    ix->count = read_be(d + at, 2);
+    if (ix->count == 0) {
+        ix->end = at + 2;
+        ix->offsize = 1;
+        ix->base = ix->offsets_at = at + 2;
+        return 1;
+    }
+    if (at + 3 > n)
+        return 0;
+    ix->offsize = d[at + 2];
+    if (ix->offsize < 1 || ix->offsize > 4)
+        return 0;
+    ix->offsets_at = at + 3;
+    size_t table = (ix->count + 1) * ix->offsize;
+    if (ix->offsets_at + table > n)
+        return 0;
+    ix->base = ix->offsets_at + table - 1;
+    unsigned long last = read_be(d + ix->offsets_at + ix->count * ix->offsize, ix->offsize);
+    ix->end = ix->base + last;
+    return ix->end <= n;
+}
+
+static size_t cff_item_offset(const unsigned char *d, const cff_index *ix, size_t i)
+{
+    return ix->base + read_be(d + ix->offsets_at + i * ix->offsize, ix->offsize);
+}
+
+/* Maps every glyph of a CFF table to its CID. Returns the glyph count (0 on a malformed table);
+ * *cids is malloc'd. A name-keyed CFF gets cid = gid, as PDF uses glyph indices then. */
+static size_t cff_cids(const unsigned char *d, size_t n, uint32_t **cids)
+{
+    *cids = NULL;
+    if (n < 4)
+        return 0;
+    cff_index names, tops;
+    if (!cff_read_index(d, n, d[2], &names) || !cff_read_index(d, n, names.end, &tops) ||
+        tops.count < 1)
+        return 0;
+    size_t p = cff_item_offset(d, &tops, 0), end = cff_item_offset(d, &tops, 1);
+    if (p > end || end > n)
+        return 0;
+    long operands[48];
+    int nops = 0, cid_keyed = 0;
+    long charset = -1, charstrings = -1;
+    while (p < end) {
+        unsigned b0 = d[p];
+        if (b0 <= 21) {
+            unsigned op = b0;
+            p++;
+            if (b0 == 12) {
+                if (p >= end)
+                    return 0;
+                op = 0x0C00 | d[p++];
+            }
+            if (op == 15 && nops > 0)
+                charset = operands[nops - 1];
+            else if (op == 17 && nops > 0)
+                charstrings = operands[nops - 1];
+            else if (op == 0x0C1E)
+                cid_keyed = 1;
+            nops = 0;
+            continue;
+        }
+        long v;
+        if (b0 == 28 && p + 3 <= end) {
+            v = (int16_t)read_be(d + p + 1, 2);
+            p += 3;
+        } else if (b0 == 29 && p + 5 <= end) {
+            v = (int32_t)(uint32_t)read_be(d + p + 1, 4);
+            p += 5;
+        } else if (b0 == 30) { /* real: skip nibbles up to the 0xF terminator */
+            p++;
+            while (p < end && (d[p] & 0x0F) != 0x0F && (d[p] & 0xF0) != 0xF0)
+                p++;
+            p++;
+            v = 0;
+        } else if (b0 >= 32 && b0 <= 246) {
+            v = (long)b0 - 139;
+            p++;
+        } else if (b0 >= 247 && b0 <= 250 && p + 2 <= end) {
+            v = ((long)b0 - 247) * 256 + d[p + 1] + 108;
+            p += 2;
+        } else if (b0 >= 251 && b0 <= 254 && p + 2 <= end) {
+            v = -((long)b0 - 251) * 256 - d[p + 1] - 108;
+            p += 2;
+        } else {
+            return 0;
+        }
+        if (nops < 48)
+            operands[nops++] = v;
+    }
+    cff_index glyphs;
+    if (charstrings <= 0 || (size_t)charstrings >= n ||
+        !cff_read_index(d, n, (size_t)charstrings, &glyphs) || glyphs.count == 0)
+        return 0;
+    size_t count = glyphs.count;
+    uint32_t *c = nb_malloc(count * sizeof *c);
+    for (size_t g = 0; g < count; g++)
+        c[g] = (uint32_t)g;
+    if (cid_keyed) {
+        if (charset <= 2 || (size_t)charset >= n) {
+            free(c);
+            return 0;
+        }
+        size_t at = (size_t)charset;
+        unsigned format = d[at++];
+        size_t g = 1;
+        while (g < count) {
+            if (format == 0) {
+                if (at + 2 > n)
+                    break;
+                c[g++] = (uint32_t)read_be(d + at, 2);
+                at += 2;
+            } else if (format == 1 || format == 2) {
+                unsigned w = format == 1 ? 1 : 2;
+                if (at + 2 + w > n)
+                    break;
+                uint32_t first = (uint32_t)read_be(d + at, 2);
+                unsigned long left = read_be(d + at + 2, w);
+                at += 2 + w;
+                for (unsigned long k = 0; k <= left && g < count; k++)
+                    c[g++] = first + (uint32_t)k;
+            } else {
+                break;
+            }
+        }
+        if (g < count) {
+            free(c);
+            return 0;
+        }
+    }
+    *cids = c;
+    return count;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Embedding one font */
+
+static void subset_tag(const font_use *u, char tag[8])
+{
+    /* FNV-1a over the glyph set: the same glyphs give the same tag (PDF 32000 §9.6.4). */
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned g = 0; g < u->num_glyphs; g++) {
+        if (u->slot[g] < 0)
+            continue;
+        for (int k = 0; k < 4; k++) {
+            h ^= (g >> (8 * k)) & 0xFF;
+            h *= 1099511628211ull;
+        }
+    }
+    for (const char *s = u->font->ps_name; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '+';
+    tag[7] = 0;
+}
+
+static int cmp_by_code(const void *a, const void *b)
+{
+    const used_glyph *x = *(const used_glyph *const *)a, *y = *(const used_glyph *const *)b;
+    return x->code < y->code ? -1 : x->code > y->code;
+}
+
+static HPDF_Dict new_dict(pdf_ctx *ctx)
+{
+    HPDF_Dict d = HPDF_Dict_New(ctx->pdf->mmgr);
+    if (d)
+        HPDF_Xref_Add(ctx->pdf->xref, d);
+    return d;
+}
+
+static HPDF_Dict new_stream(pdf_ctx *ctx, int flate)
+{
+    HPDF_Dict s = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
+    if (s && flate)
+        s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    return s;
+}
+
+static int scale(const nb_font *f, double v) { return (int)(v * 1000.0 / f->upem + (v < 0 ? -0.5 : 0.5)); }
+
+static HPDF_Stream stream_of(HPDF_Dict s) { return s ? s->stream : NULL; }
+
+/* The ToUnicode CMap (PDF 32000 §9.10.3; Adobe TN 5411): bfchar entries, ≤ 100 per block. */
+static void write_tounicode(pdf_ctx *ctx, HPDF_Dict stream, used_glyph **sorted, size_t n)
+{
+    nb_buf b = {0};
+    nb_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    nb_buf entries = {0};
+    size_t in_block = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n) {
+            const used_glyph *g = sorted[i];
+            if (!g->text)
+                continue;
+            size_t mark = entries.len;
+            nb_buf_printf(&entries, "<%04X> <", (unsigned)g->code);
+            /* bfchar destinations are at most 512 bytes (TN 5411 §1.4.1). */
+            if (!put_utf16(&entries, g->text, g->text_len, 1) || g->text_len > 120) {
+                entries.len = mark;
+                continue;
+            }
+            nb_buf_puts(&entries, ">\n");
+            in_block++;
+        }
+        if (in_block == 100 || (i == n && in_block > 0)) {
+            nb_buf_printf(&b, "%zu beginbfchar\n", in_block);
+            nb_buf_put(&b, entries.data, entries.len);
+            nb_buf_puts(&b, "endbfchar\n");
+            entries.len = 0;
+            in_block = 0;
+        }
+    }
+    nb_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    put_stream(ctx, stream_of(stream), b.data, b.len);
+    nb_buf_free(&b);
+    nb_buf_free(&entries);
+}
+
+static int is_bold(const nb_font *f)
+{
+    hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned len;
+    const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &len);
+    int bold = len >= 46 && (h[45] & 1); /* macStyle bit 0 */
+    hb_blob_destroy(head);
+    return bold;
+}
+
+/* Whether to Flate the font program. Measured on the seed report in FandolFang (474 glyphs):
+ * the CFF subset is 265 KB raw, 213 KB deflated, and the whole PDF 277 KB vs 225 KB, for about
+ * 15 ms of zlib per document. Smaller wins; TrueType glyf data shrinks more still. */
+#define FLATE_CFF 1
+#define FLATE_TRUETYPE 1
+
+static int embed_font(pdf_ctx *ctx, font_use *u)
+{
+    const nb_font *f = u->font;
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+
+    /* Subset by the glyph ids from shaping, without the layout tables: keeping GSUB would pull
+     * in every alternate form reachable from these glyphs (TECH.md §2). */
+    hb_subset_input_t *input = hb_subset_input_create_or_fail();
+    if (!input) {
+        fail(ctx, "out of memory subsetting %s", f->family);
+        return 0;
+    }
+    hb_set_t *gids = hb_subset_input_glyph_set(input);
+    for (size_t i = 0; i < u->nglyphs; i++)
+        hb_set_add(gids, u->glyphs[i].gid);
+    hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    static const hb_tag_t dropped[] = {
+        HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+        HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'),
+        HB_TAG('D', 'S', 'I', 'G'), HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F')};
+    for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
+        hb_set_add(drop, dropped[i]);
+
+    hb_face_t *source = f->subset_cache ? f->subset_cache : f->face;
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(source, input);
+    hb_subset_input_destroy(input);
+    hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+    if (!sub) {
+        hb_subset_plan_destroy(plan);
+        fail(ctx, "could not subset the font %s", f->family);
+        return 0;
+    }
+    const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+
+    /* The font program and each new glyph's code. */
+    hb_blob_t *program;
+    uint32_t *cids = NULL;
+    size_t sub_glyphs;
+    if (f->is_cff) {
+        program = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+        unsigned len;
+        const unsigned char *d = (const unsigned char *)hb_blob_get_data(program, &len);
+        sub_glyphs = cff_cids(d, len, &cids);
+    } else {
+        program = hb_face_reference_blob(sub);
+        sub_glyphs = hb_face_get_glyph_count(sub);
+    }
+    int ok = sub_glyphs > 0 && hb_blob_get_length(program) > 0;
+    for (size_t i = 0; ok && i < u->nglyphs; i++) {
+        hb_codepoint_t ng = hb_map_get(old_to_new, u->glyphs[i].gid);
+        if (ng == HB_MAP_VALUE_INVALID || ng >= sub_glyphs || (cids && cids[ng] > 0xFFFF)) {
+            ok = 0;
+            break;
+        }
+        u->glyphs[i].code = cids ? cids[ng] : ng;
+        u->glyphs[i].width = scale(f, nb_font_advance(f, u->glyphs[i].gid));
+    }
+    if (!ok) {
+        free(cids);
+        hb_blob_destroy(program);
+        hb_face_destroy(sub);
+        hb_subset_plan_destroy(plan);
+        fail(ctx, "the subset of the font %s is unusable", f->family);
+        return 0;
+    }
+
+    /* CIDSet: one bit per CID present in the subset, glyph 0 included (PDF/A-1 6.3.5). */
+    uint32_t max_code = 0;
+    for (size_t g = 0; g < sub_glyphs; g++) {
+        uint32_t c = cids ? cids[g] : (uint32_t)g;
+        if (c > max_code)
+            max_code = c;
+    }
+    size_t set_len = max_code / 8 + 1;
+    unsigned char *cidset = nb_calloc(set_len, 1);
+    for (size_t g = 0; g < sub_glyphs; g++) {
+        uint32_t c = cids ? cids[g] : (uint32_t)g;
+        cidset[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
+    }
+
+    char tag[8], base_font[80];
+    subset_tag(u, tag);
+    snprintf(base_font, sizeof base_font, "%s%s", tag, f->ps_name);
+
+    /* Font program stream. */
+    HPDF_Dict file = new_stream(ctx, f->is_cff ? FLATE_CFF : FLATE_TRUETYPE);
+    unsigned prog_len;
+    const char *prog = hb_blob_get_data(program, &prog_len);
+    if (file) {
+        if (f->is_cff)
+            HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+        else
+            HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog_len);
+        put_stream(ctx, stream_of(file), prog, prog_len);
+    }
+    HPDF_Dict set = new_stream(ctx, 1);
+    put_stream(ctx, stream_of(set), cidset, set_len);
+    free(cidset);
+
+    HPDF_Dict desc = new_dict(ctx);
+    if (desc) {
+        HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+        HPDF_Dict_AddName(desc, "FontName", base_font);
+        HPDF_Dict_AddNumber(desc, "Flags", 4); /* symbolic: glyphs outside the Latin set */
+        HPDF_Array bbox = HPDF_Array_New(mmgr);
+        for (int i = 0; i < 4; i++)
+            HPDF_Array_AddNumber(bbox, scale(f, f->bbox[i]));
+        HPDF_Dict_Add(desc, "FontBBox", bbox);
+        HPDF_Dict_AddNumber(desc, "ItalicAngle", f->italic_angle);
+        HPDF_Dict_AddNumber(desc, "Ascent", scale(f, f->ascender));
+        HPDF_Dict_AddNumber(desc, "Descent", scale(f, f->descender));
+        HPDF_Dict_AddNumber(desc, "CapHeight", scale(f, f->cap_height));
+        /* No font table records the stem width; these are the usual estimates. */
+        HPDF_Dict_AddNumber(desc, "StemV", is_bold(f) ? 140 : 80);
+        HPDF_Dict_Add(desc, "CIDSet", set);
+        HPDF_Dict_Add(desc, f->is_cff ? "FontFile3" : "FontFile2", file);
+    }
+
+    used_glyph **sorted = nb_malloc((u->nglyphs ? u->nglyphs : 1) * sizeof *sorted);
+    for (size_t i = 0; i < u->nglyphs; i++)
+        sorted[i] = &u->glyphs[i];
+    qsort(sorted, u->nglyphs, sizeof *sorted, cmp_by_code);
+
+    HPDF_Dict cid = new_dict(ctx);
+    if (cid) {
+        HPDF_Dict_AddName(cid, "Type", "Font");
+        HPDF_Dict_AddName(cid, "Subtype", f->is_cff ? "CIDFontType0" : "CIDFontType2");
+        HPDF_Dict_AddName(cid, "BaseFont", base_font);
+        HPDF_Dict info = HPDF_Dict_New(mmgr);
+        HPDF_Dict_Add(info, "Registry", HPDF_String_New(mmgr, "Adobe", NULL));
+        HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mmgr, "Identity", NULL));
+        HPDF_Dict_AddNumber(info, "Supplement", 0);
+        HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+        HPDF_Dict_Add(cid, "FontDescriptor", desc);
+        HPDF_Dict_AddNumber(cid, "DW", 1000);
+        /* /W: runs of consecutive codes, only widths other than the default. */
+        HPDF_Array w = HPDF_Array_New(mmgr);
+        HPDF_Array group = NULL;
+        uint32_t next = 0;
+        for (size_t i = 0; i < u->nglyphs; i++) {
+            const used_glyph *g = sorted[i];
+            if (g->width == 1000) {
+                group = NULL;
+                continue;
+            }
+            if (!group || g->code != next) {
+                HPDF_Array_AddNumber(w, (HPDF_INT32)g->code);
+                group = HPDF_Array_New(mmgr);
+                HPDF_Array_Add(w, group);
+            }
+            HPDF_Array_AddNumber(group, g->width);
+            next = g->code + 1;
+        }
+        if (HPDF_Array_Items(w))
+            HPDF_Dict_Add(cid, "W", w);
+        else
+            HPDF_Array_Free(w);
+        if (!f->is_cff)
+            HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    }
+
+    HPDF_Dict tounicode = new_stream(ctx, 1);
+    write_tounicode(ctx, tounicode, sorted, u->nglyphs);
+    free(sorted);
+
+    u->type0 = new_dict(ctx);
+    if (u->type0) {
+        HPDF_Dict_AddName(u->type0, "Type", "Font");
+        HPDF_Dict_AddName(u->type0, "Subtype", "Type0");
+        HPDF_Dict_AddName(u->type0, "BaseFont", base_font);
+        HPDF_Dict_AddName(u->type0, "Encoding", "Identity-H");
+        HPDF_Array desc_fonts = HPDF_Array_New(mmgr);
+        HPDF_Array_Add(desc_fonts, cid);
+        HPDF_Dict_Add(u->type0, "DescendantFonts", desc_fonts);
+        HPDF_Dict_Add(u->type0, "ToUnicode", tounicode);
+    }
+
+    free(cids);
+    hb_blob_destroy(program);
+    hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
+    return !broken(ctx);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pages */
+
+static void write_rules(nb_buf *b, const nb_page *page)
+{
+    if (!page->nrules)
+        return;
+    /* Projecting caps close the corners where horizontal and vertical table rules meet. */
+    nb_buf_puts(b, "q 0 G 2 J\n");
+    double width = -1;
+    for (size_t i = 0; i < page->nrules; i++) {
+        const nb_stroke *r = &page->rules[i];
+        if (r->width != width) {
+            width = r->width;
+            put_num(b, width);
+            nb_buf_puts(b, " w\n");
+        }
+        put_num(b, r->x1);
+        nb_buf_puts(b, " ");
+        put_num(b, r->y1);
+        nb_buf_puts(b, " m ");
+        put_num(b, r->x2);
+        nb_buf_puts(b, " ");
+        put_num(b, r->y2);
+        nb_buf_puts(b, " l S\n");
+    }
+    nb_buf_puts(b, "Q\n");
+}
+
+/* One run: BT /F size Tf, then per stretch of equal y a Td to the stretch's first glyph and a
+ * TJ whose adjustments put every glyph at its own x. `pen` follows the position the viewer
+ * computes from the numbers as written, so rounding never accumulates along a line. */
+static void write_run(nb_buf *b, const nb_run *run, const font_use *u)
+{
+    double size = run->size;
+    if (!(size > 0))
+        return;
+    nb_buf_printf(b, "BT /%s ", u->res_name);
+    put_num(b, size);
+    nb_buf_puts(b, " Tf\n");
+    double lx = 0, ly = 0; /* start of the current text line */
+    char num[40];
+    size_t i = 0;
+    while (i < run->nglyphs) {
+        const nb_glyph *first = &run->glyphs[i];
+        double ax = (double)run->x + first->x, ay = (double)run->y + first->y;
+        nb_fmt_num(num, ax - lx, 3);
+        double dx = strtod(num, NULL);
+        nb_buf_puts(b, num);
+        nb_fmt_num(num, ay - ly, 3);
+        double dy = strtod(num, NULL);
+        nb_buf_printf(b, " %s Td [<", num);
+        lx += dx;
+        ly += dy;
+        double pen = lx;
+        int open = 1;
+        size_t k = i;
+        for (; k < run->nglyphs && run->glyphs[k].y == first->y; k++) {
+            const nb_glyph *g = &run->glyphs[k];
+            const used_glyph *ug = &u->glyphs[u->slot[g->gid]];
+            if (k > i) {
+                double target = (double)run->x + g->x;
+                /* Two decimals of a thousandth of an em: finer than float positions are
+                 * exact, so float noise does not turn into adjustments. */
+                nb_fmt_num(num, (pen - target) * 1000.0 / size, 2);
+                double adj = strtod(num, NULL);
+                if (adj != 0) {
+                    nb_buf_printf(b, "%s%s", open ? ">" : "", num);
+                    open = 0;
+                    pen -= adj * size / 1000.0;
+                }
+            }
+            nb_buf_printf(b, "%s%04X", open ? "" : "<", (unsigned)ug->code);
+            open = 1;
+            pen += ug->width * size / 1000.0;
+        }
+        nb_buf_puts(b, "> ] TJ\n");
+        i = k;
+    }
+    nb_buf_puts(b, "ET\n");
+}
+
+static font_use *font_of(pdf_ctx *ctx, const nb_font *font)
+{
+    for (size_t i = 0; i < ctx->nfonts; i++)
+        if (ctx->fonts[i].font == font)
+            return &ctx->fonts[i];
+    return NULL;
+}
+
+static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
+{
+    HPDF_Page hp = HPDF_AddPage(ctx->pdf);
+    *out = hp;
+    if (!hp)
+        return 0;
+    HPDF_Page_SetWidth(hp, PAGE_WIDTH);
+    HPDF_Page_SetHeight(hp, PAGE_HEIGHT);
+
+    /* Fonts of this page, in order of first use. */
+    HPDF_Dict resources = HPDF_Dict_GetItem(hp, "Resources", HPDF_OCLASS_DICT);
+    HPDF_Dict fonts = NULL;
+    unsigned char *listed = nb_calloc(ctx->nfonts, 1);
+    for (size_t r = 0; r < page->nruns; r++) {
+        const nb_run *run = &page->runs[r];
+        if (!run->nglyphs)
+            continue;
+        font_use *u = font_of(ctx, run->font);
+        if (!fonts) {
+            fonts = HPDF_Dict_New(ctx->pdf->mmgr);
+            HPDF_Dict_Add(resources, "Font", fonts);
+        }
+        if (!listed[u - ctx->fonts]) {
+            listed[u - ctx->fonts] = 1;
+            HPDF_Dict_Add(fonts, u->res_name, u->type0);
+        }
+    }
+    free(listed);
+
+    nb_buf b = {0};
+    write_rules(&b, page);
+    for (size_t r = 0; r < page->nruns; r++)
+        if (page->runs[r].nglyphs)
+            write_run(&b, &page->runs[r], font_of(ctx, page->runs[r].font));
+    put_stream(ctx, ((HPDF_PageAttr)hp->attr)->stream, b.data, b.len);
+    nb_buf_free(&b);
+
+    /* Images last: a seal is printed over the text it certifies. */
+    for (size_t i = 0; i < page->nimages; i++) {
+        const nb_image *im = &page->images[i];
+        if (!im->png || !im->png_len) {
+            fail(ctx, "an image has no data%s", NULL);
+            return 0;
+        }
+        hash(ctx, im->png, im->png_len);
+        HPDF_Image img = HPDF_LoadPngImageFromMem(ctx->pdf, im->png, (HPDF_UINT)im->png_len);
+        if (!img) {
+            broken(ctx);
+            return 0;
+        }
+        HPDF_Page_DrawImage(hp, img, im->x, im->y, im->w, im->h);
+    }
+    return !broken(ctx);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Document parts */
+
+static void write_outline(pdf_ctx *ctx, HPDF_Page *pages)
+{
+    const nb_doc *doc = ctx->doc;
+    HPDF_Outline top = NULL;
+    for (size_t i = 0; i < doc->noutline; i++) {
+        const nb_outline_entry *e = &doc->outline[i];
+        if (!e->title || e->page < 0 || (size_t)e->page >= doc->npages)
+            continue;
+        HPDF_Binary title = text_string(ctx, e->title);
+        if (!title)
+            continue;
+        HPDF_Outline parent = e->level > 0 ? top : NULL;
+        HPDF_Outline o = HPDF_CreateOutline(ctx->pdf, parent, "", NULL);
+        if (!o)
+            return;
+        HPDF_Dict_Add(o, "Title", title);
+        HPDF_Dict_RemoveElement(o, "Type"); /* libharu marks items /Outlines; items have none */
+        /* [page /XYZ null top null]: keep the reader's horizontal position and zoom. */
+        HPDF_Array dest = HPDF_Array_New(ctx->pdf->mmgr);
+        HPDF_Array_Add(dest, pages[e->page]);
+        HPDF_Array_AddName(dest, "XYZ");
+        HPDF_Array_Add(dest, HPDF_Null_New(ctx->pdf->mmgr));
+        HPDF_Array_AddNumber(dest, (HPDF_INT32)(e->y + 0.5f));
+        HPDF_Array_Add(dest, HPDF_Null_New(ctx->pdf->mmgr));
+        HPDF_Dict_Add(o, "Dest", dest);
+        if (e->level == 0) {
+            HPDF_Outline_SetOpened(o, HPDF_TRUE);
+            top = o;
+        }
+    }
+    if (doc->noutline)
+        HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+}
+
+static int valid_date(int y, int m, int d)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+static void write_info(pdf_ctx *ctx)
+{
+    const nb_doc *doc = ctx->doc;
+    HPDF_SetInfoAttr(ctx->pdf, HPDF_INFO_PRODUCER, "nianbao");
+    hash(ctx, "nianbao", 7);
+    HPDF_Dict info = ctx->pdf->info;
+    if (!info)
+        return;
+    if (doc->title && doc->title[0]) {
+        HPDF_Binary t = text_string(ctx, doc->title);
+        if (t)
+            HPDF_Dict_Add(info, "Title", t);
+    }
+    if (doc->author && doc->author[0]) {
+        HPDF_Binary a = text_string(ctx, doc->author);
+        if (a)
+            HPDF_Dict_Add(info, "Author", a);
+    }
+    /* The report's date, never the clock: the same report gives the same file. Reports are
+     * Chinese, so the time zone is China Standard Time. */
+    if (valid_date(doc->year, doc->month, doc->day)) {
+        HPDF_Date date = {doc->year, doc->month, doc->day, 0, 0, 0, '+', 8, 0};
+        HPDF_SetInfoDateAttr(ctx->pdf, HPDF_INFO_CREATION_DATE, date);
+        HPDF_SetInfoDateAttr(ctx->pdf, HPDF_INFO_MOD_DATE, date);
+        int ymd[3] = {doc->year, doc->month, doc->day};
+        hash(ctx, ymd, sizeof ymd);
+    }
+}
+
+/* Print preferences keep GB/T 9704 dimensions on paper: no fit-to-page scaling, duplex.
+ * PrintScaling is PDF 1.6, Duplex and NumCopies 1.7; PDF/A-1 is PDF 1.4, so there they are
+ * left out. */
+static void write_viewer_preferences(pdf_ctx *ctx)
+{
+    if (ctx->options && ctx->options->pdfa)
+        return;
+    HPDF_Dict vp = HPDF_Dict_New(ctx->pdf->mmgr);
+    HPDF_Dict_AddName(vp, "PrintScaling", "None");
+    HPDF_Dict_AddName(vp, "Duplex", "DuplexFlipLongEdge");
+    if (ctx->options && ctx->options->copies > 0)
+        HPDF_Dict_AddNumber(vp, "NumCopies", ctx->options->copies);
+    HPDF_Dict_Add(ctx->pdf->catalog, "ViewerPreferences", vp);
+    ctx->pdf->pdf_version = HPDF_VER_17;
+}
+
+/* The file identifier: a digest of everything written, so it changes with the content and
+ * nothing else (PDF 32000 §14.4). */
+static void write_id(pdf_ctx *ctx)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx->hash, digest, &len);
+    HPDF_Array id = HPDF_Array_New(ctx->pdf->mmgr);
+    HPDF_Array_Add(id, HPDF_Binary_New(ctx->pdf->mmgr, digest, 16));
+    HPDF_Array_Add(id, HPDF_Binary_New(ctx->pdf->mmgr, digest, 16));
+    HPDF_Dict_Add(ctx->pdf->trailer, "ID", id);
+}
+
+/* PDF/A-1b parts (XMP metadata, OutputIntent with an ICC profile) belong here. */
+static int write_archival_parts(pdf_ctx *ctx)
+{
+    if (!ctx->options || !ctx->options->pdfa)
+        return 1;
+    ctx->pdf->pdf_version = HPDF_VER_14;
+    fail(ctx, "PDF/A output is not available yet%s", NULL);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, nb_diags *diags)
+{
+    pdf_ctx ctx = {0};
+    ctx.doc = doc;
+    ctx.options = options;
+    ctx.diags = diags;
+    HPDF_Page *pages = NULL;
+    if (!doc->npages) {
+        fail(&ctx, "the document has no pages%s", NULL);
+        return NB_EINPUT;
+    }
+    ctx.hash = EVP_MD_CTX_new();
+    if (!ctx.hash || !EVP_DigestInit_ex(ctx.hash, EVP_sha256(), NULL)) {
+        fail(&ctx, "no SHA-256 digest available%s", NULL);
+        goto done;
+    }
+    ctx.pdf = HPDF_New(on_hpdf_error, &ctx);
+    if (!ctx.pdf) {
+        fail(&ctx, "libharu could not start a document%s", NULL);
+        goto done;
+    }
+    HPDF_SetCompressionMode(ctx.pdf, HPDF_COMP_TEXT | HPDF_COMP_IMAGE);
+    if (broken(&ctx) || !collect_glyphs(&ctx))
+        goto done;
+    for (size_t i = 0; i < ctx.nfonts; i++)
+        if (!embed_font(&ctx, &ctx.fonts[i]))
+            goto done;
+    pages = nb_calloc(doc->npages, sizeof *pages);
+    for (size_t p = 0; p < doc->npages; p++)
+        if (!write_page(&ctx, &doc->pages[p], &pages[p]))
+            goto done;
+    write_outline(&ctx, pages);
+    write_info(&ctx);
+    write_viewer_preferences(&ctx);
+    if (!write_archival_parts(&ctx))
+        goto done;
+    write_id(&ctx);
+    if (broken(&ctx))
+        goto done;
+
+    if (HPDF_SaveToStream(ctx.pdf) != HPDF_OK || broken(&ctx))
+        goto done;
+    HPDF_UINT32 size = HPDF_GetStreamSize(ctx.pdf);
+    size_t start = out->len;
+    nb_buf_put(out, NULL, 0);
+    nb_grow(&out->data, &out->cap, out->len + size + 1, 1);
+    HPDF_UINT32 got = size;
+    if (HPDF_ReadFromStream(ctx.pdf, out->data + start, &got) != HPDF_OK &&
+        !(ctx.hpdf_error == HPDF_STREAM_EOF && got == size)) {
+        broken(&ctx);
+        goto done;
+    }
+    ctx.hpdf_failed = 0;
+    out->len = start + got;
+    out->data[out->len] = 0;
+
+done:
+    free(pages);
+    for (size_t i = 0; i < ctx.nfonts; i++) {
+        free(ctx.fonts[i].slot);
+        free(ctx.fonts[i].glyphs);
+    }
+    free(ctx.fonts);
+    if (ctx.pdf)
+        HPDF_Free(ctx.pdf);
+    EVP_MD_CTX_free(ctx.hash);
+    return ctx.failed ? NB_EINPUT : NB_OK;
+}
