@@ -1,0 +1,41 @@
+#!/bin/sh
+# Installs what a fresh Debian 12 machine lacks, builds nianbao (Release, warnings are errors)
+# into build/, renders samples/seed.yaml and prints the PDF's path.
+# Usage: scripts/setup.sh      (from anywhere; as root, or with sudo; quiet when all is in place)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+# Build: compiler, CMake, the libraries. Tests: the PDF readers that check our output, python3
+# with yaml for the test tools, PDFBox for PDF/A validation, HanaMin for CJK Extension B.
+packages="build-essential cmake pkg-config clang
+  libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libyaml-dev zlib1g-dev libssl-dev
+  poppler-utils qpdf mupdf-tools ghostscript valgrind python3 python3-yaml
+  default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java icc-profiles-free fonts-hanazono"
+
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing$missing" >&2
+  as_root=""
+  [ "$(id -u)" -eq 0 ] || as_root="sudo"
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # shellcheck disable=SC2086
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# Configure and build; the compiler's messages are shown only when the build fails.
+build="$top/build"
+log="$build/setup-build.log"
+mkdir -p "$build"
+if ! { cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DNB_WERROR=ON &&
+       cmake --build "$build" -j "$(nproc)"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "setup: the build failed (log: $log)" >&2
+  exit 1
+fi
+
+out="$build/seed.pdf"
+"$build/nianbao" render "$top/samples/seed.yaml" -o "$out"
+echo "$out"
