@@ -149,6 +149,14 @@ static void check_resolver(nb_fontset *set)
     }
 }
 
+/* A 4 × 4 red PNG, standing in for a seal image. */
+static const unsigned char red_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+    0x52, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0x08, 0x02, 0x00, 0x00, 0x00, 0x26,
+    0x93, 0x09, 0x29, 0x00, 0x00, 0x00, 0x10, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x38,
+    0xc1, 0xc0, 0x00, 0x47, 0x0c, 0xc4, 0x71, 0x00, 0x51, 0xc3, 0x0c, 0x81, 0x05, 0x19, 0xe1,
+    0x0d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+
 /* The fixed sample: the text each line must give back is appended to `expected`. */
 static void build_sample(nb_doc *doc, nb_fontset *set, nb_buf *expected, nb_buf *fonts)
 {
@@ -181,6 +189,8 @@ static void build_sample(nb_doc *doc, nb_fontset *set, nb_buf *expected, nb_buf 
     nb_page_add_rule(page, 79.4f, 500, 79.4f, 440, 1);
     nb_page_add_rule(page, 515.9f, 500, 515.9f, 440, 1);
     nb_buf_puts(fonts, "CID Type 0C\nCID Type 0C\n");
+    nb_grow(&page->images, &page->cap_images, page->nimages + 1, sizeof *page->images);
+    page->images[page->nimages++] = (nb_image){red_png, sizeof red_png, 440, 380, 60, 60};
 
     /* TrueType: HanaMinA for the BMP, HanaMinB for Extension B (𠮷 U+20BB7, 𡘙 U+21619). */
     nb_font *hana_a = nb_fontset_get(set, HANAMIN_DIR "HanaMinA.ttf");
@@ -346,7 +356,7 @@ int main(int argc, char **argv)
     /* The objects a PDF reader cannot be asked about directly. */
     const char *needles[] = {"/Type0", "/Identity-H", "/CIDFontType0C", "/FontFile3", "/CIDSet",
                              "/ToUnicode", "/W [", "/PrintScaling /None", "/NumCopies 2",
-                             "/DuplexFlipLongEdge", "/ID ["};
+                             "/DuplexFlipLongEdge", "/ID [", "/Subtype /Image"};
     for (size_t i = 0; i < sizeof needles / sizeof *needles; i++)
         CHECK(memmem(first.data, first.len, needles[i], strlen(needles[i])), "no %s in the PDF",
               needles[i]);
@@ -363,6 +373,19 @@ int main(int argc, char **argv)
         run->glyphs[0].gid = saved;
         nb_buf_free(&bad);
         nb_diags_free(d2);
+        /* And on an image that is not a PNG. */
+        if (doc.pages[0].nimages) {
+            nb_image saved_image = doc.pages[0].images[0];
+            static const unsigned char junk[] = "not a PNG at all, just text";
+            doc.pages[0].images[0].png = junk;
+            doc.pages[0].images[0].png_len = sizeof junk;
+            d2 = nb_diags_new();
+            CHECK(nb_pdf_write(&doc, &options, &bad, d2) == NB_EINPUT &&
+                      nb_diags_errors(d2) == 1, "a broken PNG is an input error");
+            nb_diags_free(d2);
+            nb_buf_free(&bad);
+            doc.pages[0].images[0] = saved_image;
+        }
         /* And on an empty document. */
         nb_doc empty = {0};
         d2 = nb_diags_new();
