@@ -458,8 +458,7 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
         float gx = pen + c->ink - (c->shrink_left ? squeeze : 0);
         for (uint32_t k = 0; k < c->nglyphs && c->cls != NB_CC_SPACE; k++) {
             const nb_shaped *g = &b->glyphs[c->glyph0 + k];
-            size_t need = run->nglyphs + 1;
-            run->glyphs = nb_realloc(run->glyphs, need * sizeof *run->glyphs);
+            run->glyphs = nb_realloc(run->glyphs, (run->nglyphs + 1) * sizeof *run->glyphs);
             nb_glyph *out = &run->glyphs[run->nglyphs++];
             out->gid = g->gid;
             out->x = gx + (float)g->x_offset * scale - run->x;
