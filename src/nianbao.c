@@ -7,6 +7,7 @@
 #include "page.h"
 #include "pdf.h"
 #include "report.h"
+#include "sign.h"
 #include "typeset.h"
 #include "util.h"
 
@@ -154,6 +155,15 @@ int nb_report_load_memory(nb_engine *e, const char *name, const char *data, size
         return NB_EINPUT;
     }
     r->layout_ref = layout;
+    r->national_ref = layout;
+    if (layout->national && strcmp(layout->national, layout->name) != 0) {
+        nb_text nat = {.s = layout->national, .len = strlen(layout->national), .pos = r->layout.pos};
+        r->national_ref = engine_layout(e, &nat, d);
+        if (!r->national_ref) {
+            nb_report_free(r);
+            return NB_EINPUT;
+        }
+    }
     int ok = 1;
     for (int s = 0; s < NB_SECTIONS; s++) {
         const nb_section *sec = &r->sections[s];
@@ -254,6 +264,13 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
         nb_buf out = {0};
         nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies};
         rc = nb_pdf_write(&doc, &po, &out, d);
+        if (rc == NB_OK && (o->sign_p12 || o->sign_key || o->sign_cert)) {
+            nb_sign_options so = {.p12_path = o->sign_p12, .key_path = o->sign_key,
+                                  .cert_path = o->sign_cert, .password = o->sign_password,
+                                  .reason = o->sign_reason, .location = o->sign_location,
+                                  .cades = o->sign_cades};
+            rc = nb_sign_pdf(&out, &so, d);
+        }
         if (rc == NB_OK) {
             *pdf = out.data;
             *size = out.len;

@@ -88,6 +88,8 @@ struct nb_report {
     nb_section sections[NB_SECTIONS];
 
     const struct nb_layout *layout_ref; /* borrowed from the engine after loading */
+    const struct nb_layout *national_ref; /* borrowed: the layout deviations are measured
+                                             against (layout_ref itself for a national one) */
     struct nb_table **tables;           /* owned: tables bound to the layout, in block order */
     size_t ntables;
 };
