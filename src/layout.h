@@ -11,7 +11,8 @@
 typedef enum {
     NB_KIND_COUNT,   /* non-negative integer */
     NB_KIND_AMOUNT,  /* 万元, up to 6 decimals */
-    NB_KIND_TEXT     /* free text such as "/" */
+    NB_KIND_TEXT,    /* free text such as "/" */
+    NB_KIND_CHANGE   /* signed integer: 本年增/减 of the 2019 format */
 } nb_value_kind;
 
 /* A cell of the grid: a label, or a value slot (value >= 0: index into the table's slots). */
@@ -27,7 +28,10 @@ typedef struct nb_slot {
     int group;            /* index into groups */
     int index;            /* position inside its group (0-based) */
     nb_value_kind kind;   /* what the slot accepts; every slot also accepts empty and "/" text */
-    char *column;         /* owned: the column's name for messages, e.g. "自然人" */
+    char *column;         /* owned: the column's name for messages, e.g. "自然人"; in 表四
+                           * "结果维持" (the same five names in each group) */
+    char *name;           /* owned: the cell's full name for messages, after the table's name:
+                           * "（七）总计 / 自然人", "行政复议 总计" (the table's cell_name) */
 } nb_slot;
 
 /* A keyed group of slots: one line of numbers in the report ("new: [0, 0, 0, 0, 0, 0, 0]"). */
@@ -40,18 +44,30 @@ typedef struct nb_group {
 
 typedef enum { NB_RULE_SUM } nb_rule_type;
 
-/* total = sum of parts, either for every column (refs are group keys, a trailing '*' matches a
- * key prefix) or for every group (refs are column indexes inside the groups). */
+/* Σ total = Σ parts − Σ minus (+ last year's `previous` when cross_year), evaluated
+ *  - per_column: for every position j inside the groups; refs are group keys (a trailing '*'
+ *    matches a key prefix), and the value of ref g is slot groups[g].first_slot + j;
+ *  - otherwise per group (row) of rows_ix; refs are column names of the group's slots.
+ * The loader resolves every ref against this layout (the *_ix arrays, wildcards expanded);
+ * `previous` names a group key (per_column) or a column name (per row) in last year's report,
+ * to be looked up in last year's layout by name (nb_ltable_group, nb_group_column), as that
+ * layout may differ. See docs/layouts.md. */
 typedef struct nb_rule {
     char *id;            /* owned, e.g. "B1" */
     char *text;          /* owned, human description */
     int per_column;      /* 1: refs are groups; 0: refs are slot positions inside each group */
     int severity;        /* nb_severity */
     int cross_year;      /* compares with the previous year's report */
-    char **total; size_t ntotal;  /* owned refs */
-    char **parts; size_t nparts;  /* owned refs */
+    char **total; size_t ntotal;  /* owned refs: the left side of the equation */
+    char **parts; size_t nparts;  /* owned refs added on the right side */
     char **minus; size_t nminus;  /* owned refs subtracted from parts (cross-year A1) */
     char *previous;      /* owned: cross-year ref into last year's report, or NULL */
+    char *check;         /* owned: the equation, e.g. "total = disclosed + partial + …" */
+    int *total_ix; size_t ntotal_ix; /* owned: resolved refs: group indexes (per_column) or */
+    int *parts_ix; size_t nparts_ix; /*        positions inside each group (per row) */
+    int *minus_ix; size_t nminus_ix;
+    int previous_ix;     /* `previous` resolved in this layout, or -1 */
+    int *rows_ix; size_t nrows_ix;   /* owned: per row: the groups the rule applies to */
 } nb_rule;
 
 typedef struct nb_ltable {
@@ -69,21 +85,34 @@ typedef struct nb_ltable {
 typedef struct nb_layout {
     char *name;           /* owned, e.g. "gov-2021" */
     char *file;           /* owned path, for positions */
-    char *national;       /* owned: name of the layout deviations are measured against */
-    char *headings[NB_SECTIONS]; /* owned: the six section headings */
+    char *title;          /* owned: what the layout is, e.g. "国办公开办函〔2021〕30号" */
+    char *national;       /* owned: name of the layout deviations are measured against (a
+                           * national format names itself) */
+    char *numbers[NB_SECTIONS];  /* owned: the section numbers, "一、" … "六、" */
+    char *headings[NB_SECTIONS]; /* owned: the six section headings without their numbers,
+                                  * "总体情况" …; a report's own heading replaces one of these,
+                                  * the number stays: print numbers[i] then the heading */
     nb_ltable *tables; size_t ntables;
 } nb_layout;
 
-/* Loads one layout file. Returns NB_OK or NB_EINPUT with diagnostics. */
+/* Loads one layout file. Returns NB_OK or NB_EINPUT with diagnostics; on NB_OK the caller owns
+ * *out (nb_layout_free). A variant's `base` is looked up next to the file. */
 int nb_layout_load(const char *path, nb_layout **out, nb_diags *diags);
+/* The same from memory; `file` names it in messages and locates a `base`. */
+int nb_layout_parse(const char *file, const char *data, size_t size, nb_layout **out,
+                    nb_diags *diags);
 void nb_layout_free(nb_layout *layout);
 const nb_ltable *nb_layout_table(const nb_layout *layout, const char *key);
+/* Index of the group with this key, or -1. */
+int nb_ltable_group(const nb_ltable *table, const char *key);
+/* Position inside group `group` of the slot whose column is named `column`, or -1. */
+int nb_group_column(const nb_ltable *table, int group, const char *column);
 
 /* A value as bound to its slot. */
 typedef struct nb_value {
     int present;          /* 0: the slot is empty (blank cell) */
     int is_text;          /* text such as "/" */
-    int64_t num;          /* count, or amount in millionths of 万元 */
+    int64_t num;          /* count, signed change, or amount in millionths of 万元 */
     const char *text;     /* borrowed from the report: the value as written */
     nb_pos pos;
 } nb_value;

@@ -1,0 +1,1741 @@
+/* Table layouts: layouts/<name>.yaml → nb_layout (grammar: docs/layouts.md), and the binder
+ * that puts a report's table values into a layout's slots.
+ *
+ * A layout file is the program's own data, but agencies write variants, so it is read as
+ * strictly as a report: unknown keys, bad spans, overlapping cells, rows that do not fill the
+ * grid and rules naming unknown rows or columns are all `file:line:col` errors. Grid placement
+ * follows HTML tables: a row's cells take the next free columns, skipping those covered by a
+ * taller cell from a row above. */
+#include "layout.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define MAX_LAYOUT_BYTES ((size_t)1 << 20) /* a layout is a few KB */
+#define MAX_GRID_COLS 64
+#define MAX_GRID_ROWS 1000
+#define MAX_BASE_DEPTH 4
+#define MAX_COUNT INT64_C(999999999999999) /* 15 digits: sums of many still fit in int64 */
+#define MAX_AMOUNT_INT INT64_C(9999999999) /* 万元, integer part: 10 digits */
+#define AMOUNT_DECIMALS 6
+
+static const char *const section_numbers[NB_SECTIONS] = {"一、", "二、", "三、",
+                                                         "四、", "五、", "六、"};
+
+/* ---- reading the YAML document ---- */
+
+typedef struct loader {
+    yaml_document_t doc;
+    const char *file; /* the layout's own copy of the path */
+    const char *path; /* as given, to find a base next to it */
+    nb_diags *d;
+    size_t errors;
+    int depth; /* base nesting */
+} loader;
+
+static yaml_node_t *node_at(loader *L, yaml_node_item_t id)
+{
+    return yaml_document_get_node(&L->doc, id);
+}
+
+static nb_pos pos_of(const loader *L, const yaml_node_t *n)
+{
+    nb_pos p = {L->file, 0, 0};
+    if (n) {
+        p.line = (int)n->start_mark.line + 1;
+        p.col = (int)n->start_mark.column + 1;
+    }
+    return p;
+}
+
+__attribute__((format(printf, 3, 4))) static void error_at(loader *L, const yaml_node_t *n,
+                                                           const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nb_diag_addv(L->d, NB_ERROR, pos_of(L, n), fmt, ap);
+    va_end(ap);
+    L->errors++;
+}
+
+__attribute__((format(printf, 3, 4))) static void error_pos(loader *L, nb_pos p, const char *fmt,
+                                                            ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nb_diag_addv(L->d, NB_ERROR, p, fmt, ap);
+    va_end(ap);
+    L->errors++;
+}
+
+static const char *type_name(const yaml_node_t *n)
+{
+    switch (n->type) {
+    case YAML_MAPPING_NODE: return "a mapping";
+    case YAML_SEQUENCE_NODE: return "a list";
+    case YAML_SCALAR_NODE: return "a scalar";
+    default: return "nothing";
+    }
+}
+
+static const char *scalar_of(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int is_plain(const yaml_node_t *n)
+{
+    return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* The keys a mapping may have; read_map fills `val` (and `key`) for those present. */
+typedef struct field {
+    const char *name;
+    yaml_node_t *key, *val;
+} field;
+
+static int read_map(loader *L, yaml_node_t *n, const char *what, field *fields, size_t nfields)
+{
+    if (!n || n->type != YAML_MAPPING_NODE) {
+        error_at(L, n, "%s must be a mapping, not %s", what, n ? type_name(n) : "nothing");
+        return 0;
+    }
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
+        const char *ks = scalar_of(k);
+        if (!ks) {
+            error_at(L, k, "a key in %s must be a name, not %s", what, type_name(k));
+            continue;
+        }
+        field *f = NULL;
+        for (size_t i = 0; i < nfields && !f; i++)
+            if (!strcmp(fields[i].name, ks))
+                f = &fields[i];
+        if (!f) {
+            nb_buf allowed = {0};
+            for (size_t i = 0; i < nfields; i++)
+                nb_buf_printf(&allowed, "%s%s", i ? ", " : "", fields[i].name);
+            nb_buf_put(&allowed, "", 1);
+            error_at(L, k, "unknown key '%s' in %s (allowed: %s)", ks, what,
+                     (const char *)allowed.data);
+            nb_buf_free(&allowed);
+        } else if (f->val) {
+            error_at(L, k, "key '%s' is given twice in %s (first at line %d)", ks, what,
+                     (int)f->key->start_mark.line + 1);
+        } else {
+            f->key = k;
+            f->val = v;
+        }
+    }
+    return 1;
+}
+
+static int require(loader *L, yaml_node_t *map, const field *f, const char *what)
+{
+    if (!f->val)
+        error_at(L, map, "missing key '%s' in %s", f->name, what);
+    return f->val != NULL;
+}
+
+/* A non-empty string; returns a malloc'd copy or NULL (with an error). */
+static char *get_string(loader *L, yaml_node_t *n, const char *what)
+{
+    const char *s = scalar_of(n);
+    if (!s) {
+        error_at(L, n, "%s must be a string, not %s", what, type_name(n));
+        return NULL;
+    }
+    if (!s[0] || (is_plain(n) && !strcmp(s, "~"))) {
+        error_at(L, n, "%s must not be empty", what);
+        return NULL;
+    }
+    return nb_strndup(s, n->data.scalar.length);
+}
+
+static int get_int(loader *L, yaml_node_t *n, const char *what, int min, int max, int *out)
+{
+    const char *s = scalar_of(n);
+    long v = 0;
+    int ok = s && is_plain(n) && s[0];
+    for (const char *c = s; ok && *c; c++) {
+        if (*c < '0' || *c > '9' || v > 100000)
+            ok = 0;
+        else
+            v = v * 10 + (*c - '0');
+    }
+    if (!ok || v < min || v > max) {
+        error_at(L, n, "%s must be a whole number from %d to %d", what, min, max);
+        return 0;
+    }
+    *out = (int)v;
+    return 1;
+}
+
+static int get_bool(loader *L, yaml_node_t *n, const char *what, int *out)
+{
+    const char *s = scalar_of(n);
+    if (s && is_plain(n) && !strcmp(s, "true"))
+        *out = 1;
+    else if (s && is_plain(n) && !strcmp(s, "false"))
+        *out = 0;
+    else {
+        error_at(L, n, "%s must be true or false", what);
+        return 0;
+    }
+    return 1;
+}
+
+/* Row keys and layout names: what can be written as a YAML key and a file name. */
+static int is_key_name(const char *s, const char *extra)
+{
+    if (!s || !s[0])
+        return 0;
+    for (const char *c = s; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || (extra && strchr(extra, *c))))
+            return 0;
+    return 1;
+}
+
+/* ---- freeing ---- */
+
+static void free_strs(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void free_rule(nb_rule *r)
+{
+    free(r->id);
+    free(r->text);
+    free(r->check);
+    free_strs(r->total, r->ntotal);
+    free_strs(r->parts, r->nparts);
+    free_strs(r->minus, r->nminus);
+    free(r->previous);
+    free(r->total_ix);
+    free(r->parts_ix);
+    free(r->minus_ix);
+    free(r->rows_ix);
+}
+
+static void free_table(nb_ltable *t)
+{
+    free(t->key);
+    free(t->name);
+    for (size_t i = 0; i < t->ncells; i++)
+        free(t->cells[i].text);
+    free(t->cells);
+    for (size_t i = 0; i < t->nslots; i++) {
+        free(t->slots[i].column);
+        free(t->slots[i].name);
+    }
+    free(t->slots);
+    for (size_t i = 0; i < t->ngroups; i++) {
+        free(t->groups[i].key);
+        free(t->groups[i].name);
+    }
+    free(t->groups);
+    for (size_t i = 0; i < t->nrules; i++)
+        free_rule(&t->rules[i]);
+    free(t->rules);
+}
+
+void nb_layout_free(nb_layout *l)
+{
+    if (!l)
+        return;
+    free(l->name);
+    free(l->file);
+    free(l->title);
+    free(l->national);
+    for (int i = 0; i < NB_SECTIONS; i++) {
+        free(l->numbers[i]);
+        free(l->headings[i]);
+    }
+    for (size_t i = 0; i < l->ntables; i++)
+        free_table(&l->tables[i]);
+    free(l->tables);
+    free(l);
+}
+
+/* ---- lookups ---- */
+
+const nb_ltable *nb_layout_table(const nb_layout *l, const char *key)
+{
+    for (size_t i = 0; l && key && i < l->ntables; i++)
+        if (!strcmp(l->tables[i].key, key))
+            return &l->tables[i];
+    return NULL;
+}
+
+int nb_ltable_group(const nb_ltable *t, const char *key)
+{
+    for (size_t i = 0; t && key && i < t->ngroups; i++)
+        if (!strcmp(t->groups[i].key, key))
+            return (int)i;
+    return -1;
+}
+
+int nb_group_column(const nb_ltable *t, int group, const char *column)
+{
+    if (!t || !column || group < 0 || (size_t)group >= t->ngroups)
+        return -1;
+    const nb_group *g = &t->groups[group];
+    for (int j = 0; j < g->nslots; j++)
+        if (!strcmp(t->slots[g->first_slot + j].column, column))
+            return j;
+    return -1;
+}
+
+/* ---- the grid ---- */
+
+/* Building one table: the grid of cell indexes (-1 = free) and, per cell, whether its label
+ * takes part in row names. */
+typedef struct grid {
+    loader *L;
+    nb_ltable *t;
+    size_t cap_cells, cap_slots, cap_groups;
+    int *occ;                /* nrows × ncols cell indexes, -1 = free */
+    unsigned char *row_name; /* per cell: 1 if the label names rows */
+    size_t cap_row_name;
+    yaml_node_t **group_nodes; /* per group: its {values: …} node, for duplicate messages */
+    size_t cap_group_nodes;
+    int row_failed; /* a placement error in the current row */
+} grid;
+
+static int *occ_at(grid *g, int r, int c) { return &g->occ[(size_t)r * g->t->ncols + c]; }
+
+/* Describes the cell at index i for messages: its label, or the row key of a value slot. */
+static void cell_desc(const grid *g, int i, char *out, size_t n)
+{
+    const nb_lcell *c = &g->t->cells[i];
+    if (c->text)
+        snprintf(out, n, "'%s'", c->text);
+    else
+        snprintf(out, n, "a value of '%s'", g->t->groups[g->t->slots[c->value].group].key);
+}
+
+/* Places a rows × cols cell at the next free column of row r (from *col). Returns the new cell's
+ * index, or -1 after an error. */
+static int place(grid *g, yaml_node_t *n, int r, int *col, int rows, int cols, char *text,
+                 int name_rows)
+{
+    nb_ltable *t = g->t;
+    int c = *col;
+    while (c < t->ncols && *occ_at(g, r, c) >= 0)
+        c++;
+    *col = c + cols;
+    int ok = 1;
+    if (c >= t->ncols) {
+        error_at(g->L, n, "row %d: no room for this cell; the row's %d columns are already filled",
+                 r + 1, t->ncols);
+        ok = 0;
+    } else if (c + cols > t->ncols) {
+        error_at(g->L, n, "row %d: this cell spans columns %d–%d, past the table's %d columns",
+                 r + 1, c + 1, c + cols, t->ncols);
+        ok = 0;
+    } else if (r + rows > t->nrows) {
+        error_at(g->L, n, "row %d: this cell spans rows %d–%d, past the table's last row %d", r + 1,
+                 r + 1, r + rows, t->nrows);
+        ok = 0;
+    }
+    for (int rr = r; ok && rr < r + rows; rr++)
+        for (int cc = c; ok && cc < c + cols; cc++)
+            if (*occ_at(g, rr, cc) >= 0) {
+                char desc[256];
+                cell_desc(g, *occ_at(g, rr, cc), desc, sizeof desc);
+                error_at(g->L, n, "row %d, column %d: this cell overlaps %s at row %d, column %d",
+                         r + 1, c + 1, desc, rr + 1, cc + 1);
+                ok = 0;
+            }
+    if (!ok) {
+        free(text);
+        g->row_failed = 1;
+        return -1;
+    }
+    nb_grow(&t->cells, &g->cap_cells, t->ncells + 1, sizeof *t->cells);
+    nb_grow(&g->row_name, &g->cap_row_name, t->ncells + 1, 1);
+    int idx = (int)t->ncells++;
+    t->cells[idx] =
+        (nb_lcell){.row = r, .col = c, .rowspan = rows, .colspan = cols, .text = text, .value = -1};
+    g->row_name[idx] = (unsigned char)name_rows;
+    for (int rr = r; rr < r + rows; rr++)
+        for (int cc = c; cc < c + cols; cc++)
+            *occ_at(g, rr, cc) = idx;
+    return idx;
+}
+
+static int parse_kind(loader *L, yaml_node_t *n, nb_value_kind *out)
+{
+    const char *s = scalar_of(n);
+    static const char *const names[] = {"count", "amount", "text", "change"};
+    static const nb_value_kind kinds[] = {NB_KIND_COUNT, NB_KIND_AMOUNT, NB_KIND_TEXT,
+                                          NB_KIND_CHANGE};
+    for (size_t i = 0; s && i < sizeof names / sizeof *names; i++)
+        if (!strcmp(s, names[i])) {
+            *out = kinds[i];
+            return 1;
+        }
+    error_at(L, n, "kind must be count, amount, change or text");
+    return 0;
+}
+
+/* The name of row r for messages: its labels left of column c, joined by spaces. */
+static char *row_labels(grid *g, int r, int c)
+{
+    nb_buf b = {0};
+    int last = -1;
+    for (int cc = 0; cc < c; cc++) {
+        int i = *occ_at(g, r, cc);
+        if (i < 0 || i == last)
+            continue;
+        last = i;
+        const nb_lcell *cell = &g->t->cells[i];
+        if (!cell->text || !g->row_name[i])
+            continue;
+        if (b.len)
+            nb_buf_put(&b, " ", 1);
+        nb_buf_puts(&b, cell->text);
+    }
+    nb_buf_put(&b, "", 1);
+    return (char *)b.data;
+}
+
+typedef struct table_defaults {
+    nb_value_kind kind;
+    yaml_node_t *value_columns; /* list node, or NULL */
+} table_defaults;
+
+/* {values: KEY, columns: […], cols: N, kind: K, name: TEXT} in grid row r. */
+static void read_value_cell(grid *g, yaml_node_t *n, int r, int *col, const table_defaults *td)
+{
+    loader *L = g->L;
+    nb_ltable *t = g->t;
+    field f[] = {{"values", NULL, NULL},
+                 {"columns", NULL, NULL},
+                 {"cols", NULL, NULL},
+                 {"kind", NULL, NULL},
+                 {"name", NULL, NULL}};
+    read_map(L, n, "a value cell", f, 5);
+    char *key = get_string(L, f[0].val, "values (the row key)");
+    if (!key)
+        return;
+    if (!is_key_name(key, NULL)) {
+        error_at(L, f[0].val, "row key '%s' must be made of a-z, A-Z, 0-9 and _", key);
+        free(key);
+        return;
+    }
+    int dup = nb_ltable_group(t, key);
+    if (dup >= 0) {
+        error_at(L, f[0].val, "row key '%s' is used twice in %s (first at line %d)", key, t->name,
+                 (int)g->group_nodes[dup]->start_mark.line + 1);
+        free(key);
+        g->row_failed = 1;
+        return;
+    }
+    int cols = 1;
+    nb_value_kind kind = td->kind;
+    if (f[2].val && !get_int(L, f[2].val, "cols", 1, MAX_GRID_COLS, &cols))
+        cols = 1;
+    if (f[3].val)
+        parse_kind(L, f[3].val, &kind);
+    yaml_node_t *list = f[1].val ? f[1].val : td->value_columns;
+    if (!list) {
+        error_at(L, n, "a value cell needs 'columns' (or the table's 'value_columns')");
+        free(key);
+        g->row_failed = 1;
+        return;
+    }
+    if (list->type != YAML_SEQUENCE_NODE ||
+        list->data.sequence.items.top == list->data.sequence.items.start) {
+        error_at(L, list, "columns must be a non-empty list of column names");
+        free(key);
+        g->row_failed = 1;
+        return;
+    }
+    nb_grow(&t->groups, &g->cap_groups, t->ngroups + 1, sizeof *t->groups);
+    nb_grow(&g->group_nodes, &g->cap_group_nodes, t->ngroups + 1, sizeof *g->group_nodes);
+    int gi = (int)t->ngroups++;
+    nb_group *grp = &t->groups[gi];
+    *grp = (nb_group){.key = key, .first_slot = (int)t->nslots, .row = r};
+    g->group_nodes[gi] = f[0].val;
+
+    /* The row's name: the explicit one, else the labels left of the first slot. */
+    int first_col = *col;
+    while (first_col < t->ncols && *occ_at(g, r, first_col) >= 0)
+        first_col++;
+    if (f[4].val)
+        grp->name = get_string(L, f[4].val, "name");
+    if (!grp->name)
+        grp->name = row_labels(g, r, first_col < t->ncols ? first_col : t->ncols);
+    if (!grp->name[0]) {
+        free(grp->name);
+        grp->name = nb_strdup(key);
+    }
+
+    for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top;
+         it++) {
+        yaml_node_t *cn = node_at(L, *it);
+        char *column = NULL;
+        int ccols = cols;
+        nb_value_kind ckind = kind;
+        if (cn->type == YAML_MAPPING_NODE) {
+            field cf[] = {{"name", NULL, NULL}, {"kind", NULL, NULL}, {"cols", NULL, NULL}};
+            read_map(L, cn, "a column", cf, 3);
+            if (require(L, cn, &cf[0], "a column"))
+                column = get_string(L, cf[0].val, "a column name");
+            if (cf[1].val)
+                parse_kind(L, cf[1].val, &ckind);
+            if (cf[2].val && !get_int(L, cf[2].val, "cols", 1, MAX_GRID_COLS, &ccols))
+                ccols = 1;
+        } else {
+            column = get_string(L, cn, "a column name");
+        }
+        if (!column) {
+            g->row_failed = 1;
+            continue;
+        }
+        int ci = place(g, f[1].val ? cn : n, r, col, 1, ccols, NULL, 0);
+        if (ci < 0) {
+            free(column);
+            break;
+        }
+        nb_grow(&t->slots, &g->cap_slots, t->nslots + 1, sizeof *t->slots);
+        int si = (int)t->nslots++;
+        t->slots[si] = (nb_slot){
+            .cell = ci, .group = gi, .index = grp->nslots, .kind = ckind, .column = column};
+        t->cells[ci].value = si;
+        grp->nslots++;
+    }
+}
+
+/* A label: "text" or {text, rows, cols, row_name}. */
+static void read_label_cell(grid *g, yaml_node_t *n, int r, int *col)
+{
+    loader *L = g->L;
+    int rows = 1, cols = 1, name_rows = 1;
+    char *text = NULL;
+    if (n->type == YAML_SCALAR_NODE) {
+        text = get_string(L, n, "a label");
+    } else {
+        field f[] = {{"text", NULL, NULL},
+                     {"rows", NULL, NULL},
+                     {"cols", NULL, NULL},
+                     {"row_name", NULL, NULL}};
+        read_map(L, n, "a label cell", f, 4);
+        if (require(L, n, &f[0], "a label cell"))
+            text = get_string(L, f[0].val, "text");
+        if (f[1].val && !get_int(L, f[1].val, "rows", 1, MAX_GRID_ROWS, &rows))
+            rows = 1;
+        if (f[2].val && !get_int(L, f[2].val, "cols", 1, MAX_GRID_COLS, &cols))
+            cols = 1;
+        if (f[3].val)
+            get_bool(L, f[3].val, "row_name", &name_rows);
+    }
+    if (!text) {
+        g->row_failed = 1;
+        *col += cols;
+        return;
+    }
+    place(g, n, r, col, rows, cols, text, name_rows);
+}
+
+static int is_value_cell(loader *L, yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return 0;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        const char *k = scalar_of(node_at(L, p->key));
+        if (k && !strcmp(k, "values"))
+            return 1;
+    }
+    return 0;
+}
+
+/* Replaces {row} and {column} in the table's cell_name pattern. */
+static char *cell_name(const char *pattern, const char *row, const char *column)
+{
+    nb_buf b = {0};
+    for (const char *p = pattern; *p;) {
+        if (!strncmp(p, "{row}", 5)) {
+            nb_buf_puts(&b, row);
+            p += 5;
+        } else if (!strncmp(p, "{column}", 8)) {
+            nb_buf_puts(&b, column);
+            p += 8;
+        } else {
+            nb_buf_put(&b, p++, 1);
+        }
+    }
+    nb_buf_put(&b, "", 1);
+    return (char *)b.data;
+}
+
+static int valid_cell_name(const char *pattern)
+{
+    int has_column = 0;
+    for (const char *p = pattern; *p; p++) {
+        if (*p == '{') {
+            if (!strncmp(p, "{row}", 5))
+                p += 4;
+            else if (!strncmp(p, "{column}", 8)) {
+                p += 7;
+                has_column = 1;
+            } else
+                return 0;
+        } else if (*p == '}')
+            return 0;
+    }
+    return has_column;
+}
+
+static void read_grid(loader *L, nb_ltable *t, yaml_node_t *gridn, const table_defaults *td)
+{
+    if (gridn->type != YAML_SEQUENCE_NODE) {
+        error_at(L, gridn, "grid must be a list of rows");
+        return;
+    }
+    size_t nrows = (size_t)(gridn->data.sequence.items.top - gridn->data.sequence.items.start);
+    if (nrows == 0 || nrows > MAX_GRID_ROWS) {
+        error_at(L, gridn, "grid must have 1 to %d rows", MAX_GRID_ROWS);
+        return;
+    }
+    t->nrows = (int)nrows;
+    grid g = {.L = L, .t = t};
+    g.occ = nb_malloc(nrows * (size_t)t->ncols * sizeof *g.occ);
+    for (size_t i = 0; i < nrows * (size_t)t->ncols; i++)
+        g.occ[i] = -1;
+    for (int r = 0; r < t->nrows; r++) {
+        yaml_node_t *row = node_at(L, gridn->data.sequence.items.start[r]);
+        g.row_failed = 0;
+        if (row->type != YAML_SEQUENCE_NODE) {
+            error_at(L, row, "row %d must be a list of cells, not %s", r + 1, type_name(row));
+            continue;
+        }
+        int col = 0;
+        for (yaml_node_item_t *it = row->data.sequence.items.start;
+             it < row->data.sequence.items.top; it++) {
+            yaml_node_t *cell = node_at(L, *it);
+            if (is_value_cell(L, cell)) {
+                if (r < t->header_rows) {
+                    error_at(L, cell,
+                             "row %d is a header row (header_rows: %d); it holds no values", r + 1,
+                             t->header_rows);
+                    g.row_failed = 1;
+                    continue;
+                }
+                read_value_cell(&g, cell, r, &col, td);
+            } else if (cell->type == YAML_SCALAR_NODE || cell->type == YAML_MAPPING_NODE) {
+                read_label_cell(&g, cell, r, &col);
+            } else {
+                error_at(L, cell, "a cell must be a label or a mapping, not %s", type_name(cell));
+                g.row_failed = 1;
+            }
+        }
+        if (!g.row_failed)
+            for (int c = 0; c < t->ncols; c++)
+                if (*occ_at(&g, r, c) < 0) {
+                    error_at(L, row,
+                             "row %d leaves column %d empty; every row must fill the "
+                             "table's %d columns",
+                             r + 1, c + 1, t->ncols);
+                    break;
+                }
+    }
+    free(g.occ);
+    free(g.row_name);
+    free(g.group_nodes);
+}
+
+/* ---- rules ---- */
+
+typedef struct term {
+    char *name;
+    int sign;     /* +1, -1 */
+    int previous; /* previous(NAME) */
+    int lhs;
+    nb_pos pos;
+} term;
+
+/* Position of the byte at `off` inside a scalar, when the scalar is on one line. */
+static nb_pos scalar_char_pos(loader *L, yaml_node_t *n, size_t off)
+{
+    nb_pos p = pos_of(L, n);
+    if (n->start_mark.line != n->end_mark.line)
+        return p;
+    if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+        n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+        p.col++;
+    const char *s = (const char *)n->data.scalar.value;
+    for (size_t i = 0; i < off && s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            p.col++;
+    return p;
+}
+
+static int name_char(char c)
+{
+    return c && c != ' ' && c != '\t' && c != '+' && c != '-' && c != '=' && c != '(' && c != ')';
+}
+
+/* "a + b = c + d - e + previous(f)" → terms. Returns the number of terms, or -1 (error given). */
+static int parse_check(loader *L, const char *id, yaml_node_t *n, term **out)
+{
+    const char *s = scalar_of(n);
+    *out = NULL;
+    if (!s || n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+        n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE) {
+        error_at(L, n, "rule %s: check must be an equation on one line, e.g. 'total = a + b'", id);
+        return -1;
+    }
+    term *terms = NULL;
+    size_t nterms = 0, cap = 0;
+    int lhs = 1, sign = 1, ok = 1, seen_eq = 0;
+    size_t i = 0;
+    for (;;) {
+        while (s[i] == ' ' || s[i] == '\t')
+            i++;
+        size_t start = i;
+        int prev = 0;
+        if (!strncmp(s + i, "previous(", 9)) {
+            prev = 1;
+            i += 9;
+            while (s[i] == ' ')
+                i++;
+            start = i;
+        }
+        while (name_char(s[i]))
+            i++;
+        size_t end = i;
+        if (prev) {
+            while (s[i] == ' ')
+                i++;
+            if (s[i] != ')') {
+                error_pos(L, scalar_char_pos(L, n, i), "rule %s: expected ')' after previous(%.*s",
+                          id, (int)(end - start), s + start);
+                ok = 0;
+                break;
+            }
+            i++;
+        }
+        if (end == start) {
+            error_pos(L, scalar_char_pos(L, n, start),
+                      "rule %s: expected a row key or column name here", id);
+            ok = 0;
+            break;
+        }
+        nb_grow(&terms, &cap, nterms + 1, sizeof *terms);
+        terms[nterms++] = (term){.name = nb_strndup(s + start, end - start),
+                                 .sign = sign,
+                                 .previous = prev,
+                                 .lhs = lhs,
+                                 .pos = scalar_char_pos(L, n, prev ? start - 9 : start)};
+        while (s[i] == ' ' || s[i] == '\t')
+            i++;
+        if (!s[i])
+            break;
+        if (s[i] == '+' || s[i] == '-') {
+            sign = s[i] == '+' ? 1 : -1;
+            if (lhs && sign < 0) {
+                error_pos(L, scalar_char_pos(L, n, i),
+                          "rule %s: the left side of a check is a sum; "
+                          "write subtractions on the right",
+                          id);
+                ok = 0;
+                break;
+            }
+        } else if (s[i] == '=' && !seen_eq) {
+            seen_eq = 1;
+            lhs = 0;
+            sign = 1;
+        } else {
+            error_pos(L, scalar_char_pos(L, n, i), "rule %s: expected '+', '-'%s here", id,
+                      seen_eq ? "" : " or '='");
+            ok = 0;
+            break;
+        }
+        i++;
+    }
+    if (ok && !seen_eq) {
+        error_at(L, n, "rule %s: check must be an equation: 'left = right'", id);
+        ok = 0;
+    }
+    int nprev = 0, nright = 0;
+    for (size_t k = 0; ok && k < nterms; k++) {
+        if (terms[k].previous) {
+            if (terms[k].lhs || terms[k].sign < 0 || ++nprev > 1) {
+                error_pos(L, terms[k].pos,
+                          "rule %s: previous(…) may appear once, added on the right side", id);
+                ok = 0;
+            }
+        }
+        if (!terms[k].lhs)
+            nright++;
+    }
+    if (ok && !nright) {
+        error_at(L, n, "rule %s: check has nothing on the right of '='", id);
+        ok = 0;
+    }
+    if (!ok) {
+        for (size_t k = 0; k < nterms; k++)
+            free(terms[k].name);
+        free(terms);
+        return -1;
+    }
+    *out = terms;
+    return (int)nterms;
+}
+
+static int has_wildcard(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 1 && name[n - 1] == '*';
+}
+
+/* Group indexes matched by a per-column ref (a key, or a prefix ending in '*'). */
+static size_t match_groups(const nb_ltable *t, const char *ref, int *out)
+{
+    size_t n = 0, len = strlen(ref);
+    int wild = has_wildcard(ref);
+    for (size_t g = 0; g < t->ngroups; g++) {
+        const char *k = t->groups[g].key;
+        if (wild ? !strncmp(k, ref, len - 1) : !strcmp(k, ref)) {
+            if (out)
+                out[n] = (int)g;
+            n++;
+        }
+    }
+    return n;
+}
+
+static void resolve_refs(const nb_ltable *t, const nb_rule *r, char **refs, size_t nrefs, int **out,
+                         size_t *nout)
+{
+    free(*out);
+    *out = NULL;
+    *nout = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < nrefs; i++)
+        n += r->per_column ? match_groups(t, refs[i], NULL) : 1;
+    *out = nb_malloc((n ? n : 1) * sizeof **out);
+    for (size_t i = 0; i < nrefs; i++) {
+        if (r->per_column) {
+            *nout += match_groups(t, refs[i], *out + *nout);
+        } else {
+            int at = r->nrows_ix ? nb_group_column(t, r->rows_ix[0], refs[i]) : -1;
+            if (at >= 0)
+                (*out)[(*nout)++] = at;
+        }
+    }
+}
+
+static void resolve_rule(const nb_ltable *t, nb_rule *r)
+{
+    resolve_refs(t, r, r->total, r->ntotal, &r->total_ix, &r->ntotal_ix);
+    resolve_refs(t, r, r->parts, r->nparts, &r->parts_ix, &r->nparts_ix);
+    resolve_refs(t, r, r->minus, r->nminus, &r->minus_ix, &r->nminus_ix);
+    r->previous_ix = -1;
+    if (r->previous)
+        r->previous_ix = r->per_column ? nb_ltable_group(t, r->previous)
+                         : r->nrows_ix ? nb_group_column(t, r->rows_ix[0], r->previous)
+                                       : -1;
+}
+
+/* Checks one ref of a rule against the table, with the ref's position for errors. For a per-row
+ * rule the column must be at the same place in every row it applies to. `size` carries the
+ * group size all per-column refs must share. */
+static void check_ref(loader *L, const nb_ltable *t, const nb_rule *r, const term *tm, int *size,
+                      const char **size_key)
+{
+    if (r->per_column) {
+        size_t n = match_groups(t, tm->name, NULL);
+        if (!n) {
+            if (has_wildcard(tm->name))
+                error_pos(L, tm->pos, "rule %s: no row key of %s starts with '%.*s'", r->id,
+                          t->name, (int)strlen(tm->name) - 1, tm->name);
+            else
+                error_pos(L, tm->pos, "rule %s: unknown row key '%s' in %s", r->id, tm->name,
+                          t->name);
+            return;
+        }
+        int *gs = nb_malloc(n * sizeof *gs);
+        match_groups(t, tm->name, gs);
+        for (size_t i = 0; i < n; i++) {
+            const nb_group *g = &t->groups[gs[i]];
+            if (*size < 0) {
+                *size = g->nslots;
+                *size_key = g->key;
+            } else if (g->nslots != *size) {
+                error_pos(L, tm->pos,
+                          "rule %s: row '%s' has %d value(s) but '%s' has %d; a "
+                          "per-column rule needs rows of the same width",
+                          r->id, g->key, g->nslots, *size_key, *size);
+                break;
+            }
+        }
+        free(gs);
+        return;
+    }
+    if (has_wildcard(tm->name)) {
+        error_pos(L, tm->pos, "rule %s: a per-row rule names columns; '*' is for row keys", r->id);
+        return;
+    }
+    int at = -1;
+    for (size_t i = 0; i < r->nrows_ix; i++) {
+        int j = nb_group_column(t, r->rows_ix[i], tm->name);
+        const nb_group *g = &t->groups[r->rows_ix[i]];
+        if (j < 0) {
+            error_pos(L, tm->pos, "rule %s: row '%s' of %s has no column '%s'", r->id, g->key,
+                      t->name, tm->name);
+            return;
+        }
+        if (at >= 0 && j != at) {
+            error_pos(L, tm->pos,
+                      "rule %s: column '%s' is value %d of row '%s' but value %d "
+                      "of row '%s'",
+                      r->id, tm->name, at + 1, t->groups[r->rows_ix[0]].key, j + 1, g->key);
+            return;
+        }
+        at = j;
+    }
+}
+
+static void push_ref(char ***v, size_t *n, const char *name)
+{
+    *v = nb_realloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = nb_strdup(name);
+}
+
+static void read_rule(loader *L, nb_ltable *t, yaml_node_t *n, size_t *cap)
+{
+    field f[] = {{"id", NULL, NULL},   {"text", NULL, NULL},     {"per", NULL, NULL},
+                 {"rows", NULL, NULL}, {"severity", NULL, NULL}, {"check", NULL, NULL}};
+    if (!read_map(L, n, "a rule", f, 6))
+        return;
+    int ok = require(L, n, &f[0], "a rule") & require(L, n, &f[2], "a rule") &
+             require(L, n, &f[5], "a rule");
+    if (!ok)
+        return;
+    nb_rule r = {.severity = NB_ERROR, .previous_ix = -1};
+    r.id = get_string(L, f[0].val, "id");
+    r.check = get_string(L, f[5].val, "check");
+    r.text = f[1].val ? get_string(L, f[1].val, "text") : NULL;
+    const char *per = scalar_of(f[2].val);
+    if (per && !strcmp(per, "column"))
+        r.per_column = 1;
+    else if (!per || strcmp(per, "row")) {
+        error_at(L, f[2].val,
+                 "per must be 'column' (the check holds in every column) or 'row' "
+                 "(in every row)");
+        ok = 0;
+    }
+    if (f[4].val) {
+        const char *sv = scalar_of(f[4].val);
+        if (sv && !strcmp(sv, "warning"))
+            r.severity = NB_WARNING;
+        else if (!sv || strcmp(sv, "error")) {
+            error_at(L, f[4].val, "severity must be 'error' or 'warning'");
+            ok = 0;
+        }
+    }
+    if (!r.id || !r.check)
+        ok = 0;
+    if (!r.text && r.check)
+        r.text = nb_strdup(r.check);
+    /* The rows a per-row rule applies to: those listed, else every row of the table. */
+    if (ok && f[3].val) {
+        if (r.per_column) {
+            error_at(L, f[3].val, "rule %s: 'rows' is for per-row rules", r.id);
+            ok = 0;
+        } else if (f[3].val->type != YAML_SEQUENCE_NODE) {
+            error_at(L, f[3].val, "rows must be a list of row keys");
+            ok = 0;
+        } else {
+            yaml_node_t *rl = f[3].val;
+            size_t nr = (size_t)(rl->data.sequence.items.top - rl->data.sequence.items.start);
+            r.rows_ix = nb_malloc((nr ? nr : 1) * sizeof *r.rows_ix);
+            for (size_t i = 0; i < nr; i++) {
+                yaml_node_t *k = node_at(L, rl->data.sequence.items.start[i]);
+                int gi = nb_ltable_group(t, scalar_of(k));
+                if (gi < 0) {
+                    error_at(L, k, "rule %s: unknown row key '%s' in %s", r.id,
+                             scalar_of(k) ? scalar_of(k) : "", t->name);
+                    ok = 0;
+                } else
+                    r.rows_ix[r.nrows_ix++] = gi;
+            }
+            if (!nr) {
+                error_at(L, rl, "rows must not be empty");
+                ok = 0;
+            }
+        }
+    } else if (ok && !r.per_column) {
+        r.rows_ix = nb_malloc((t->ngroups ? t->ngroups : 1) * sizeof *r.rows_ix);
+        for (size_t i = 0; i < t->ngroups; i++)
+            r.rows_ix[r.nrows_ix++] = (int)i;
+    }
+    term *terms = NULL;
+    int nterms = ok ? parse_check(L, r.id, f[5].val, &terms) : -1;
+    if (nterms < 0)
+        ok = 0;
+    int size = -1;
+    const char *size_key = NULL;
+    for (int k = 0; k < nterms; k++) {
+        size_t before = L->errors;
+        check_ref(L, t, &r, &terms[k], &size, &size_key);
+        if (L->errors != before)
+            ok = 0;
+        if (terms[k].previous) {
+            r.cross_year = 1;
+            r.previous = nb_strdup(terms[k].name);
+        } else if (terms[k].lhs)
+            push_ref(&r.total, &r.ntotal, terms[k].name);
+        else if (terms[k].sign > 0)
+            push_ref(&r.parts, &r.nparts, terms[k].name);
+        else
+            push_ref(&r.minus, &r.nminus, terms[k].name);
+        free(terms[k].name);
+    }
+    free(terms);
+    for (size_t i = 0; ok && i < t->nrules; i++)
+        if (!strcmp(t->rules[i].id, r.id)) {
+            error_at(L, f[0].val, "rule id '%s' is used twice in %s", r.id, t->name);
+            ok = 0;
+        }
+    if (!ok) {
+        free_rule(&r);
+        return;
+    }
+    resolve_rule(t, &r);
+    nb_grow(&t->rules, cap, t->nrules + 1, sizeof *t->rules);
+    t->rules[t->nrules++] = r;
+}
+
+/* ---- tables and the layout ---- */
+
+static void read_table(loader *L, nb_layout *lay, yaml_node_t *n, size_t *cap_tables)
+{
+    field f[] = {{"table", NULL, NULL},         {"name", NULL, NULL},
+                 {"section", NULL, NULL},       {"columns", NULL, NULL},
+                 {"header_rows", NULL, NULL},   {"kind", NULL, NULL},
+                 {"value_columns", NULL, NULL}, {"cell_name", NULL, NULL},
+                 {"grid", NULL, NULL},          {"rules", NULL, NULL}};
+    if (!read_map(L, n, "a table", f, 10))
+        return;
+    int ok = require(L, n, &f[0], "a table") & require(L, n, &f[1], "a table") &
+             require(L, n, &f[2], "a table") & require(L, n, &f[3], "a table") &
+             require(L, n, &f[8], "a table");
+    if (!ok)
+        return;
+    nb_ltable t = {0};
+    t.key = get_string(L, f[0].val, "table");
+    t.name = get_string(L, f[1].val, "name");
+    ok = t.key && t.name;
+    if (t.key && !is_key_name(t.key, NULL)) {
+        error_at(L, f[0].val, "table key '%s' must be made of a-z, A-Z, 0-9 and _", t.key);
+        ok = 0;
+    }
+    if (t.key && nb_layout_table(lay, t.key)) {
+        error_at(L, f[0].val, "table '%s' is defined twice", t.key);
+        ok = 0;
+    }
+    ok &= get_int(L, f[2].val, "section", 1, NB_SECTIONS, &t.section);
+    ok &= get_int(L, f[3].val, "columns", 1, MAX_GRID_COLS, &t.ncols);
+    if (f[4].val)
+        ok &= get_int(L, f[4].val, "header_rows", 0, MAX_GRID_ROWS, &t.header_rows);
+    table_defaults td = {.kind = NB_KIND_COUNT, .value_columns = f[6].val};
+    if (f[5].val)
+        ok &= parse_kind(L, f[5].val, &td.kind);
+    const char *pattern = "{row} / {column}";
+    if (f[7].val) {
+        pattern = scalar_of(f[7].val);
+        if (!pattern || !valid_cell_name(pattern)) {
+            error_at(L, f[7].val,
+                     "cell_name must be text with {column} and optionally {row}, "
+                     "e.g. \"{row} / {column}\"");
+            ok = 0;
+        }
+    }
+    if (!ok) {
+        free_table(&t);
+        return;
+    }
+    size_t before = L->errors;
+    read_grid(L, &t, f[8].val, &td);
+    if (t.header_rows > t.nrows) {
+        error_at(L, f[4].val, "header_rows is %d but the grid has %d rows", t.header_rows, t.nrows);
+    }
+    for (size_t i = 0; i < t.nslots; i++)
+        t.slots[i].name = cell_name(pattern, t.groups[t.slots[i].group].name, t.slots[i].column);
+    if (L->errors == before && f[9].val) {
+        if (f[9].val->type != YAML_SEQUENCE_NODE)
+            error_at(L, f[9].val, "rules must be a list");
+        else {
+            size_t cap = 0;
+            for (yaml_node_item_t *it = f[9].val->data.sequence.items.start;
+                 it < f[9].val->data.sequence.items.top; it++)
+                read_rule(L, &t, node_at(L, *it), &cap);
+        }
+    }
+    nb_grow(&lay->tables, cap_tables, lay->ntables + 1, sizeof *lay->tables);
+    lay->tables[lay->ntables++] = t;
+}
+
+static void read_sections(loader *L, nb_layout *lay, yaml_node_t *n)
+{
+    size_t count = n->type == YAML_SEQUENCE_NODE
+                       ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+                       : 0;
+    if (count != NB_SECTIONS) {
+        error_at(L, n,
+                 "sections must be a list of the %d section headings, each with its number "
+                 "(一、总体情况 …)",
+                 NB_SECTIONS);
+        return;
+    }
+    for (int i = 0; i < NB_SECTIONS; i++) {
+        yaml_node_t *h = node_at(L, n->data.sequence.items.start[i]);
+        char *s = get_string(L, h, "a section heading");
+        if (!s)
+            continue;
+        size_t nl = strlen(section_numbers[i]);
+        if (strncmp(s, section_numbers[i], nl) || !s[nl]) {
+            error_at(L, h, "section %d's heading must start with '%s' and have text after it",
+                     i + 1, section_numbers[i]);
+            free(s);
+            continue;
+        }
+        lay->numbers[i] = nb_strndup(s, nl);
+        lay->headings[i] = nb_strdup(s + nl);
+        free(s);
+    }
+}
+
+/* Removes grid column c from table t: cells only in it go (with their slots), wider ones shrink. */
+static void remove_grid_column(nb_ltable *t, int c)
+{
+    int *cell_map = nb_malloc((t->ncells ? t->ncells : 1) * sizeof *cell_map);
+    size_t nc = 0;
+    for (size_t i = 0; i < t->ncells; i++) {
+        nb_lcell cell = t->cells[i];
+        int covers = cell.col <= c && c < cell.col + cell.colspan;
+        if (covers && cell.colspan == 1) {
+            free(cell.text);
+            cell_map[i] = -1;
+            continue;
+        }
+        if (covers)
+            cell.colspan--;
+        else if (cell.col > c)
+            cell.col--;
+        cell_map[i] = (int)nc;
+        t->cells[nc++] = cell;
+    }
+    t->ncells = nc;
+    int *slot_map = nb_malloc((t->nslots ? t->nslots : 1) * sizeof *slot_map);
+    size_t ns = 0;
+    for (size_t s = 0; s < t->nslots; s++) {
+        nb_slot slot = t->slots[s];
+        if (cell_map[slot.cell] < 0) {
+            free(slot.column);
+            free(slot.name);
+            slot_map[s] = -1;
+            continue;
+        }
+        slot.cell = cell_map[slot.cell];
+        slot_map[s] = (int)ns;
+        t->slots[ns++] = slot;
+    }
+    t->nslots = ns;
+    for (size_t i = 0; i < t->ncells; i++)
+        if (t->cells[i].value >= 0)
+            t->cells[i].value = slot_map[t->cells[i].value];
+    for (size_t g = 0; g < t->ngroups; g++) {
+        t->groups[g].nslots = 0;
+        t->groups[g].first_slot = (int)t->nslots;
+    }
+    for (size_t s = 0; s < t->nslots; s++) {
+        nb_group *g = &t->groups[t->slots[s].group];
+        if (!g->nslots)
+            g->first_slot = (int)s;
+        t->slots[s].index = g->nslots++;
+    }
+    t->ncols--;
+    free(cell_map);
+    free(slot_map);
+}
+
+/* Writes the rule's equation again from its refs (after a variant dropped some). */
+static void rewrite_check(nb_rule *r)
+{
+    nb_buf b = {0};
+    for (size_t i = 0; i < r->ntotal; i++)
+        nb_buf_printf(&b, "%s%s", i ? " + " : "", r->total[i]);
+    nb_buf_puts(&b, " =");
+    for (size_t i = 0; i < r->nparts; i++)
+        nb_buf_printf(&b, "%s %s", i ? " +" : "", r->parts[i]);
+    if (r->previous)
+        nb_buf_printf(&b, "%s previous(%s)", r->nparts ? " +" : "", r->previous);
+    for (size_t i = 0; i < r->nminus; i++)
+        nb_buf_printf(&b, " - %s", r->minus[i]);
+    nb_buf_put(&b, "", 1);
+    free(r->check);
+    r->check = (char *)b.data;
+}
+
+/* Drops refs to a removed column from a per-row rule; returns 0 if the rule lost its meaning. */
+static int drop_column_refs(nb_rule *r, const char *column)
+{
+    char **lists[] = {r->total, r->parts, r->minus};
+    size_t *counts[] = {&r->ntotal, &r->nparts, &r->nminus};
+    int dropped = 0;
+    for (int l = 0; l < 3; l++) {
+        size_t k = 0;
+        for (size_t i = 0; i < *counts[l]; i++) {
+            if (!strcmp(lists[l][i], column)) {
+                free(lists[l][i]);
+                dropped = 1;
+            } else
+                lists[l][k++] = lists[l][i];
+        }
+        *counts[l] = k;
+    }
+    if (r->previous && !strcmp(r->previous, column))
+        return 0;
+    if (dropped)
+        rewrite_check(r);
+    return r->ntotal && (r->nparts || r->previous);
+}
+
+/* remove_columns: {TABLE: [COLUMN, …]}: a variant without some value columns of its base. */
+static void remove_columns(loader *L, nb_layout *lay, yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE) {
+        error_at(L, n, "remove_columns must map a table key to a list of column names");
+        return;
+    }
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
+        nb_ltable *t = (nb_ltable *)nb_layout_table(lay, scalar_of(k));
+        if (!t) {
+            error_at(L, k, "the base layout has no table '%s'", scalar_of(k) ? scalar_of(k) : "");
+            continue;
+        }
+        if (v->type != YAML_SEQUENCE_NODE) {
+            error_at(L, v, "remove_columns of '%s' must be a list of column names", t->key);
+            continue;
+        }
+        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+             it++) {
+            yaml_node_t *cn = node_at(L, *it);
+            const char *name = scalar_of(cn);
+            int col = -1, ok = name != NULL;
+            for (size_t s = 0; ok && s < t->nslots; s++) {
+                if (strcmp(t->slots[s].column, name))
+                    continue;
+                const nb_lcell *cell = &t->cells[t->slots[s].cell];
+                if (cell->colspan != 1 || (col >= 0 && cell->col != col))
+                    ok = 0;
+                col = cell->col;
+            }
+            if (!ok || col < 0) {
+                error_at(L, cn, "%s has no value column '%s' of single cells to remove", t->name,
+                         name ? name : "");
+                continue;
+            }
+            remove_grid_column(t, col);
+            for (size_t g = 0; g < t->ngroups; g++)
+                if (!t->groups[g].nslots)
+                    error_at(L, cn, "removing column '%s' leaves row '%s' of %s without values",
+                             name, t->groups[g].key, t->name);
+            size_t kept = 0;
+            for (size_t r = 0; r < t->nrules; r++) {
+                nb_rule *rule = &t->rules[r];
+                if (!rule->per_column && !drop_column_refs(rule, name))
+                    free_rule(rule);
+                else
+                    t->rules[kept++] = *rule;
+            }
+            t->nrules = kept;
+            for (size_t r = 0; r < t->nrules; r++)
+                resolve_rule(t, &t->rules[r]);
+        }
+    }
+}
+
+static char *read_all(const char *path, size_t *size, char **why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *why = nb_strdup(strerror(errno));
+        return NULL;
+    }
+    nb_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        nb_buf_put(&b, chunk, n);
+        if (b.len > MAX_LAYOUT_BYTES)
+            break;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || b.len > MAX_LAYOUT_BYTES) {
+        *why = nb_strdup(failed ? "read error" : "larger than 1 MiB");
+        nb_buf_free(&b);
+        return NULL;
+    }
+    nb_buf_put(&b, "", 1);
+    *size = b.len - 1;
+    return (char *)b.data;
+}
+
+static int load_layout(const char *file, const char *data, size_t size, int depth, nb_layout **out,
+                       nb_diags *d);
+
+/* The base of a variant: <folder of this file>/<base>.yaml. */
+static nb_layout *load_base(loader *L, yaml_node_t *n)
+{
+    const char *base = scalar_of(n);
+    if (!base || !is_key_name(base, "-.") || base[0] == '.') {
+        error_at(L, n, "base must be a layout name such as gov-2021");
+        return NULL;
+    }
+    if (L->depth >= MAX_BASE_DEPTH) {
+        error_at(L, n, "too many bases in a row (at most %d)", MAX_BASE_DEPTH);
+        return NULL;
+    }
+    const char *slash = strrchr(L->path, '/');
+    size_t dir = slash ? (size_t)(slash - L->path) + 1 : 0;
+    nb_buf p = {0};
+    nb_buf_put(&p, L->path, dir);
+    nb_buf_printf(&p, "%s.yaml", base);
+    nb_buf_put(&p, "", 1);
+    size_t size = 0;
+    char *why = NULL;
+    char *data = read_all((const char *)p.data, &size, &why);
+    nb_layout *lay = NULL;
+    if (!data)
+        error_at(L, n, "cannot read base layout %s: %s", (const char *)p.data, why);
+    else if (load_layout((const char *)p.data, data, size, L->depth + 1, &lay, L->d) != NB_OK)
+        error_at(L, n, "base layout '%s' has errors", base);
+    free(why);
+    free(data);
+    nb_buf_free(&p);
+    return lay;
+}
+
+static void read_layout(loader *L, nb_layout **out)
+{
+    yaml_node_t *root = yaml_document_get_root_node(&L->doc);
+    if (!root) {
+        error_pos(L, (nb_pos){L->file, 0, 0}, "the layout file is empty");
+        return;
+    }
+    field f[] = {{"layout", NULL, NULL}, {"title", NULL, NULL},          {"national", NULL, NULL},
+                 {"base", NULL, NULL},   {"remove_columns", NULL, NULL}, {"sections", NULL, NULL},
+                 {"tables", NULL, NULL}};
+    if (!read_map(L, root, "a layout", f, 7))
+        return;
+    if (!require(L, root, &f[0], "a layout"))
+        return;
+    char *name = get_string(L, f[0].val, "layout");
+    if (!name)
+        return;
+    if (!is_key_name(name, "-.") || name[0] == '.') {
+        error_at(L, f[0].val, "layout name '%s' must be made of a-z, A-Z, 0-9, '-', '.' and '_'",
+                 name);
+        free(name);
+        return;
+    }
+    nb_layout *lay = NULL;
+    if (f[3].val) {
+        for (int i = 5; i < 7; i++)
+            if (f[i].val)
+                error_at(L, f[i].key, "a layout with a 'base' takes its %s from the base",
+                         f[i].name);
+        lay = load_base(L, f[3].val);
+        if (!lay) {
+            free(name);
+            return;
+        }
+        free(lay->name);
+        free(lay->file);
+        if (f[1].val) {
+            free(lay->title);
+            lay->title = NULL;
+        }
+    } else {
+        if (f[4].val)
+            error_at(L, f[4].key, "remove_columns needs a 'base' layout to remove them from");
+        int ok = require(L, root, &f[5], "a layout") & require(L, root, &f[6], "a layout");
+        if (!ok) {
+            free(name);
+            return;
+        }
+        lay = nb_calloc(1, sizeof *lay);
+    }
+    lay->name = name;
+    lay->file = nb_strdup(L->file);
+    if (f[1].val)
+        lay->title = get_string(L, f[1].val, "title");
+    if (f[2].val) {
+        char *national = get_string(L, f[2].val, "national");
+        if (national) {
+            free(lay->national);
+            lay->national = national;
+        }
+    } else if (!f[3].val) {
+        lay->national = nb_strdup(name);
+    }
+    if (!lay->title)
+        lay->title = nb_strdup(name);
+    if (!f[3].val) {
+        read_sections(L, lay, f[5].val);
+        if (f[6].val->type != YAML_SEQUENCE_NODE)
+            error_at(L, f[6].val, "tables must be a list");
+        else {
+            size_t cap = 0;
+            for (yaml_node_item_t *it = f[6].val->data.sequence.items.start;
+                 it < f[6].val->data.sequence.items.top; it++)
+                read_table(L, lay, node_at(L, *it), &cap);
+        }
+    } else if (f[4].val) {
+        remove_columns(L, lay, f[4].val);
+    }
+    *out = lay;
+}
+
+static int load_layout(const char *file, const char *data, size_t size, int depth, nb_layout **out,
+                       nb_diags *d)
+{
+    *out = NULL;
+    loader L = {.file = file, .path = file, .d = d, .depth = depth};
+    size_t errors_before = d ? d->errors : 0;
+    if (size > MAX_LAYOUT_BYTES) {
+        error_pos(&L, (nb_pos){file, 0, 0}, "a layout file is at most 1 MiB");
+        return NB_EINPUT;
+    }
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        error_pos(&L, (nb_pos){file, 0, 0}, "cannot start the YAML parser");
+        return NB_EINPUT;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
+    if (!yaml_parser_load(&parser, &L.doc)) {
+        error_pos(
+            &L,
+            (nb_pos){file, (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1},
+            "%s%s%s", parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
+            parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        return NB_EINPUT;
+    }
+    yaml_parser_delete(&parser);
+    nb_layout *lay = NULL;
+    read_layout(&L, &lay);
+    yaml_document_delete(&L.doc);
+    if (L.errors || (d && d->errors > errors_before)) {
+        nb_layout_free(lay);
+        return NB_EINPUT;
+    }
+    *out = lay;
+    return NB_OK;
+}
+
+int nb_layout_parse(const char *file, const char *data, size_t size, nb_layout **out,
+                    nb_diags *diags)
+{
+    return load_layout(file, data, size, 0, out, diags);
+}
+
+int nb_layout_load(const char *path, nb_layout **out, nb_diags *diags)
+{
+    *out = NULL;
+    size_t size = 0;
+    char *why = NULL;
+    char *data = read_all(path, &size, &why);
+    if (!data) {
+        nb_diag_add(diags, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read layout: %s", why);
+        free(why);
+        return NB_EINPUT;
+    }
+    int rc = load_layout(path, data, size, 0, out, diags);
+    free(data);
+    return rc;
+}
+
+/* ---- binding a report's values ---- */
+
+/* Texts that stand for "not applicable" in a number cell. */
+static int is_na_text(const char *s)
+{
+    return !strcmp(s, "/") || !strcmp(s, "-") || !strcmp(s, "\xE2\x80\x94" /* — */);
+}
+
+/* Whole number: [+-]?digits. Returns 1 and the value, 0 if not one, -1 if beyond `max`. */
+static int parse_whole(const char *s, int allow_sign, int64_t max, int64_t *out)
+{
+    int neg = 0;
+    if (allow_sign && (*s == '+' || *s == '-'))
+        neg = *s++ == '-';
+    if (!*s)
+        return 0;
+    int64_t v = 0;
+    int big = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        if (!big && v > (max - (*s - '0')) / 10)
+            big = 1;
+        else if (!big)
+            v = v * 10 + (*s - '0');
+    }
+    if (big)
+        return -1;
+    *out = neg ? -v : v;
+    return 1;
+}
+
+/* Amount in 万元: digits[.digits]. Returns 1 (millionths in *out), 0 not an amount, -1 too
+ * large, -2 too many decimals. */
+static int parse_amount(const char *s, int64_t *out)
+{
+    int64_t whole = 0, frac = 0;
+    int ndig = 0, nfrac = 0, big = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++, ndig++)
+        if (!big && whole > (MAX_AMOUNT_INT - (*p - '0')) / 10)
+            big = 1;
+        else if (!big)
+            whole = whole * 10 + (*p - '0');
+    if (!ndig)
+        return 0;
+    if (*p == '.') {
+        p++;
+        for (; *p >= '0' && *p <= '9'; p++, nfrac++)
+            if (nfrac < AMOUNT_DECIMALS)
+                frac = frac * 10 + (*p - '0');
+        if (!nfrac)
+            return 0;
+    }
+    if (*p)
+        return 0;
+    if (nfrac > AMOUNT_DECIMALS)
+        return -2;
+    if (big)
+        return -1;
+    for (int i = nfrac; i < AMOUNT_DECIMALS; i++)
+        frac *= 10;
+    *out = whole * 1000000 + frac;
+    return 1;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* "自然人, 商业企业, …": a group's column names. */
+static char *group_columns(const nb_ltable *t, const nb_group *g)
+{
+    nb_buf b = {0};
+    for (int j = 0; j < g->nslots; j++)
+        nb_buf_printf(&b, "%s%s", j ? ", " : "", t->slots[g->first_slot + j].column);
+    nb_buf_put(&b, "", 1);
+    return (char *)b.data;
+}
+
+static const char *kind_expect(nb_value_kind k)
+{
+    switch (k) {
+    case NB_KIND_AMOUNT: return "an amount in 万元 such as 12.5 (at most 6 decimals)";
+    case NB_KIND_CHANGE: return "a whole number such as 3 or -2";
+    default: return "a count (a whole number, 0 or more)";
+    }
+}
+
+/* Binds one written value to slot s; returns 0 after an error. */
+static int bind_value(const nb_ltable *t, const nb_slot *s, const nb_cell_input *in, nb_value *v,
+                      nb_diags *d)
+{
+    const char *text = in->text.s ? in->text.s : "";
+    *v = (nb_value){.text = text, .pos = in->text.pos};
+    if (in->is_null)
+        return 1;
+    if (s->kind == NB_KIND_TEXT || (in->quoted && !text[0])) {
+        v->present = text[0] != 0;
+        v->is_text = v->present;
+        return 1;
+    }
+    if (is_na_text(text)) {
+        v->present = v->is_text = 1;
+        return 1;
+    }
+    const char *what = s->kind == NB_KIND_AMOUNT   ? "an amount"
+                       : s->kind == NB_KIND_CHANGE ? "a number"
+                                                   : "a count";
+    int64_t num = 0;
+    int r = s->kind == NB_KIND_AMOUNT   ? parse_amount(text, &num)
+            : s->kind == NB_KIND_CHANGE ? parse_whole(text, 1, MAX_COUNT, &num)
+                                        : parse_whole(text, 0, MAX_COUNT, &num);
+    if (in->quoted) {
+        if (r != 0)
+            nb_diag_add(d, NB_ERROR, in->text.pos,
+                        "%s %s: '%s' is quoted, so it is text; write %s without quotes", t->name,
+                        s->name, text, what);
+        else
+            nb_diag_add(d, NB_ERROR, in->text.pos,
+                        "%s %s: text '%s' is not allowed here; write %s, ~ for a blank cell, or "
+                        "\"/\", \"-\" or \"—\" for not applicable",
+                        t->name, s->name, text, kind_expect(s->kind));
+        return 0;
+    }
+    if (r == 1) {
+        v->present = 1;
+        v->num = num;
+        return 1;
+    }
+    if (r == -1) {
+        if (s->kind == NB_KIND_AMOUNT)
+            nb_diag_add(d, NB_ERROR, in->text.pos,
+                        "%s %s: '%s' is too large for an amount (at most %" PRId64 ".999999 万元)",
+                        t->name, s->name, text, MAX_AMOUNT_INT);
+        else
+            nb_diag_add(d, NB_ERROR, in->text.pos, "%s %s: '%s' is too large (at most %" PRId64 ")",
+                        t->name, s->name, text, MAX_COUNT);
+    } else if (r == -2) {
+        nb_diag_add(d, NB_ERROR, in->text.pos,
+                    "%s %s: '%s' has more than %d decimals; an amount in 万元 has at most %d",
+                    t->name, s->name, text, AMOUNT_DECIMALS, AMOUNT_DECIMALS);
+    } else {
+        nb_diag_add(d, NB_ERROR, in->text.pos, "%s %s: '%s' is not %s", t->name, s->name, text,
+                    kind_expect(s->kind));
+    }
+    return 0;
+}
+
+nb_table *nb_table_bind(const nb_layout *layout, const nb_table_input *in, nb_diags *d)
+{
+    if (!layout || !in || !in->key.s)
+        return NULL; /* the report loader has already said what is missing */
+    const nb_ltable *lt = nb_layout_table(layout, in->key.s);
+    if (!lt) {
+        nb_buf names = {0};
+        for (size_t i = 0; i < layout->ntables; i++)
+            nb_buf_printf(&names, "%s%s (%s)", i ? ", " : "", layout->tables[i].key,
+                          layout->tables[i].name);
+        nb_buf_put(&names, "", 1);
+        nb_diag_add(d, NB_ERROR, in->key.pos, "unknown table '%s' in layout %s; its tables are %s",
+                    in->key.s, layout->name, (const char *)names.data);
+        nb_buf_free(&names);
+        return NULL;
+    }
+    nb_table *t = nb_calloc(1, sizeof *t);
+    t->layout = lt;
+    t->pos = in->key.pos;
+    t->values = nb_calloc(lt->nslots ? lt->nslots : 1, sizeof *t->values);
+    t->group_given = nb_calloc(lt->ngroups ? lt->ngroups : 1, sizeof *t->group_given);
+    const nb_row_input **given = nb_calloc(lt->ngroups ? lt->ngroups : 1, sizeof *given);
+    int ok = 1;
+    for (size_t i = 0; i < in->nrows; i++) {
+        const nb_row_input *row = &in->rows[i];
+        const char *key = row->key.s ? row->key.s : "";
+        int gi = nb_ltable_group(lt, key);
+        if (gi < 0) {
+            const char *best = NULL;
+            size_t best_d = 3;
+            for (size_t g = 0; g < lt->ngroups; g++) {
+                size_t dist = edit_distance(key, lt->groups[g].key);
+                if (dist < best_d) {
+                    best_d = dist;
+                    best = lt->groups[g].key;
+                }
+            }
+            if (best) {
+                nb_diag_add(d, NB_ERROR, row->key.pos, "%s: unknown row '%s'; did you mean '%s'?",
+                            lt->name, key, best);
+            } else {
+                nb_buf keys = {0};
+                for (size_t g = 0; g < lt->ngroups; g++)
+                    nb_buf_printf(&keys, "%s%s", g ? ", " : "", lt->groups[g].key);
+                nb_buf_put(&keys, "", 1);
+                nb_diag_add(d, NB_ERROR, row->key.pos, "%s: unknown row '%s'; the rows are %s",
+                            lt->name, key, (const char *)keys.data);
+                nb_buf_free(&keys);
+            }
+            ok = 0;
+            continue;
+        }
+        const nb_group *g = &lt->groups[gi];
+        if (given[gi]) {
+            nb_diag_add(d, NB_ERROR, row->key.pos,
+                        "%s %s: row '%s' is given twice (first at line %d)", lt->name, g->name, key,
+                        given[gi]->key.pos.line);
+            ok = 0;
+            continue;
+        }
+        given[gi] = row;
+        t->group_given[gi] = 1;
+        if (row->ncells != (size_t)g->nslots) {
+            char *cols = group_columns(lt, g);
+            nb_pos at =
+                row->ncells > (size_t)g->nslots ? row->cells[g->nslots].text.pos : row->key.pos;
+            nb_diag_add(d, NB_ERROR, at, "%s %s: %zu value%s given; the row has %d (%s)%s",
+                        lt->name, g->name, row->ncells, row->ncells == 1 ? "" : "s", g->nslots,
+                        cols, row->ncells < (size_t)g->nslots ? "; write ~ for a blank cell" : "");
+            free(cols);
+            ok = 0;
+        }
+        size_t n = row->ncells < (size_t)g->nslots ? row->ncells : (size_t)g->nslots;
+        for (size_t j = 0; j < n; j++) {
+            int si = g->first_slot + (int)j;
+            if (!bind_value(lt, &lt->slots[si], &row->cells[j], &t->values[si], d))
+                ok = 0;
+        }
+    }
+    free(given);
+    if (!ok) {
+        nb_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void nb_table_free(nb_table *t)
+{
+    if (!t)
+        return;
+    free(t->values);
+    free(t->group_given);
+    free(t);
+}
