@@ -64,6 +64,12 @@ typedef struct nb_render_options {
     int copies;           /* viewer's print copy count; 0: unset */
     const char *dump_layout;   /* if set, write the page boxes here ("-" = stdout) */
     int dump_json;        /* dump as JSON instead of text */
+    /* Digital signature (an incremental update after the PDF is written): either sign_p12, or
+     * sign_key + sign_cert (PEM; further certificates in sign_cert form the chain). All NULL:
+     * not signed. sign_password opens the PKCS#12 file or an encrypted key. */
+    const char *sign_p12, *sign_key, *sign_cert, *sign_password;
+    const char *sign_reason, *sign_location; /* UTF-8, may be NULL */
+    int sign_cades;       /* /SubFilter /ETSI.CAdES.detached instead of adbe.pkcs7.detached */
 } nb_render_options;
 
 /* Renders to memory: *pdf is malloc'd (caller frees). */

@@ -10,6 +10,9 @@
 static const char usage[] =
     "usage: nianbao render REPORT.yaml -o OUT.pdf [--force] [--pdfa] [--copies N]\n"
     "                      [--dump-layout FILE] [--dump-format text|json]\n"
+    "                      [--sign FILE.p12 | --sign-key KEY.pem --sign-cert CERT.pem]\n"
+    "                      [--sign-password-env VAR | --sign-password PW] [--sign-cades]\n"
+    "                      [--sign-reason TEXT] [--sign-location TEXT]\n"
     "       nianbao check REPORT.yaml [--previous LAST_YEAR.yaml] [--format text|json]\n"
     "       nianbao --version\n";
 
@@ -30,6 +33,65 @@ static nb_engine *engine_or_die(void)
         free(error);
     }
     return e;
+}
+
+/* The signing options of render. Returns 1 when argv[*i] was one (and consumed its value),
+ * 0 when it is not a signing option, -1 after a usage error. The password is read from an
+ * option or the environment and never printed. */
+static int sign_option(int argc, char **argv, int *i, nb_render_options *o)
+{
+    static const char *const with_value[] = {"--sign", "--sign-key", "--sign-cert",
+                                             "--sign-password", "--sign-password-env",
+                                             "--sign-reason", "--sign-location"};
+    const char *a = argv[*i];
+    if (!strcmp(a, "--sign-cades")) {
+        o->sign_cades = 1;
+        return 1;
+    }
+    size_t k = 0, n = sizeof with_value / sizeof *with_value;
+    while (k < n && strcmp(a, with_value[k]))
+        k++;
+    if (k == n)
+        return 0;
+    if (++*i >= argc) {
+        fprintf(stderr, "nianbao: %s needs a value\n", a);
+        return -1;
+    }
+    const char *v = argv[*i];
+    switch (k) {
+    case 0: o->sign_p12 = v; break;
+    case 1: o->sign_key = v; break;
+    case 2: o->sign_cert = v; break;
+    case 3: o->sign_password = v; break;
+    case 4:
+        o->sign_password = getenv(v);
+        if (!o->sign_password) {
+            fprintf(stderr, "nianbao: the environment variable %s is not set\n", v);
+            return -1;
+        }
+        break;
+    case 5: o->sign_reason = v; break;
+    default: o->sign_location = v; break;
+    }
+    return 1;
+}
+
+/* Checks that the signing options fit together; fills the password from the environment. */
+static int sign_options_ok(nb_render_options *o)
+{
+    int any = o->sign_p12 || o->sign_key || o->sign_cert;
+    if (!any && (o->sign_password || o->sign_reason || o->sign_location || o->sign_cades)) {
+        fputs("nianbao: the --sign-... options need --sign or --sign-key/--sign-cert\n", stderr);
+        return 0;
+    }
+    if (any && !(o->sign_p12 ? !o->sign_key && !o->sign_cert : o->sign_key && o->sign_cert)) {
+        fputs("nianbao: sign with either --sign FILE.p12 or both --sign-key and --sign-cert\n",
+              stderr);
+        return 0;
+    }
+    if (any && !o->sign_password)
+        o->sign_password = getenv("NIANBAO_SIGN_PASSWORD");
+    return 1;
 }
 
 static int cmd_render(int argc, char **argv)
@@ -65,6 +127,14 @@ static int cmd_render(int argc, char **argv)
                 o.dump_json = 1;
             else if (strcmp(argv[i], "text"))
                 return usage_error("--dump-format takes text or json");
+        } else if (!strncmp(a, "--sign", 6)) {
+            int took = sign_option(argc, argv, &i, &o);
+            if (took < 0)
+                return usage_error(NULL);
+            if (!took) {
+                fprintf(stderr, "nianbao: unknown option %s\n", a);
+                return usage_error(NULL);
+            }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "nianbao: unknown option %s\n", a);
             return usage_error(NULL);
@@ -76,6 +146,8 @@ static int cmd_render(int argc, char **argv)
     }
     if (!in || !out)
         return usage_error("render needs a report and -o OUT.pdf");
+    if (!sign_options_ok(&o))
+        return usage_error(NULL);
     nb_engine *e = engine_or_die();
     if (!e)
         return NB_EINPUT;

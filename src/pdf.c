@@ -897,12 +897,12 @@ static void write_info(pdf_ctx *ctx)
 }
 
 /* Print preferences keep GB/T 9704 dimensions on paper: no fit-to-page scaling, duplex.
- * PrintScaling is PDF 1.6, Duplex and NumCopies 1.7; PDF/A-1 is PDF 1.4, so there they are
- * left out. */
+ * PrintScaling is PDF 1.6, Duplex and NumCopies 1.7. PDF/A-1 files keep them too (with their
+ * 1.4 header, set by write_archival_parts): ISO 19005-1 has no rule against keys of later
+ * PDF versions, a 1.4 reader ignores them, PDFBox Preflight accepts them, and archived copies
+ * are printed too. */
 static void write_viewer_preferences(pdf_ctx *ctx)
 {
-    if (ctx->options && ctx->options->pdfa)
-        return;
     HPDF_Dict vp = HPDF_Dict_New(ctx->pdf->mmgr);
     HPDF_Dict_AddName(vp, "PrintScaling", "None");
     HPDF_Dict_AddName(vp, "Duplex", "DuplexFlipLongEdge");
@@ -925,14 +925,252 @@ static void write_id(pdf_ctx *ctx)
     HPDF_Dict_Add(ctx->pdf->trailer, "ID", id);
 }
 
-/* PDF/A-1b parts (XMP metadata, OutputIntent with an ICC profile) belong here. */
+/* ------------------------------------------------------------------------------------------ */
+/* PDF/A-1b (ISO 19005-1 = GB/T 23286.1): XMP metadata repeating the Info dictionary, an sRGB
+ * OutputIntent, no transparency, a 1.4 header. The CIDSet of every font descriptor comes from
+ * embed_font, the content-derived trailer /ID from write_id. Checked with PDFBox Preflight
+ * (scripts/preflight.sh). */
+
+#ifndef NB_SRGB_ICC
+#define NB_SRGB_ICC "/usr/share/color/icc/sRGB.icc" /* Debian icc-profiles-free: ICC v2.x */
+#endif
+#define MAX_ICC_BYTES (1u << 20)
+
+/* Element content: XML-escaped UTF-8. Characters XML 1.0 cannot carry are dropped. */
+static void put_xml_text(nb_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '&')
+            nb_buf_puts(b, "&amp;");
+        else if (c == '<')
+            nb_buf_puts(b, "&lt;");
+        else if (c == '>')
+            nb_buf_puts(b, "&gt;");
+        else if (c >= 0x20 || c == '\t' || c == '\n')
+            nb_buf_put(b, s, 1);
+    }
+}
+
+/* The XMP packet. Every value repeats its Info twin exactly (PDF/A-1 6.7.3): Title = dc:title,
+ * Author = dc:creator, Creator = xmp:CreatorTool, Producer = pdf:Producer, CreationDate and
+ * ModDate = xmp:CreateDate and xmp:ModifyDate (the report's date, 00:00 China time, as in
+ * write_info). */
+static void build_xmp(pdf_ctx *ctx, nb_buf *x)
+{
+    const nb_doc *doc = ctx->doc;
+    const char *creator = HPDF_GetInfoAttr(ctx->pdf, HPDF_INFO_CREATOR);
+    const char *producer = HPDF_GetInfoAttr(ctx->pdf, HPDF_INFO_PRODUCER);
+    nb_buf_puts(x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                   "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                   "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                   "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                   "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+                   "</rdf:Description>\n"
+                   "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+                   "<dc:format>application/pdf</dc:format>\n");
+    if (doc->title && doc->title[0]) {
+        nb_buf_puts(x, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        put_xml_text(x, doc->title);
+        nb_buf_puts(x, "</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (doc->author && doc->author[0]) {
+        nb_buf_puts(x, "<dc:creator><rdf:Seq><rdf:li>");
+        put_xml_text(x, doc->author);
+        nb_buf_puts(x, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    nb_buf_puts(x, "</rdf:Description>\n"
+                   "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
+    if (valid_date(doc->year, doc->month, doc->day)) {
+        char date[40];
+        snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00+08:00", doc->year, doc->month,
+                 doc->day);
+        nb_buf_printf(x, "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+                         "<xmp:ModifyDate>%s</xmp:ModifyDate>\n", date, date);
+    }
+    if (creator) {
+        nb_buf_puts(x, "<xmp:CreatorTool>");
+        put_xml_text(x, creator);
+        nb_buf_puts(x, "</xmp:CreatorTool>\n");
+    }
+    nb_buf_puts(x, "</rdf:Description>\n"
+                   "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
+    if (producer) {
+        nb_buf_puts(x, "<pdf:Producer>");
+        put_xml_text(x, producer);
+        nb_buf_puts(x, "</pdf:Producer>\n");
+    }
+    nb_buf_puts(x, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+}
+
+/* The metadata stream: never filtered (PDF/A-1 6.7.2). */
+static int write_xmp(pdf_ctx *ctx)
+{
+    if (!HPDF_GetInfoAttr(ctx->pdf, HPDF_INFO_CREATOR)) {
+        HPDF_SetInfoAttr(ctx->pdf, HPDF_INFO_CREATOR, "nianbao " NIANBAO_VERSION);
+        hash(ctx, "nianbao " NIANBAO_VERSION, strlen("nianbao " NIANBAO_VERSION));
+    }
+    nb_buf x = {0};
+    build_xmp(ctx, &x);
+    HPDF_Dict meta = new_stream(ctx, 0);
+    if (meta) {
+        meta->filter = HPDF_STREAM_FILTER_NONE;
+        HPDF_Dict_AddName(meta, "Type", "Metadata");
+        HPDF_Dict_AddName(meta, "Subtype", "XML");
+        put_stream(ctx, meta->stream, x.data, x.len);
+        HPDF_Dict_Add(ctx->pdf->catalog, "Metadata", meta);
+    }
+    nb_buf_free(&x);
+    return meta != NULL && !broken(ctx);
+}
+
+/* Reads the sRGB profile and checks that PDF/A-1 can use it: an RGB display or output profile
+ * of ICC version 2 (PDF/A-1 6.2.2 allows nothing newer than ICC.1:1998-09). */
+static int read_icc(pdf_ctx *ctx, const char *path, nb_buf *icc)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail(ctx, "PDF/A needs an sRGB ICC v2 profile and cannot read %s (Debian: "
+                  "icc-profiles-free)", path);
+        return 0;
+    }
+    unsigned char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && icc->len <= MAX_ICC_BYTES)
+        nb_buf_put(icc, chunk, n);
+    fclose(f);
+    const unsigned char *h = icc->data;
+    if (icc->len < 128 || icc->len > MAX_ICC_BYTES || memcmp(h + 36, "acsp", 4) != 0 ||
+        memcmp(h + 16, "RGB ", 4) != 0 ||
+        (memcmp(h + 12, "mntr", 4) != 0 && memcmp(h + 12, "prtr", 4) != 0)) {
+        fail(ctx, "%s is not an RGB ICC profile", path);
+        return 0;
+    }
+    if (h[8] != 2) {
+        nb_buf msg = {0};
+        nb_buf_printf(&msg, "%s is an ICC version %u profile; PDF/A-1 needs version 2", path,
+                      (unsigned)h[8]);
+        fail(ctx, "%s", (const char *)msg.data);
+        nb_buf_free(&msg);
+        return 0;
+    }
+    return 1;
+}
+
+/* The catalog's /OutputIntents: one GTS_PDFA1 intent with the embedded sRGB profile, so that
+ * DeviceGray and DeviceRGB drawing has a defined colour (PDF/A-1 6.2.2, 6.2.3). */
+static int write_output_intent(pdf_ctx *ctx)
+{
+    const char *path = ctx->options->icc_path ? ctx->options->icc_path : NB_SRGB_ICC;
+    nb_buf icc = {0};
+    if (!read_icc(ctx, path, &icc)) {
+        nb_buf_free(&icc);
+        return 0;
+    }
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+    HPDF_Dict profile = new_stream(ctx, 1);
+    HPDF_Dict intent = HPDF_Dict_New(mmgr);
+    HPDF_Array intents = HPDF_Array_New(mmgr);
+    if (profile && intent && intents) {
+        HPDF_Dict_AddNumber(profile, "N", 3);
+        HPDF_Dict_AddName(profile, "Alternate", "DeviceRGB");
+        put_stream(ctx, profile->stream, icc.data, icc.len);
+        HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+        HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+        HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                      HPDF_String_New(mmgr, "sRGB IEC61966-2.1", NULL));
+        HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(mmgr, "http://www.color.org", NULL));
+        HPDF_Dict_Add(intent, "Info", HPDF_String_New(mmgr, "sRGB IEC61966-2.1", NULL));
+        HPDF_Dict_Add(intent, "DestOutputProfile", profile);
+        HPDF_Array_Add(intents, intent);
+        HPDF_Dict_Add(ctx->pdf->catalog, "OutputIntents", intents);
+    }
+    nb_buf_free(&icc);
+    return profile && intent && intents && !broken(ctx);
+}
+
+/* The decoded samples of an image stream held in memory by libharu (caller frees). */
+static unsigned char *stream_bytes(HPDF_Stream s, size_t *len)
+{
+    HPDF_UINT32 size = HPDF_Stream_Size(s);
+    unsigned char *data = nb_malloc(size ? size : 1);
+    HPDF_UINT got = size;
+    if (HPDF_Stream_Seek(s, 0, HPDF_SEEK_SET) != HPDF_OK ||
+        (size && HPDF_Stream_Read(s, data, &got) != HPDF_OK) || got != size) {
+        free(data);
+        return NULL;
+    }
+    *len = size;
+    return data;
+}
+
+static long dict_int(HPDF_Dict d, const char *key)
+{
+    HPDF_Number n = HPDF_Dict_GetItem(d, key, HPDF_OCLASS_NUMBER);
+    return n ? (long)n->value : -1;
+}
+
+/* PDF/A-1 forbids soft masks (6.4). A seal PNG with an alpha channel arrives from libharu as
+ * an image plus an /SMask; the image is composited onto white paper, which is how it prints,
+ * and the mask is dropped. Only 8-bit DeviceRGB and DeviceGray images can be flattened. */
+static int flatten_image(pdf_ctx *ctx, HPDF_Dict image, HPDF_Dict mask)
+{
+    HPDF_Name cs = HPDF_Dict_GetItem(image, "ColorSpace", HPDF_OCLASS_NAME);
+    int comps = !cs ? 0 : !strcmp(cs->value, "DeviceRGB") ? 3 : !strcmp(cs->value, "DeviceGray");
+    long w = dict_int(image, "Width"), h = dict_int(image, "Height");
+    if (!comps || dict_int(image, "BitsPerComponent") != 8 || dict_int(mask, "BitsPerComponent") != 8 ||
+        w <= 0 || h <= 0 || dict_int(mask, "Width") != w || dict_int(mask, "Height") != h) {
+        fail(ctx, "PDF/A-1 forbids transparency, and a seal image with an alpha channel %s",
+             "cannot be flattened here (use an 8-bit RGB or grey PNG without alpha)");
+        return 0;
+    }
+    size_t nimg = 0, nmask = 0;
+    unsigned char *px = stream_bytes(image->stream, &nimg);
+    unsigned char *alpha = stream_bytes(mask->stream, &nmask);
+    size_t count = (size_t)w * (size_t)h;
+    int ok = px && alpha && nimg == count * (size_t)comps && nmask == count;
+    if (ok) {
+        for (size_t i = 0; i < count; i++)
+            for (int c = 0; c < comps; c++) {
+                unsigned v = px[i * comps + c], a = alpha[i];
+                px[i * comps + c] = (unsigned char)((v * a + 255u * (255u - a) + 127u) / 255u);
+            }
+        HPDF_MemStream_FreeData(image->stream);
+        ok = HPDF_Stream_Write(image->stream, px, (HPDF_UINT)nimg) == HPDF_OK &&
+             HPDF_Dict_RemoveElement(image, "SMask") == HPDF_OK;
+    }
+    free(px);
+    free(alpha);
+    if (!ok)
+        fail(ctx, "cannot flatten the transparency of an image%s", NULL);
+    return ok;
+}
+
+static int remove_transparency(pdf_ctx *ctx)
+{
+    HPDF_List entries = ctx->pdf->xref->entries;
+    for (HPDF_UINT i = 0; i < entries->count; i++) {
+        HPDF_XrefEntry e = entries->obj[i];
+        HPDF_Obj_Header *head = e ? e->obj : NULL;
+        if (!head || (head->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
+            continue;
+        HPDF_Dict d = e->obj;
+        HPDF_Name subtype = HPDF_Dict_GetItem(d, "Subtype", HPDF_OCLASS_NAME);
+        if (!subtype || strcmp(subtype->value, "Image") != 0)
+            continue;
+        HPDF_Dict mask = HPDF_Dict_GetItem(d, "SMask", HPDF_OCLASS_DICT);
+        if (mask && !flatten_image(ctx, d, mask))
+            return 0;
+    }
+    return !broken(ctx);
+}
+
 static int write_archival_parts(pdf_ctx *ctx)
 {
     if (!ctx->options || !ctx->options->pdfa)
         return 1;
     ctx->pdf->pdf_version = HPDF_VER_14;
-    fail(ctx, "PDF/A output is not available yet%s", NULL);
-    return 0;
+    return remove_transparency(ctx) && write_output_intent(ctx) && write_xmp(ctx);
 }
 
 /* ------------------------------------------------------------------------------------------ */
