@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 packages="build-essential cmake pkg-config clang
   libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libyaml-dev zlib1g-dev libssl-dev
   poppler-utils qpdf mupdf-tools ghostscript valgrind python3 python3-yaml
-  default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java icc-profiles-free fonts-hanazono"
+  default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java icc-profiles-free fonts-hanazono openssl"
 
 missing=""
 for p in $packages; do
