@@ -4,8 +4,8 @@
 #define NB_GEOMETRY_H
 
 #define NB_MM (72.0f / 25.4f)
-#define NB_PAGE_W 595.276f               /* A4 210 mm */
-#define NB_PAGE_H 841.890f               /* A4 297 mm */
+#define NB_PAGE_W 595.28f /* A4 210 mm, as every PDF tool prints it (595.276 exactly) */
+#define NB_PAGE_H 841.89f /* A4 297 mm */
 #define NB_TEXT_LEFT (28.0f * NB_MM)     /* 订口 28 mm */
 #define NB_TEXT_W (156.0f * NB_MM)       /* 版心 156 mm */
 #define NB_TEXT_H (225.0f * NB_MM)       /* 版心 225 mm */

@@ -6,6 +6,7 @@
  * typesetter put it. Everything written derives from the document: the same doc gives the same
  * bytes. This is the only file that includes libharu's headers. */
 #include "pdf.h"
+#include "geometry.h"
 
 #include <hb-ot.h>
 #include <hb-subset.h>
@@ -21,8 +22,6 @@
 #include <string.h>
 
 /* A4 in points (ISO 216: 210 × 297 mm). */
-#define PAGE_WIDTH 595.276f
-#define PAGE_HEIGHT 841.89f
 
 /* ------------------------------------------------------------------------------------------ */
 /* Per-call context */
@@ -772,8 +771,8 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
     *out = hp;
     if (!hp)
         return 0;
-    HPDF_Page_SetWidth(hp, PAGE_WIDTH);
-    HPDF_Page_SetHeight(hp, PAGE_HEIGHT);
+    HPDF_Page_SetWidth(hp, NB_PAGE_W);
+    HPDF_Page_SetHeight(hp, NB_PAGE_H);
 
     /* Fonts of this page, in order of first use. */
     HPDF_Dict resources = HPDF_Dict_GetItem(hp, "Resources", HPDF_OCLASS_DICT);

@@ -38,6 +38,11 @@ static nb_char_class classify(uint32_t c)
  * quotes in some fonts): Chinese text sets quotes full-width. */
 static int full_width(nb_char_class cls) { return cls != NB_CC_LATIN && cls != NB_CC_SPACE; }
 
+static int alnum(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0xC0;
+}
+
 static const nb_font *pick_font(const nb_font_list *fonts, uint32_t cp)
 {
     for (size_t i = 0; i < fonts->count; i++)
@@ -231,8 +236,9 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
             spaces = 1;
         }
         const nb_char *prev = p > 0 ? &b->chars[p - 1] : NULL;
-        if (prev && ((prev->cls == NB_CC_CJK && c->cls == NB_CC_LATIN) ||
-                     (prev->cls == NB_CC_LATIN && c->cls == NB_CC_CJK)))
+        /* The gap goes between Han and letters or digits: not after "1." or before "%". */
+        if (prev && ((prev->cls == NB_CC_CJK && c->cls == NB_CC_LATIN && alnum(c->cp)) ||
+                     (prev->cls == NB_CC_LATIN && alnum(prev->cp) && c->cls == NB_CC_CJK)))
             c->before = pitch / 4; /* clreq: a quarter em between Chinese and Latin */
         /* A space typed between Chinese and Latin becomes that gap: it takes no width. */
         if (spaces && prev && (prev->cls != NB_CC_LATIN || c->cls != NB_CC_LATIN))

@@ -444,19 +444,14 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
     for (int s = 0; s < NB_SECTIONS; s++) {
         const nb_section *sec = &r->sections[s];
         item h = {.kind = IT_H1, .role = NB_ROLE_HEADING1};
-        const char *layout_heading = r->layout_ref ? r->layout_ref->headings[s] : NULL;
-        if (sec->heading.s) {
-            size_t n = strlen(section_numbers[s]) + sec->heading.len + 1;
-            h.owned_text = nb_malloc(n);
-            snprintf(h.owned_text, n, "%s%s", section_numbers[s], sec->heading.s);
-        } else if (layout_heading && strncmp(layout_heading, section_numbers[s],
-                                             strlen(section_numbers[s])) == 0) {
-            h.owned_text = nb_strdup(layout_heading);
-        } else {
-            size_t n = strlen(section_numbers[s]) + (layout_heading ? strlen(layout_heading) : 0) + 1;
-            h.owned_text = nb_malloc(n);
-            snprintf(h.owned_text, n, "%s%s", section_numbers[s], layout_heading ? layout_heading : "");
-        }
+        /* The layout gives the number and the national heading; a report may reword it. */
+        const nb_layout *lay = r->layout_ref;
+        const char *number = lay && lay->numbers[s] ? lay->numbers[s] : section_numbers[s];
+        const char *words = sec->heading.s ? sec->heading.s
+                            : lay && lay->headings[s] ? lay->headings[s] : "";
+        size_t hn = strlen(number) + strlen(words) + 1;
+        h.owned_text = nb_malloc(hn);
+        snprintf(h.owned_text, hn, "%s%s", number, words);
         failed |= shape_item(&f, &h, h.owned_text, strlen(h.owned_text),
                              NULL) != 0;
         section_of[s] = (int)nitems;
