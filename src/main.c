@@ -1,5 +1,6 @@
 /* The nianbao command. Exit codes: 0 written / clean, 1 the report has errors, 2 unreadable
  * input, wrong usage or unwritable output. */
+#include "batch.h"
 #include "diag.h"
 #include "nianbao.h"
 
@@ -14,6 +15,8 @@ static const char usage[] =
     "                      [--sign-password-env VAR | --sign-password PW] [--sign-cades]\n"
     "                      [--sign-reason TEXT] [--sign-location TEXT]\n"
     "       nianbao check REPORT.yaml [--previous LAST_YEAR.yaml] [--format text|json]\n"
+    "       nianbao batch INPUT... -o OUTDIR [-j N] [--names input|agency] [--report FILE.json]\n"
+    "                     [--force] [--check-only]\n"
     "       nianbao --version\n";
 
 static int usage_error(const char *msg)
@@ -221,6 +224,8 @@ int main(int argc, char **argv)
         return cmd_render(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "batch"))
+        return nb_cli_batch(argc - 2, argv + 2);
     if (!strcmp(cmd, "--version")) {
         puts("nianbao " NIANBAO_VERSION);
         return NB_OK;

@@ -1,0 +1,143 @@
+#!/bin/sh
+# nianbao benchmark: prints a Markdown report (machine, medians, targets) on standard output.
+#
+#   bench/run.sh                 build a Release binary in build-bench/ and measure it
+#   NB=path/to/nianbao bench/run.sh     measure that binary instead
+#   RUNS=30 BATCH=1000 BATCH_RUNS=3 bench/run.sh     (the defaults)
+#
+# Needs python3 (the report generator); uses hyperfine for the single render if it is installed
+# (else a timed loop) and GNU time (/usr/bin/time, Debian package `time`) for peak memory.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-30}
+BATCH=${BATCH:-1000}
+BATCH_RUNS=${BATCH_RUNS:-3}
+
+if [ -z "${NB:-}" ]; then
+    cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$top/build-bench" -j "$(nproc)" --target nianbao >/dev/null
+    NB=$top/build-bench/nianbao
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nianbao-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+seed=$top/samples/seed.yaml
+
+# median: the median of the numbers on standard input, one a line.
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan";
+        else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# now_ns: monotonic enough wall clock in nanoseconds (GNU date).
+now_ns() { date +%s%N; }
+
+# wall SECONDS_FILE CMD...: runs CMD once, appends its wall time in seconds.
+wall() {
+    out=$1
+    shift
+    t0=$(now_ns)
+    "$@" >/dev/null 2>&1 || true
+    t1=$(now_ns)
+    echo "$t0 $t1" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$out"
+}
+
+# 1. One render of the seed sample, whole process.
+"$NB" render "$seed" -o "$tmp/seed.pdf" || { echo "bench: the seed render fails" >&2; exit 1; }
+if command -v hyperfine >/dev/null 2>&1; then
+    hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$tmp/h.json" \
+        "$NB render $seed -o $tmp/seed.pdf" >/dev/null 2>&1
+    render_s=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$tmp/h.json")
+    render_how="hyperfine, $RUNS runs after 3 warm-ups"
+else
+    for _ in 1 2 3; do "$NB" render "$seed" -o "$tmp/seed.pdf"; done
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+        wall "$tmp/render.txt" "$NB" render "$seed" -o "$tmp/seed.pdf"
+        i=$((i + 1))
+    done
+    render_s=$(median <"$tmp/render.txt")
+    render_how="date +%s%N loop, $RUNS runs after 3 warm-ups"
+fi
+
+# 2. Peak memory of that render (maximum resident set size, KiB), median of 5.
+rss_kib=nan
+if [ -x /usr/bin/time ]; then
+    for _ in 1 2 3 4 5; do
+        /usr/bin/time -f %M -o "$tmp/rss1.txt" "$NB" render "$seed" -o "$tmp/seed.pdf"
+        tail -n 1 "$tmp/rss1.txt" >>"$tmp/rss.txt"
+    done
+    rss_kib=$(median <"$tmp/rss.txt")
+fi
+
+# 3. PDF bytes per sample.
+sizes=""
+for s in "$top"/samples/*.yaml "$top"/samples/*.json; do
+    [ -f "$s" ] || continue
+    n=$(basename "$s")
+    if "$NB" render "$s" -o "$tmp/s.pdf" 2>/dev/null; then
+        pages=$(pdfinfo "$tmp/s.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }') || pages=""
+        sizes="$sizes| $n | $(wc -c <"$tmp/s.pdf" | tr -d ' ') | ${pages:-?} |
+"
+    else
+        sizes="$sizes| $n | render failed | |
+"
+    fi
+done
+
+# 4. Batch throughput and checking: BATCH generated reports.
+python3 "$top/bench/gen.py" "$BATCH" "$tmp/reports"
+"$NB" batch "$tmp/reports" -o "$tmp/out" -j 2 >"$tmp/first.txt" 2>/dev/null || true
+batch_verdict=$(tail -n 1 "$tmp/first.txt")
+for j in 1 2; do
+    i=0
+    while [ "$i" -lt "$BATCH_RUNS" ]; do
+        rm -rf "$tmp/out"
+        wall "$tmp/batch$j.txt" "$NB" batch "$tmp/reports" -o "$tmp/out" -j "$j"
+        wall "$tmp/check$j.txt" "$NB" batch "$tmp/reports" --check-only -j "$j"
+        i=$((i + 1))
+    done
+done
+batch_rss=nan
+if [ -x /usr/bin/time ]; then
+    rm -rf "$tmp/out"
+    /usr/bin/time -f %M -o "$tmp/brss.txt" "$NB" batch "$tmp/reports" -o "$tmp/out" -j 2 \
+        >/dev/null 2>&1 || true
+    batch_rss=$(tail -n 1 "$tmp/brss.txt")
+fi
+rate() { awk -v n="$BATCH" -v s="$1" 'BEGIN { printf "%.1f", n / s }'; }
+b1=$(median <"$tmp/batch1.txt")
+b2=$(median <"$tmp/batch2.txt")
+c1=$(median <"$tmp/check1.txt")
+c2=$(median <"$tmp/check2.txt")
+seed_bytes=$(wc -c <"$tmp/seed.pdf" | tr -d ' ')
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+verdict() { awk -v v="$1" -v t="$2" -v le="$3" 'BEGIN { ok = le ? v <= t : v >= t; print ok ? "met" : "**missed**" }'; }
+
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+cat <<EOF
+## Machine
+
+- $(nproc) online cores, $cpu
+- $(uname -sr), $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+- $(date -u '+%Y-%m-%d %H:%M UTC'), nianbao $("$NB" --version | awk '{ print $2 }'), binary $NB
+
+## Results
+
+| measure | value | target | |
+|---|---:|---:|---|
+| seed render, whole process, median wall ($render_how) | $(ms "$render_s") ms | ≤ 35 ms | $(verdict "$(ms "$render_s")" 35 1) |
+| seed render, peak RSS (median of 5, /usr/bin/time) | $(mib "$rss_kib") MiB | ≤ 40 MiB | $(verdict "$(mib "$rss_kib")" 40 1) |
+| seed PDF | $seed_bytes B | ≤ 280,000 B | $(verdict "$seed_bytes" 280000 1) |
+| batch of $BATCH, -j 1 (median of $BATCH_RUNS, whole process) | $(rate "$b1") reports/s ($b1 s) | | |
+| batch of $BATCH, -j 2 (median of $BATCH_RUNS, whole process) | $(rate "$b2") reports/s ($b2 s) | ≥ 150/s | $(verdict "$(rate "$b2")" 150 0) |
+| batch of $BATCH, -j 2, peak RSS | $(mib "$batch_rss") MiB | | |
+| check $BATCH (batch --check-only -j 1) | $(rate "$c1") reports/s ($c1 s) | | |
+| check $BATCH (batch --check-only -j 2) | $(rate "$c2") reports/s ($c2 s) | | |
+
+Batch verdict on the generated reports: \`$batch_verdict\`
+
+| sample | PDF bytes | pages |
+|---|---:|---:|
+$sizes
+EOF

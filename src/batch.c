@@ -1,0 +1,823 @@
+/* nianbao batch: every input is loaded, checked and rendered by one of N worker threads that
+ * share one engine (fonts opened once, read-only). Output names are decided before any
+ * rendering, in input order, so a collision always fails the later input and never depends on
+ * thread timing. Each worker owns the job it took; the shared state (next job, counters, the
+ * progress display) sits behind one mutex. */
+#include "batch.h"
+#include "diag.h"
+#include "engine.h"
+#include "nianbao.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define NB_NAME_MAX 200 /* bytes of an output file name, ".pdf" included */
+
+typedef enum {
+    JOB_PENDING,
+    JOB_UNREADABLE, /* the file, folder or manifest could not be read */
+    JOB_FAILED,     /* errors: not written */
+    JOB_WRITTEN,    /* written (or, with --check-only, clean) */
+    JOB_WARNINGS,   /* written with warnings */
+    JOB_FORCED      /* written despite errors (--force) */
+} job_status;
+
+typedef struct job {
+    char *input;      /* owned */
+    char *output;     /* owned; path in OUTDIR, NULL when none was assigned */
+    char *name_text;  /* owned; --names agency: "<agency>-<year>" found by the naming pass */
+    job_status status;
+    nb_diags *diags;  /* owned */
+    size_t bytes;     /* PDF size */
+    double ms;        /* time spent on this report */
+} job;
+
+typedef struct batch {
+    nb_engine *engine; /* owned */
+    job *jobs;         /* owned */
+    size_t njobs, cap_jobs;
+    const char *outdir, *report_path;
+    int names_agency, force, check_only, threads;
+
+    /* Shared between workers; guarded by `lock`. */
+    pthread_mutex_t lock;
+    size_t next;       /* next job index to take */
+    int naming_pass;   /* 1: workers only read agency and year */
+    size_t done, failed;
+    int tty;
+    double start, last_draw;
+} batch;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- output names ---------------------------------------------------------------------- */
+
+static int is_forbidden_ascii(unsigned c)
+{
+    return c < 0x20 || c == 0x7f || strchr("/\\:*?\"<>|", (int)c) != NULL;
+}
+
+/* Drops leading (lead = 1) or trailing spaces, U+3000 and dots from b[0..*len). */
+static void trim_name(nb_buf *b, int lead)
+{
+    static const char ideo_space[] = "\xe3\x80\x80";
+    for (;;) {
+        char *s = (char *)b->data;
+        if (!b->len)
+            return;
+        if (lead) {
+            if (s[0] == ' ' || s[0] == '.') {
+                memmove(s, s + 1, --b->len);
+            } else if (b->len >= 3 && memcmp(s, ideo_space, 3) == 0) {
+                b->len -= 3;
+                memmove(s, s + 3, b->len);
+            } else {
+                return;
+            }
+        } else {
+            if (s[b->len - 1] == ' ' || s[b->len - 1] == '.')
+                b->len--;
+            else if (b->len >= 3 && memcmp(s + b->len - 3, ideo_space, 3) == 0)
+                b->len -= 3;
+            else
+                return;
+        }
+    }
+}
+
+/* Cuts b to at most `max` bytes without splitting a UTF-8 sequence (b holds valid UTF-8). */
+static void cut_name(nb_buf *b, size_t max)
+{
+    if (b->len <= max)
+        return;
+    size_t n = max;
+    while (n > 0 && (b->data[n] & 0xc0) == 0x80)
+        n--;
+    b->len = n;
+}
+
+/* Windows refuses these as a name's part before the first dot, whatever the extension. */
+static int is_reserved_device(const unsigned char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && s[n] != '.')
+        n++;
+    static const char *const plain[] = {"CON", "PRN", "AUX", "NUL"};
+    for (size_t i = 0; i < 4; i++)
+        if (n == 3 && strncasecmp((const char *)s, plain[i], 3) == 0)
+            return 1;
+    return n == 4 && (strncasecmp((const char *)s, "COM", 3) == 0 ||
+                      strncasecmp((const char *)s, "LPT", 3) == 0) &&
+           s[3] >= '1' && s[3] <= '9';
+}
+
+char *nb_safe_file_name(const char *text, size_t len, const char *suffix, size_t max)
+{
+    size_t slen = strlen(suffix);
+    size_t room = max > slen + 1 ? max - slen : 1;
+    nb_buf b = {0};
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = nb_utf8_decode(text + i, len - i, &cp);
+        if (n == 0) {
+            nb_buf_put(&b, "_", 1);
+            i++;
+            continue;
+        }
+        if ((cp < 0x80 && is_forbidden_ascii(cp)) || (cp >= 0x80 && cp < 0xa0))
+            nb_buf_put(&b, "_", 1);
+        else
+            nb_buf_put(&b, text + i, n);
+        i += n;
+    }
+    trim_name(&b, 1);
+    cut_name(&b, room);
+    trim_name(&b, 0);
+    if (b.len && is_reserved_device(b.data, b.len)) {
+        nb_buf prefixed = {0};
+        nb_buf_put(&prefixed, "_", 1);
+        nb_buf_put(&prefixed, b.data, b.len);
+        nb_buf_free(&b);
+        b = prefixed;
+        cut_name(&b, room);
+        trim_name(&b, 0);
+    }
+    if (!b.len)
+        nb_buf_puts(&b, "report");
+    nb_buf_put(&b, suffix, slen + 1);
+    return (char *)b.data;
+}
+
+/* The stem of a path: its last component without the last extension. */
+static void path_stem(const char *path, const char **stem, size_t *len)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    *stem = base;
+    *len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    size_t size = n + strlen(name) + 2;
+    char *p = nb_malloc(size);
+    snprintf(p, size, "%.*s/%s", (int)n, dir, name);
+    return p;
+}
+
+typedef struct name_key {
+    char *key; /* owned: the name with ASCII letters folded (case-insensitive file systems) */
+    size_t index;
+} name_key;
+
+static int compare_keys(const void *a, const void *b)
+{
+    const name_key *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Gives every pending job its output path; the later of two jobs with the same name (compared
+ * without ASCII case) fails instead of overwriting the earlier one's PDF. */
+static void assign_names(batch *b)
+{
+    name_key *keys = nb_calloc(b->njobs ? b->njobs : 1, sizeof *keys);
+    size_t nkeys = 0;
+    for (size_t i = 0; i < b->njobs; i++) {
+        job *j = &b->jobs[i];
+        if (j->status != JOB_PENDING)
+            continue;
+        char *name;
+        if (b->names_agency) {
+            name = nb_safe_file_name(j->name_text, strlen(j->name_text), ".pdf", NB_NAME_MAX);
+        } else {
+            const char *stem;
+            size_t len;
+            path_stem(j->input, &stem, &len);
+            name = nb_safe_file_name(stem, len, ".pdf", NB_NAME_MAX);
+        }
+        j->output = join_path(b->outdir, name);
+        for (char *p = name; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        keys[nkeys].key = name;
+        keys[nkeys].index = i;
+        nkeys++;
+    }
+    qsort(keys, nkeys, sizeof *keys, compare_keys);
+    for (size_t k = 1; k < nkeys; k++) {
+        if (strcmp(keys[k].key, keys[k - 1].key) != 0)
+            continue;
+        size_t first = k - 1;
+        while (first > 0 && strcmp(keys[first - 1].key, keys[k].key) == 0)
+            first--;
+        job *j = &b->jobs[keys[k].index];
+        nb_diag_add(j->diags, NB_ERROR, (nb_pos){j->input, 0, 0},
+                    "output name %s is already taken by %s; not written", j->output,
+                    b->jobs[keys[first].index].input);
+        j->status = JOB_FAILED;
+    }
+    for (size_t k = 0; k < nkeys; k++)
+        free(keys[k].key);
+    free(keys);
+}
+
+/* ---- inputs ---------------------------------------------------------------------------- */
+
+static job *add_job(batch *b, const char *path)
+{
+    nb_grow(&b->jobs, &b->cap_jobs, b->njobs + 1, sizeof *b->jobs);
+    job *j = &b->jobs[b->njobs++];
+    memset(j, 0, sizeof *j);
+    j->input = nb_strdup(path);
+    j->diags = nb_diags_new();
+    j->status = JOB_PENDING;
+    return j;
+}
+
+static void add_unreadable(batch *b, const char *path, const char *what, int err)
+{
+    job *j = add_job(b, path);
+    nb_diag_add(j->diags, NB_ERROR, (nb_pos){j->input, 0, 0}, "cannot read%s: %s", what,
+                strerror(err));
+    j->status = JOB_UNREADABLE;
+}
+
+static int is_report_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] == '.')
+        return 0;
+    static const char *const ext[] = {".yaml", ".yml", ".json"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t e = strlen(ext[i]);
+        if (n > e && strcasecmp(name + n - e, ext[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the reports of a folder (not its subfolders), sorted by name in byte order. */
+static void add_folder(batch *b, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        add_unreadable(b, dir, " the folder", errno);
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_report_name(e->d_name))
+            continue;
+        nb_grow(&names, &cap, n + 1, sizeof *names);
+        names[n++] = nb_strdup(e->d_name);
+    }
+    closedir(d);
+    if (n == 0)
+        fprintf(stderr, "nianbao: warning: no *.yaml, *.yml or *.json report in %s\n", dir);
+    qsort(names, n, sizeof *names, compare_strings);
+    for (size_t i = 0; i < n; i++) {
+        char *path = join_path(dir, names[i]);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            free(path);
+            free(names[i]);
+            continue;
+        }
+        if (access(path, R_OK) != 0)
+            add_unreadable(b, path, "", errno);
+        else
+            add_job(b, path);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void add_path(batch *b, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        add_unreadable(b, path, "", errno);
+        return;
+    }
+    if (S_ISDIR(st.st_mode))
+        add_folder(b, path);
+    else if (access(path, R_OK) != 0)
+        add_unreadable(b, path, "", errno);
+    else
+        add_job(b, path);
+}
+
+/* A manifest lists one file or folder per line, relative to the current folder (like tar -T);
+ * blank lines and lines starting with '#' are skipped. */
+static void add_manifest(batch *b, const char *manifest)
+{
+    FILE *f = fopen(manifest, "r");
+    if (!f) {
+        add_unreadable(b, manifest, " the list", errno);
+        return;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
+                         line[n - 1] == '\t'))
+            line[--n] = 0;
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p && *p != '#')
+            add_path(b, p);
+    }
+    if (ferror(f))
+        add_unreadable(b, manifest, " the list", errno);
+    free(line);
+    fclose(f);
+}
+
+/* ---- progress ---------------------------------------------------------------------------- */
+
+static const char *status_word(const batch *b, job_status s)
+{
+    switch (s) {
+    case JOB_UNREADABLE: return "unreadable";
+    case JOB_FAILED: return "failed";
+    case JOB_WRITTEN: return b->check_only ? "clean" : "written";
+    case JOB_WARNINGS: return "warnings";
+    case JOB_FORCED: return "forced";
+    default: return "pending";
+    }
+}
+
+static int is_failure(job_status s) { return s == JOB_FAILED || s == JOB_UNREADABLE; }
+
+/* Caller holds b->lock. */
+static void draw_bar(batch *b, int final)
+{
+    double t = now_seconds();
+    if (!final && t - b->last_draw < 0.1)
+        return;
+    b->last_draw = t;
+    double elapsed = t - b->start;
+    double rate = elapsed > 0 ? (double)b->done / elapsed : 0;
+    size_t total = b->njobs, width = 30;
+    size_t filled = total ? b->done * width / total : width;
+    char bar[31];
+    for (size_t i = 0; i < width; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[width] = 0;
+    fprintf(stderr, "\r[%s] %zu/%zu  %zu failed  %.1f/s", bar, b->done, total, b->failed, rate);
+    if (rate > 0 && b->done < total) {
+        long left = (long)((double)(total - b->done) / rate + 0.5);
+        fprintf(stderr, "  %ld:%02ld left", left / 60, left % 60);
+    }
+    fputs("\033[K", stderr);
+    fflush(stderr);
+}
+
+/* Records a finished job on the display. Caller holds b->lock. */
+static void report_done(batch *b, const job *j)
+{
+    b->done++;
+    if (is_failure(j->status))
+        b->failed++;
+    if (b->tty) {
+        if (nb_diags_count(j->diags)) {
+            fputs("\r\033[K", stderr);
+            nb_diags_print(j->diags, stderr);
+        }
+        draw_bar(b, b->done == b->njobs);
+        return;
+    }
+    fprintf(stderr, "[%zu/%zu] %s %s", b->done, b->njobs, status_word(b, j->status), j->input);
+    if (j->output && !is_failure(j->status) && !b->check_only)
+        fprintf(stderr, " -> %s", j->output);
+    fputc('\n', stderr);
+    nb_diags_print(j->diags, stderr);
+}
+
+/* ---- workers ----------------------------------------------------------------------------- */
+
+/* Naming pass (--names agency): the name comes from the report, so it is read first. */
+static void read_name(batch *b, job *j)
+{
+    nb_report *r = NULL;
+    if (nb_report_load_file(b->engine, j->input, &r, j->diags) != NB_OK) {
+        j->status = JOB_FAILED;
+        return;
+    }
+    size_t size = r->agency.len + 16;
+    j->name_text = nb_malloc(size);
+    snprintf(j->name_text, size, "%s-%d", r->agency.s ? r->agency.s : "", r->year);
+    nb_report_free(r);
+}
+
+static void append_diags(nb_diags *to, const nb_diags *from)
+{
+    for (size_t i = 0; i < nb_diags_count(from); i++) {
+        const char *file, *message;
+        int line, col;
+        nb_severity sev = nb_diags_get(from, i, &file, &line, &col, &message);
+        nb_diag_add(to, sev, (nb_pos){file, line, col}, "%s", message);
+    }
+}
+
+static void run_job(batch *b, job *j)
+{
+    double t0 = now_seconds();
+    nb_report *r = NULL;
+    if (nb_report_load_file(b->engine, j->input, &r, j->diags) != NB_OK) {
+        j->status = JOB_FAILED;
+        goto out;
+    }
+    nb_check(r, NULL, j->diags);
+    int errors = nb_diags_errors(j->diags) > 0;
+    if (b->check_only || (errors && !b->force)) {
+        j->status = errors ? JOB_FAILED : nb_diags_count(j->diags) ? JOB_WARNINGS : JOB_WRITTEN;
+        goto out;
+    }
+    /* Checked above: the renderer need not check again. It gets a list of its own because
+     * typesetting fails on any error already in the list it is given (--force). */
+    nb_render_options o = {.force = 1};
+    unsigned char *pdf = NULL;
+    size_t size = 0;
+    nb_diags *rd = nb_diags_new();
+    int rc = nb_render_memory(b->engine, r, &o, &pdf, &size, rd);
+    if (rc == NB_OK)
+        rc = nb_write_file_atomic(j->output, pdf, size, rd);
+    free(pdf);
+    append_diags(j->diags, rd);
+    nb_diags_free(rd);
+    if (rc != NB_OK)
+        j->status = JOB_FAILED;
+    else {
+        j->bytes = size;
+        j->status = errors ? JOB_FORCED : nb_diags_count(j->diags) ? JOB_WARNINGS : JOB_WRITTEN;
+    }
+out:
+    nb_report_free(r);
+    j->ms = (now_seconds() - t0) * 1000;
+}
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        size_t i = b->next;
+        while (i < b->njobs && b->jobs[i].status != JOB_PENDING)
+            i++;
+        b->next = i + 1;
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->njobs)
+            return NULL;
+        job *j = &b->jobs[i];
+        if (b->naming_pass) {
+            read_name(b, j);
+            continue;
+        }
+        run_job(b, j);
+        pthread_mutex_lock(&b->lock);
+        report_done(b, j);
+        pthread_mutex_unlock(&b->lock);
+    }
+}
+
+/* Runs the pending jobs on b->threads threads (the calling thread is one of them). */
+static int run_workers(batch *b)
+{
+    size_t pending = 0;
+    for (size_t i = 0; i < b->njobs; i++)
+        pending += b->jobs[i].status == JOB_PENDING;
+    size_t n = (size_t)b->threads < pending ? (size_t)b->threads : pending;
+    b->next = 0;
+    pthread_t *tids = nb_calloc(n ? n : 1, sizeof *tids);
+    size_t started = 0;
+    for (size_t t = 1; t < n; t++) {
+        int err = pthread_create(&tids[t], NULL, worker, b);
+        if (err) {
+            fprintf(stderr, "nianbao: cannot start a worker thread: %s\n", strerror(err));
+            break;
+        }
+        started++;
+    }
+    if (n)
+        worker(b);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(tids[t], NULL);
+    free(tids);
+    return 0;
+}
+
+/* ---- the JSON report --------------------------------------------------------------------- */
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD so the file stays valid JSON. */
+static void json_string(nb_buf *o, const char *s)
+{
+    nb_buf_put(o, "\"", 1);
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t n = nb_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            nb_buf_puts(o, "\\ufffd");
+            i++;
+        } else if (c == '"' || c == '\\') {
+            nb_buf_printf(o, "\\%c", c);
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            nb_buf_printf(o, "\\u%04x", c);
+            i++;
+        } else {
+            nb_buf_put(o, s + i, n);
+            i += n;
+        }
+    }
+    nb_buf_put(o, "\"", 1);
+}
+
+static void json_findings(nb_buf *o, const nb_diags *d)
+{
+    nb_buf_puts(o, "[");
+    for (size_t i = 0; i < nb_diags_count(d); i++) {
+        const char *file, *message;
+        int line, col;
+        nb_severity sev = nb_diags_get(d, i, &file, &line, &col, &message);
+        nb_buf_puts(o, i ? ",\n      {\"file\": " : "\n      {\"file\": ");
+        json_string(o, file);
+        nb_buf_printf(o, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"message\": ", line,
+                      col, sev == NB_ERROR ? "error" : "warning");
+        json_string(o, message);
+        nb_buf_puts(o, "}");
+    }
+    nb_buf_puts(o, nb_diags_count(d) ? "\n    ]" : "]");
+}
+
+typedef struct tally {
+    size_t written, warnings, forced, failed, unreadable;
+} tally;
+
+static tally count_jobs(const batch *b)
+{
+    tally t = {0};
+    for (size_t i = 0; i < b->njobs; i++) {
+        switch (b->jobs[i].status) {
+        case JOB_WRITTEN: t.written++; break;
+        case JOB_WARNINGS: t.written++; t.warnings++; break;
+        case JOB_FORCED: t.written++; t.forced++; break;
+        case JOB_FAILED: t.failed++; break;
+        case JOB_UNREADABLE: t.failed++; t.unreadable++; break;
+        default: break;
+        }
+    }
+    return t;
+}
+
+static int write_json_report(const batch *b, const tally *t, double seconds)
+{
+    nb_buf o = {0};
+    char num[32];
+    nb_buf_puts(&o, "{\n  \"nianbao\": \"" NIANBAO_VERSION "\",\n  \"mode\": ");
+    nb_buf_puts(&o, b->check_only ? "\"check\"" : "\"render\"");
+    nb_buf_puts(&o, ",\n  \"output_folder\": ");
+    if (b->outdir)
+        json_string(&o, b->outdir);
+    else
+        nb_buf_puts(&o, "null");
+    nb_fmt_num(num, seconds, 3);
+    nb_buf_printf(&o,
+                  ",\n  \"threads\": %d,\n  \"summary\": {\"inputs\": %zu, \"written\": %zu, "
+                  "\"with_warnings\": %zu, \"forced\": %zu, \"failed\": %zu, \"unreadable\": %zu, "
+                  "\"seconds\": %s},\n  \"reports\": [",
+                  b->threads, b->njobs, b->check_only ? 0 : t->written, t->warnings, t->forced,
+                  t->failed, t->unreadable, num);
+    for (size_t i = 0; i < b->njobs; i++) {
+        const job *j = &b->jobs[i];
+        nb_buf_puts(&o, i ? ",\n    {\"input\": " : "\n    {\"input\": ");
+        json_string(&o, j->input);
+        nb_buf_printf(&o, ", \"status\": \"%s\", \"output\": ", status_word(b, j->status));
+        if (j->output && !is_failure(j->status) && !b->check_only)
+            json_string(&o, j->output);
+        else
+            nb_buf_puts(&o, "null");
+        nb_fmt_num(num, j->ms, 2);
+        size_t nd = nb_diags_count(j->diags), ne = nb_diags_errors(j->diags);
+        nb_buf_printf(&o, ", \"bytes\": %zu, \"ms\": %s, \"errors\": %zu, \"warnings\": %zu,\n",
+                      j->bytes, num, ne, nd - ne);
+        nb_buf_puts(&o, "     \"findings\": ");
+        json_findings(&o, j->diags);
+        nb_buf_puts(&o, "}");
+    }
+    nb_buf_puts(&o, b->njobs ? "\n  ]\n}\n" : "]\n}\n");
+    nb_diags *d = nb_diags_new();
+    int rc = nb_write_file_atomic(b->report_path, o.data, o.len, d);
+    nb_diags_print(d, stderr);
+    nb_diags_free(d);
+    nb_buf_free(&o);
+    return rc;
+}
+
+/* ---- the command ------------------------------------------------------------------------- */
+
+static const char batch_usage[] =
+    "usage: nianbao batch INPUT... -o OUTDIR [-j N] [--names input|agency] [--report FILE.json]\n"
+    "                     [--force] [--check-only]\n"
+    "  INPUT is a report file, a folder (its *.yaml, *.yml, *.json, by name) or @LIST (one\n"
+    "  file or folder a line). Writes OUTDIR/NAME.pdf for every report and a JSON summary\n"
+    "  (default OUTDIR/batch-report.json). --check-only checks without rendering.\n";
+
+static int batch_usage_error(const char *msg)
+{
+    if (msg)
+        fprintf(stderr, "nianbao batch: %s\n", msg);
+    fputs(batch_usage, stderr);
+    return NB_EINPUT;
+}
+
+/* mkdir -p */
+static int make_folder(const char *path)
+{
+    char *p = nb_strdup(path);
+    int ok = 1;
+    for (char *s = p + 1; ok; s++) {
+        int end = *s == 0;
+        if (*s != '/' && !end)
+            continue;
+        *s = 0;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            ok = 0;
+        if (end)
+            break;
+        *s = '/';
+    }
+    struct stat st;
+    ok = ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    free(p);
+    return ok;
+}
+
+static void free_batch(batch *b)
+{
+    for (size_t i = 0; i < b->njobs; i++) {
+        free(b->jobs[i].input);
+        free(b->jobs[i].output);
+        free(b->jobs[i].name_text);
+        nb_diags_free(b->jobs[i].diags);
+    }
+    free(b->jobs);
+    nb_engine_free(b->engine);
+    pthread_mutex_destroy(&b->lock);
+}
+
+int nb_cli_batch(int argc, char **argv)
+{
+    batch b = {0};
+    const char **inputs = nb_calloc(argc ? (size_t)argc : 1, sizeof *inputs);
+    size_t ninputs = 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    b.threads = cores > 0 ? (int)cores : 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *err = NULL;
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (++i >= argc)
+                err = "-o needs a folder";
+            else
+                b.outdir = argv[i];
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+            char *end = NULL;
+            long n = ++i < argc ? strtol(argv[i], &end, 10) : 0;
+            if (!end || *end || n < 1 || n > 256)
+                err = "-j takes a number of threads from 1 to 256";
+            else
+                b.threads = (int)n;
+        } else if (!strcmp(a, "--names")) {
+            if (++i >= argc || (strcmp(argv[i], "input") && strcmp(argv[i], "agency")))
+                err = "--names takes input or agency";
+            else
+                b.names_agency = !strcmp(argv[i], "agency");
+        } else if (!strcmp(a, "--report")) {
+            if (++i >= argc)
+                err = "--report needs a file name";
+            else
+                b.report_path = argv[i];
+        } else if (!strcmp(a, "--force")) {
+            b.force = 1;
+        } else if (!strcmp(a, "--check-only")) {
+            b.check_only = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "nianbao batch: unknown option %s\n", a);
+            err = "";
+        } else {
+            inputs[ninputs++] = a;
+        }
+        if (err) {
+            free(inputs);
+            return batch_usage_error(*err ? err : NULL);
+        }
+    }
+    if (!ninputs || (!b.outdir && !b.check_only)) {
+        free(inputs);
+        return batch_usage_error("batch needs reports and -o OUTDIR");
+    }
+    if (b.outdir && !b.check_only && !make_folder(b.outdir)) {
+        fprintf(stderr, "nianbao batch: cannot create the folder %s: %s\n", b.outdir,
+                strerror(errno));
+        free(inputs);
+        return NB_EINPUT;
+    }
+    char *default_report = NULL;
+    if (!b.report_path && b.outdir && !b.check_only)
+        b.report_path = default_report = join_path(b.outdir, "batch-report.json");
+
+    pthread_mutex_init(&b.lock, NULL);
+    for (size_t i = 0; i < ninputs; i++) {
+        if (inputs[i][0] == '@')
+            add_manifest(&b, inputs[i] + 1);
+        else
+            add_path(&b, inputs[i]);
+    }
+    free(inputs);
+
+    b.start = now_seconds();
+    b.tty = isatty(STDERR_FILENO);
+    char *error = NULL;
+    b.engine = nb_engine_new(NULL, &error);
+    if (!b.engine) {
+        fprintf(stderr, "nianbao: %s\n", error ? error : "cannot set up fonts");
+        free(error);
+        free_batch(&b);
+        free(default_report);
+        return NB_EINPUT;
+    }
+    if (b.names_agency && !b.check_only) {
+        b.naming_pass = 1;
+        run_workers(&b);
+        b.naming_pass = 0;
+    }
+    if (!b.check_only)
+        assign_names(&b);
+    /* Inputs that failed before rendering are shown first, in input order. */
+    for (size_t i = 0; i < b.njobs; i++)
+        if (b.jobs[i].status != JOB_PENDING)
+            report_done(&b, &b.jobs[i]);
+    run_workers(&b);
+    double seconds = now_seconds() - b.start;
+    if (b.tty && b.njobs)
+        fputs("\r\033[K", stderr);
+
+    tally t = count_jobs(&b);
+    if (b.check_only)
+        printf("nianbao batch: %zu checked, %zu clean, %zu with warnings, %zu failed in %.2f s "
+               "(%.1f reports/s)\n",
+               b.njobs, b.njobs - t.failed - t.warnings, t.warnings, t.failed, seconds,
+               seconds > 0 ? (double)b.njobs / seconds : 0.0);
+    else
+        printf("nianbao batch: %zu written, %zu with warnings, %zu failed in %.2f s "
+               "(%.1f reports/s)\n",
+               t.written, t.warnings + t.forced, t.failed, seconds,
+               seconds > 0 ? (double)b.njobs / seconds : 0.0);
+    fflush(stdout);
+    int rc = NB_OK;
+    if (b.report_path && write_json_report(&b, &t, seconds) != NB_OK)
+        rc = NB_EINPUT;
+    if (t.failed > t.unreadable)
+        rc = NB_EREPORT;
+    else if (t.unreadable && rc == NB_OK)
+        rc = NB_EINPUT;
+    free_batch(&b);
+    free(default_report);
+    return rc;
+}
