@@ -261,29 +261,42 @@ static void place_line(nb_flow *f, item *it, size_t i)
     f->y -= NB_LINE_PITCH;
 }
 
-/* Height the start of an item needs on the same page as a heading above it. */
-static float keep_height(nb_flow *f, const item *next)
+/* Items that must not end a page: headings, and a short lead-in paragraph right before a table
+ * ("该部分以表格形式报告。"). They stay with the start of what follows. */
+static int keeps_with_next(const item *items, size_t n, size_t i)
 {
-    if (!next)
+    const item *it = &items[i];
+    if (it->kind == IT_TITLE || it->kind == IT_TABLE || i + 1 >= n)
         return 0;
-    if (next->kind == IT_TABLE)
-        return nb_table_min_height(f, next->table);
-    size_t n = next->nlines < 2 ? next->nlines : 2;
-    if (next->kind != IT_PARA) /* a heading after a heading: keep both with the text after */
-        n = next->nlines;
-    return (float)n * NB_LINE_PITCH;
+    if (it->kind != IT_PARA)
+        return 1;
+    return it->nlines <= 2 && items[i + 1].kind == IT_TABLE;
 }
 
-static void place_text_item(nb_flow *f, item *it, const item *next)
+/* Height the start of item i needs on one page: a table's header and first two rows, two lines
+ * of a paragraph, or the whole of a heading and the start of what it keeps with. */
+static float keep_height(nb_flow *f, const item *items, size_t n, size_t i)
 {
+    if (i >= n)
+        return 0;
+    const item *it = &items[i];
+    if (it->kind == IT_TABLE)
+        return nb_table_min_height(f, it->table);
+    if (keeps_with_next(items, n, i))
+        return (float)it->nlines * NB_LINE_PITCH + keep_height(f, items, n, i + 1);
+    return (float)(it->nlines < 2 ? it->nlines : 2) * NB_LINE_PITCH;
+}
+
+static void place_text_item(nb_flow *f, item *items, size_t nitems, size_t index)
+{
+    item *it = &items[index];
     if (f->page < 0)
         nb_flow_page(f);
     int left = lines_left(f);
     int n = (int)it->nlines;
     int full = NB_LINES_PER_PAGE;
-    if (it->kind != IT_PARA) {
-        /* A heading never ends a page: it goes with the first lines of what follows. */
-        float need = (float)n * NB_LINE_PITCH + keep_height(f, next);
+    if (keeps_with_next(items, nitems, index) || it->kind != IT_PARA) {
+        float need = keep_height(f, items, nitems, index);
         if (need > nb_flow_space(f) + 0.01f && left < full)
             nb_flow_new_page(f);
         for (int i = 0; i < n; i++) {
@@ -485,7 +498,6 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
     if (!failed) {
         for (size_t i = 0; i < nitems; i++) {
             item *it = &items[i];
-            const item *next = i + 1 < nitems ? &items[i + 1] : NULL;
             if (it->kind == IT_TABLE) {
                 nb_flow_page(&f);
                 nb_table_set(&f, it->table);
@@ -500,12 +512,12 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
             }
             if (it->kind == IT_H1) {
                 /* The outline points at the heading where it lands: place first, then record. */
-                place_text_item(&f, it, next);
+                place_text_item(&f, items, nitems, i);
                 float top = f.y + (float)it->nlines * NB_LINE_PITCH;
                 nb_doc_add_outline(doc, it->owned_text, f.page, top, 1);
                 continue;
             }
-            place_text_item(&f, it, next);
+            place_text_item(&f, items, nitems, i);
             if (it->kind == IT_TITLE) {
                 f.y -= NB_LINE_PITCH; /* one blank line after the title */
                 if (lines_left(&f) < 1)
