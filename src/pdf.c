@@ -506,6 +506,9 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
     hb_set_t *gids = hb_subset_input_glyph_set(input);
     for (size_t i = 0; i < u->nglyphs; i++)
         hb_set_add(gids, u->glyphs[i].gid);
+    /* Without hints: print and PDF viewers at reading sizes do not need them, and they are
+     * 12 KB of the seed report's 279 KB (measured). */
+    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
     hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
     static const hb_tag_t dropped[] = {
         HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
