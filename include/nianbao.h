@@ -55,6 +55,11 @@ int nb_report_load_memory(nb_engine *engine, const char *name, const char *data,
                           nb_report **report, nb_diags *diags);
 void nb_report_free(nb_report *report);
 
+/* Puts a font (a family name or a font file) first in a role's list, before the fonts the report
+ * names: for an agency's licensed fonts (方正小标宋简体, 仿宋_GB2312). `role` is one of the role
+ * names above. Returns NB_OK, or NB_EINPUT for an unknown role. */
+int nb_report_use_font(nb_report *report, const char *role, const char *font);
+
 /* Arithmetic and consistency check. `previous` (may be NULL) is last year's report. */
 int nb_check(const nb_report *report, const nb_report *previous, nb_diags *diags);
 

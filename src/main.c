@@ -10,7 +10,7 @@
 
 static const char usage[] =
     "usage: nianbao render REPORT.yaml -o OUT.pdf [--force] [--pdfa] [--copies N]\n"
-    "                      [--dump-layout FILE] [--dump-format text|json]\n"
+    "                      [--dump-layout FILE] [--dump-format text|json] [--font ROLE=FONT]\n"
     "                      [--sign FILE.p12 | --sign-key KEY.pem --sign-cert CERT.pem]\n"
     "                      [--sign-password-env VAR | --sign-password PW] [--sign-cades]\n"
     "                      [--sign-reason TEXT] [--sign-location TEXT]\n"
@@ -100,6 +100,8 @@ static int sign_options_ok(nb_render_options *o)
 static int cmd_render(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
+    const char *fonts[16];
+    int nfonts = 0;
     nb_render_options o = {0};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -130,6 +132,10 @@ static int cmd_render(int argc, char **argv)
                 o.dump_json = 1;
             else if (strcmp(argv[i], "text"))
                 return usage_error("--dump-format takes text or json");
+        } else if (!strcmp(a, "--font")) {
+            if (++i >= argc || !strchr(argv[i], '=') || nfonts == 16)
+                return usage_error("--font takes ROLE=FONT (a family name or a font file)");
+            fonts[nfonts++] = argv[i];
         } else if (!strncmp(a, "--sign", 6)) {
             int took = sign_option(argc, argv, &i, &o);
             if (took < 0)
@@ -157,6 +163,16 @@ static int cmd_render(int argc, char **argv)
     nb_diags *d = nb_diags_new();
     nb_report *r = NULL;
     int rc = nb_report_load_file(e, in, &r, d);
+    for (int i = nfonts - 1; i >= 0 && rc == NB_OK; i--) {
+        char role[32];
+        const char *eq = strchr(fonts[i], '=');
+        snprintf(role, sizeof role, "%.*s", (int)(eq - fonts[i]), fonts[i]);
+        if (nb_report_use_font(r, role, eq + 1) != NB_OK) {
+            fprintf(stderr, "nianbao: --font: unknown role '%s' (title, heading1, heading2, body, "
+                            "table, folio)\n", role);
+            rc = NB_EINPUT;
+        }
+    }
     if (rc == NB_OK)
         rc = nb_render_file(e, r, &o, out, d);
     nb_diags_print(d, stderr);

@@ -187,6 +187,23 @@ int nb_report_load_memory(nb_engine *e, const char *name, const char *data, size
     return NB_OK;
 }
 
+int nb_report_use_font(nb_report *r, const char *role, const char *font)
+{
+    for (int i = 0; i < NB_ROLES; i++) {
+        if (strcmp(nb_role_names[i], role) != 0)
+            continue;
+        nb_text *list = nb_malloc((r->nfonts[i] + 1) * sizeof *list);
+        list[0] = (nb_text){.s = nb_strdup(font), .len = strlen(font), .pos = {"--font", 0, 0}};
+        if (r->nfonts[i])
+            memcpy(list + 1, r->fonts[i], r->nfonts[i] * sizeof *list);
+        free(r->fonts[i]);
+        r->fonts[i] = list;
+        r->nfonts[i]++;
+        return NB_OK;
+    }
+    return NB_EINPUT;
+}
+
 int nb_report_load_file(nb_engine *e, const char *path, nb_report **out, nb_diags *d)
 {
     *out = NULL;
