@@ -261,6 +261,9 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
             ok = 0;
         else if (c->cls == NB_CC_DASH && n->cp == c->cp)
             ok = 0; /* —— and …… are one mark */
+        else if ((c->cp == 0x3015 /* 〕 */ && n->cp >= '0' && n->cp <= '9') ||
+                 (c->cp >= '0' && c->cp <= '9' && n->cp == 0x53F7 /* 号 */))
+            ok = 0; /* a document number such as 〔2021〕30号 stays whole */
         c->break_after = (unsigned char)ok;
     }
     /* A run of dashes breaks only between pairs. */
