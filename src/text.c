@@ -407,11 +407,14 @@ size_t nb_text_break(const nb_text_block *b, float first_width, float width, nb_
     return n;
 }
 
-/* Stretch goes between characters that may be separated: not inside a Latin word or a dash. */
+/* Stretch goes between characters that may be separated: not inside a Latin word or a dash,
+ * and once only around a typed space that became the Han–Latin gap. */
 static int stretchable(const nb_text_block *b, size_t i)
 {
     const nb_char *c = &b->chars[i], *n = &b->chars[i + 1];
     if (c->cls == NB_CC_LATIN && n->cls == NB_CC_LATIN)
+        return 0;
+    if (c->cls == NB_CC_SPACE && c->width == 0)
         return 0;
     if (c->cls == NB_CC_DASH && n->cp == c->cp)
         return 0;
