@@ -429,23 +429,41 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
         e--;
     if (s >= e)
         return;
-    float extra = 0;
+    /* Marks at the edges first (GB/T 15834 5.1.10, clreq): a justified line's last mark gives
+     * up its blank half so its ink meets the 版心's edge, and so does an opening mark starting
+     * a continuation line; a first line keeps its indent whole unless it needs the room. Edge
+     * marks go all or nothing: half-squeezed, their ink would sit off the edge. Then, if the
+     * line is still too long, the other marks' blank halves give way evenly (先挤进); if it is
+     * short, the rest is stretched. */
+    const nb_char *first = &b->chars[s], *last = &b->chars[e - 1];
+    float end_room = last->shrink_left ? 0 : last->shrink;
+    float start_room = e - s > 1 && first->shrink_left ? first->shrink : 0;
+    float need = line->natural - line->target, end_squeeze = 0, start_squeeze = 0;
+    float ratio = 0, extra = 0;
     if (line->justify) {
+        end_squeeze = end_room;
+        if (line->first > 0)
+            start_squeeze = start_room;
+    } else if (need > 0) {
+        end_squeeze = end_room < need ? end_room : need;
+    }
+    need -= end_squeeze + start_squeeze;
+    if (need > 0.001f && start_squeeze == 0 && start_room > 0) {
+        start_squeeze = start_room;
+        need -= start_squeeze;
+    }
+    if (need > 0) {
+        float others = span_shrink(b, s, e) - end_room - start_room;
+        if (others > 0)
+            ratio = need / others;
+        if (ratio > 1)
+            ratio = 1;
+    } else if (line->justify) {
         int gaps = 0;
         for (size_t i = s; i + 1 < e; i++)
             gaps += stretchable(b, i);
-        if (gaps > 0 && line->target > line->natural)
-            extra = (line->target - line->natural) / (float)gaps;
-    }
-    /* Too long: squeeze the last mark first, then the blank halves of the others evenly. */
-    float need = line->natural - line->target, end_squeeze = 0, ratio = 0;
-    if (need > 0) {
-        end_squeeze = b->chars[e - 1].shrink < need ? b->chars[e - 1].shrink : need;
-        float others = span_shrink(b, s, e) - b->chars[e - 1].shrink;
-        if (others > 0)
-            ratio = (need - end_squeeze) / others;
-        if (ratio > 1)
-            ratio = 1;
+        if (gaps > 0)
+            extra = -need / (float)gaps;
     }
     float pen = x;
     nb_run *run = NULL;
@@ -466,7 +484,11 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
             run->y = y;
         }
         float scale = b->size / (float)c->font->upem;
-        float squeeze = i + 1 == e ? end_squeeze : c->shrink * ratio;
+        float squeeze = c->shrink * ratio;
+        if (i + 1 == e && end_room > 0)
+            squeeze = end_squeeze;
+        else if (i == s && start_room > 0)
+            squeeze = start_squeeze;
         float gx = pen + c->ink - (c->shrink_left ? squeeze : 0);
         for (uint32_t k = 0; k < c->nglyphs && c->cls != NB_CC_SPACE; k++) {
             const nb_shaped *g = &b->glyphs[c->glyph0 + k];
