@@ -62,7 +62,9 @@ need_python() {
         if [ "${1:-}" = yaml ]; then
             "$candidate" -c 'import yaml' >/dev/null 2>&1 || continue
         fi
-        PY=$candidate
+        # The interpreter itself, not a wrapper script (pyenv's shims cost a second a call).
+        PY=$("$candidate" -c 'import sys; print(sys.executable)') || continue
+        [ -x "$PY" ] || PY=$candidate
         break
     done
     if [ -z "$PY" ]; then
@@ -127,3 +129,9 @@ expect_status() {
         problem "'$*' exited $nb_status, expected $nb_want; stderr: $(head -c 500 err.txt)"
     fi
 }
+
+# Sourced by the tests, never a test itself (tests/CMakeLists.txt registers every tests/*.sh).
+if [ "${0##*/}" = lib.sh ]; then
+    echo "skip: tests/lib.sh holds helpers for the other tests" >&2
+    exit 77
+fi
