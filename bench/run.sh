@@ -31,15 +31,22 @@ median() {
 # now_ns: monotonic enough wall clock in nanoseconds (GNU date).
 now_ns() { date +%s%N; }
 
-# wall SECONDS_FILE CMD...: runs CMD once, appends its wall time in seconds.
+# wall SECONDS_FILE CMD...: runs CMD once, appends its wall time in seconds to SECONDS_FILE
+# and, with GNU time, its CPU time (user + system) to SECONDS_FILE.cpu.
 wall() {
     out=$1
     shift
     t0=$(now_ns)
-    "$@" >/dev/null 2>&1 || true
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f '%U %S' -o "$tmp/cpu1.txt" "$@" >/dev/null 2>&1 || true
+    else
+        "$@" >/dev/null 2>&1 || true
+    fi
     t1=$(now_ns)
     echo "$t0 $t1" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$out"
+    [ ! -s "$tmp/cpu1.txt" ] || tail -n 1 "$tmp/cpu1.txt" | awk '{ print $1 + $2 }' >>"$out.cpu"
 }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 
 # 1. One render of the seed sample, whole process.
 "$NB" render "$seed" -o "$tmp/seed.pdf" || { echo "bench: the seed render fails" >&2; exit 1; }
@@ -61,12 +68,15 @@ fi
 
 # 2. Peak memory of that render (maximum resident set size, KiB), median of 5.
 rss_kib=nan
+render_cpu=nan
 if [ -x /usr/bin/time ]; then
     for _ in 1 2 3 4 5; do
-        /usr/bin/time -f %M -o "$tmp/rss1.txt" "$NB" render "$seed" -o "$tmp/seed.pdf"
-        tail -n 1 "$tmp/rss1.txt" >>"$tmp/rss.txt"
+        /usr/bin/time -f '%M %U %S' -o "$tmp/rss1.txt" "$NB" render "$seed" -o "$tmp/seed.pdf" 2>/dev/null
+        tail -n 1 "$tmp/rss1.txt" | awk '{ print $1 }' >>"$tmp/rss.txt"
+        tail -n 1 "$tmp/rss1.txt" | awk '{ print $2 + $3 }' >>"$tmp/rcpu.txt"
     done
     rss_kib=$(median <"$tmp/rss.txt")
+    render_cpu=$(median <"$tmp/rcpu.txt")
 fi
 
 # 3. PDF bytes per sample.
@@ -105,6 +115,11 @@ if [ -x /usr/bin/time ]; then
     batch_rss=$(tail -n 1 "$tmp/brss.txt")
 fi
 rate() { awk -v n="$BATCH" -v s="$1" 'BEGIN { printf "%.1f", n / s }'; }
+cpu_of() { if [ -s "$1.cpu" ]; then median <"$1.cpu"; else echo nan; fi; }
+b1cpu=$(cpu_of "$tmp/batch1.txt")
+b2cpu=$(cpu_of "$tmp/batch2.txt")
+c1cpu=$(cpu_of "$tmp/check1.txt")
+load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 b1=$(median <"$tmp/batch1.txt")
 b2=$(median <"$tmp/batch2.txt")
 c1=$(median <"$tmp/check1.txt")
@@ -120,6 +135,9 @@ cat <<EOF
 
 - $(nproc) online cores, $cpu
 - $(uname -sr), $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+- load average (1, 5, 15 min) before: $load_before; after: $load_after. Wall times are only
+  meaningful when the load stays well under the number of cores; CPU times (user + system)
+  are less sensitive to other work.
 - $(date -u '+%Y-%m-%d %H:%M UTC'), nianbao $("$NB" --version | awk '{ print $2 }'), binary $NB
 
 ## Results
@@ -127,12 +145,15 @@ cat <<EOF
 | measure | value | target | |
 |---|---:|---:|---|
 | seed render, whole process, median wall ($render_how) | $(ms "$render_s") ms | ≤ 35 ms | $(verdict "$(ms "$render_s")" 35 1) |
+| seed render, CPU time user + system (median of 5) | $(ms "$render_cpu") ms | | |
 | seed render, peak RSS (median of 5, /usr/bin/time) | $(mib "$rss_kib") MiB | ≤ 40 MiB | $(verdict "$(mib "$rss_kib")" 40 1) |
 | seed PDF | $seed_bytes B | ≤ 280,000 B | $(verdict "$seed_bytes" 280000 1) |
 | batch of $BATCH, -j 1 (median of $BATCH_RUNS, whole process) | $(rate "$b1") reports/s ($b1 s) | | |
 | batch of $BATCH, -j 2 (median of $BATCH_RUNS, whole process) | $(rate "$b2") reports/s ($b2 s) | ≥ 150/s | $(verdict "$(rate "$b2")" 150 0) |
+| batch of $BATCH, -j 1, CPU per report (user + system / $BATCH) | $(awk -v c="$b1cpu" -v n="$BATCH" 'BEGIN { printf "%.1f", c * 1000 / n }') ms | | |
+| batch of $BATCH, -j 2, CPU per report; reports/s two free cores would give | $(awk -v c="$b2cpu" -v n="$BATCH" 'BEGIN { printf "%.1f ms; %.0f/s", c * 1000 / n, 2 * n / c }') | | |
 | batch of $BATCH, -j 2, peak RSS | $(mib "$batch_rss") MiB | | |
-| check $BATCH (batch --check-only -j 1) | $(rate "$c1") reports/s ($c1 s) | | |
+| check $BATCH (batch --check-only -j 1) | $(rate "$c1") reports/s ($c1 s; CPU $c1cpu s) | | |
 | check $BATCH (batch --check-only -j 2) | $(rate "$c2") reports/s ($c2 s) | | |
 
 Batch verdict on the generated reports: \`$batch_verdict\`
