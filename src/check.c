@@ -1,5 +1,9 @@
 /* nianbao check: the arithmetic of the tables (rules from the layout, FORMAT.md §1.5), across
- * years, prose against tables, and deviations from the national layout. */
+ * years, prose against tables, and deviations from the national layout. docs/check.md says
+ * what each finding means.
+ *
+ * Every finding points at the cell (or the word) to look at, names the cells involved with their
+ * values, and says what the value would have to be for the rule to hold. */
 #include "diag.h"
 #include "layout.h"
 #include "report.h"
@@ -18,43 +22,379 @@ static const nb_table *find_table(const nb_report *r, const char *key)
     return NULL;
 }
 
-static const nb_group *find_group(const nb_ltable *t, const char *key)
+/* A value usable in arithmetic: given, and a number. */
+static int is_number(const nb_value *v) { return v->present && !v->is_text; }
+
+/* The place of a cell: its own when the report wrote it, else its table's (a row left out). */
+static nb_pos cell_pos(const nb_table *t, int slot)
 {
-    for (size_t i = 0; i < t->ngroups; i++)
-        if (strcmp(t->groups[i].key, key) == 0)
-            return &t->groups[i];
-    return NULL;
+    const nb_value *v = &t->values[slot];
+    return v->pos.file && v->pos.line ? v->pos : t->pos;
+}
+
+/* A number as the report writes it; amounts are kept in millionths of 万元 and printed exactly. */
+static void fmt_num(char out[32], nb_value_kind kind, int64_t v)
+{
+    if (kind != NB_KIND_AMOUNT) {
+        snprintf(out, 32, "%" PRId64, v);
+        return;
+    }
+    uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    int n = snprintf(out, 32, "%s%" PRIu64, v < 0 ? "-" : "", a / 1000000);
+    uint64_t frac = a % 1000000;
+    if (frac && n > 0 && n < 24) {
+        char digits[8];
+        snprintf(digits, sizeof digits, "%06" PRIu64, frac);
+        size_t len = 6;
+        while (digits[len - 1] == '0')
+            len--;
+        digits[len] = 0;
+        snprintf(out + n, (size_t)(32 - n), ".%s", digits);
+    }
+}
+
+/* A cell's value for a message: its number, the text written (“/”), or (blank). */
+static void fmt_cell(char out[48], const nb_table *t, int slot)
+{
+    const nb_value *v = &t->values[slot];
+    if (is_number(v))
+        fmt_num(out, t->layout->slots[slot].kind, v->num);
+    else if (v->present)
+        snprintf(out, 48, "“%.36s”", v->text ? v->text : "");
+    else
+        snprintf(out, 48, "(blank)");
+}
+
+/* ---- rules from the layout ------------------------------------------------------------- */
+
+typedef struct term {
+    int slot;
+    int sign; /* +1 or -1 */
+} term;
+
+/* One instance of a rule: a column (per: column) or a row (per: row) of one table. */
+typedef struct equation {
+    const nb_table *t;
+    const nb_rule *rule;
+    term *left, *right;           /* borrowed arrays */
+    size_t nleft, nright;
+    const nb_value *prev;         /* last year's cell of a cross-year rule, or NULL */
+    const nb_slot *prev_slot;     /* its slot in last year's layout */
+} equation;
+
+/* Σ sign·value, blank and text counting as 0; 0 on overflow (only a layout summing thousands of
+ * amounts near the limit could get there). */
+static int sum_terms(const nb_table *t, const term *terms, size_t n, int64_t *sum)
+{
+    int64_t s = 0;
+    for (size_t i = 0; i < n; i++) {
+        const nb_value *v = &t->values[terms[i].slot];
+        if (!is_number(v))
+            continue;
+        int bad = terms[i].sign > 0 ? __builtin_add_overflow(s, v->num, &s)
+                                    : __builtin_sub_overflow(s, v->num, &s);
+        if (bad)
+            return 0;
+    }
+    *sum = s;
+    return 1;
+}
+
+static size_t count_numbers(const nb_table *t, const term *terms, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += is_number(&t->values[terms[i].slot]);
+    return k;
+}
+
+/* The name of a term inside an equation: a per-column rule adds rows of one column, so the row
+ * says which; a per-row rule adds columns of one row, so the column does. */
+static const char *term_name(const equation *e, int slot)
+{
+    const nb_ltable *lt = e->t->layout;
+    return e->rule->per_column ? lt->groups[lt->slots[slot].group].name : lt->slots[slot].column;
+}
+
+/* Appends " + NAME VALUE" (or the first term without its sign unless negative). */
+static void put_term(nb_buf *b, const equation *e, int slot, int sign, int first)
+{
+    char v[48];
+    fmt_cell(v, e->t, slot);
+    if (!first)
+        nb_buf_puts(b, sign > 0 ? " + " : " − ");
+    else if (sign < 0)
+        nb_buf_puts(b, "− ");
+    nb_buf_printf(b, "%s %s", term_name(e, slot), v);
+}
+
+static void put_previous(nb_buf *b, const equation *e, int sign, int first)
+{
+    char v[32];
+    fmt_num(v, e->prev_slot->kind, e->prev->num);
+    if (!first)
+        nb_buf_puts(b, sign > 0 ? " + " : " − ");
+    else if (sign < 0)
+        nb_buf_puts(b, "− ");
+    nb_buf_printf(b, "last year's %s %s (%s:%d:%d)", e->prev_slot->name, v,
+                  e->prev->pos.file ? e->prev->pos.file : "?", e->prev->pos.line,
+                  e->prev->pos.col);
+}
+
+static void evaluate(const equation *e, nb_diags *d)
+{
+    const nb_table *t = e->t;
+    const nb_ltable *lt = t->layout;
+    /* Nothing to check unless both sides state something: a table left blank is not wrong. */
+    if (!count_numbers(t, e->left, e->nleft))
+        return;
+    if (!e->prev && !count_numbers(t, e->right, e->nright))
+        return;
+    int64_t lsum, rsum;
+    if (!sum_terms(t, e->left, e->nleft, &lsum) || !sum_terms(t, e->right, e->nright, &rsum))
+        return;
+    if (e->prev && __builtin_add_overflow(rsum, e->prev->num, &rsum))
+        return;
+    if (lsum == rsum)
+        return;
+
+    /* The cell to blame: the one total on the left if there is one; else (B1) the last number
+     * on the right, the one the others determine. */
+    int blame = -1, blame_sign = 1, blame_left = 0;
+    if (e->nleft == 1) {
+        blame = e->left[0].slot;
+        blame_left = 1;
+    } else {
+        for (size_t i = e->nright; i-- > 0 && blame < 0;)
+            if (is_number(&t->values[e->right[i].slot])) {
+                blame = e->right[i].slot;
+                blame_sign = e->right[i].sign;
+            }
+        if (blame < 0) {
+            for (size_t i = e->nleft; i-- > 0 && blame < 0;)
+                if (is_number(&t->values[e->left[i].slot]))
+                    blame = e->left[i].slot;
+            blame_left = 1;
+        }
+    }
+    const nb_value *bv = &t->values[blame];
+    int64_t expected;
+    if (blame_left) {
+        if (__builtin_add_overflow(bv->num, rsum - lsum, &expected))
+            return;
+    } else if (__builtin_add_overflow(bv->num, blame_sign * (lsum - rsum), &expected)) {
+        return;
+    }
+    const nb_slot *bs = &lt->slots[blame];
+    char got[32], want[32];
+    fmt_num(got, bs->kind, bv->num);
+    fmt_num(want, bs->kind, expected);
+
+    int all_plus = 1;
+    for (size_t i = 0; i < e->nright; i++)
+        all_plus &= e->right[i].sign > 0;
+    nb_buf why = {0};
+    if (e->nleft == 1 && !e->prev && all_plus && e->rule->per_column) {
+        nb_buf_printf(&why, "the rows it totals add up to %s", want);
+    } else if (e->nleft == 1 && !e->prev && all_plus) {
+        nb_buf_printf(&why, "the columns it totals add up to %s (", want);
+        for (size_t i = 0; i < e->nright; i++)
+            put_term(&why, e, e->right[i].slot, 1, i == 0);
+        nb_buf_puts(&why, ")");
+    } else if (e->nleft == 1 && e->prev && !e->nright) {
+        char v[32];
+        fmt_num(v, e->prev_slot->kind, e->prev->num);
+        nb_buf_printf(&why, "last year's %s is %s (%s:%d:%d)", e->prev_slot->name, v,
+                      e->prev->pos.file ? e->prev->pos.file : "?", e->prev->pos.line,
+                      e->prev->pos.col);
+    } else {
+        /* The equation solved for the blamed cell: the other cells with their values. */
+        int first = 1;
+        if (blame_left) {
+            if (e->prev) {
+                put_previous(&why, e, 1, first);
+                first = 0;
+            }
+            for (size_t i = 0; i < e->nright; i++, first = 0)
+                put_term(&why, e, e->right[i].slot, e->right[i].sign, first);
+            for (size_t i = 0; i < e->nleft; i++)
+                if (e->left[i].slot != blame) {
+                    put_term(&why, e, e->left[i].slot, -1, first);
+                    first = 0;
+                }
+        } else {
+            for (size_t i = 0; i < e->nleft; i++, first = 0)
+                put_term(&why, e, e->left[i].slot, blame_sign, first);
+            for (size_t i = 0; i < e->nright; i++)
+                if (e->right[i].slot != blame) {
+                    put_term(&why, e, e->right[i].slot, -blame_sign * e->right[i].sign, first);
+                    first = 0;
+                }
+            if (e->prev)
+                put_previous(&why, e, -blame_sign, first);
+        }
+        nb_buf_printf(&why, " = %s", want);
+        if (e->nleft > 1 && e->rule->text)
+            nb_buf_printf(&why, " (%s)", e->rule->text);
+    }
+    char val[48];
+    fmt_cell(val, t, blame);
+    nb_diag_add(d, e->rule->severity == NB_ERROR ? NB_ERROR : NB_WARNING, cell_pos(t, blame),
+                "%s %s is %s, but %s", lt->name, bs->name, val, (const char *)why.data);
+    nb_buf_free(&why);
+}
+
+/* Last year's cell named by (group key, column name), if it holds a number. */
+static const nb_value *previous_value(const nb_report *prev, const char *table_key,
+                                      const char *group_key, const char *column,
+                                      const nb_slot **slot)
+{
+    const nb_table *pt = prev ? find_table(prev, table_key) : NULL;
+    if (!pt)
+        return NULL;
+    int g = nb_ltable_group(pt->layout, group_key);
+    int j = nb_group_column(pt->layout, g, column);
+    if (j < 0)
+        return NULL;
+    int s = pt->layout->groups[g].first_slot + j;
+    *slot = &pt->layout->slots[s];
+    return is_number(&pt->values[s]) ? &pt->values[s] : NULL;
+}
+
+static void check_rule(const nb_report *prev, const nb_table *t, const nb_rule *rule,
+                       nb_diags *d)
+{
+    const nb_ltable *lt = t->layout;
+    if ((rule->cross_year && !prev) || !rule->ntotal_ix)
+        return;
+    size_t cap = rule->ntotal_ix + rule->nparts_ix + rule->nminus_ix;
+    term *terms = nb_malloc(cap * sizeof *terms);
+    equation e = {.t = t, .rule = rule, .left = terms, .right = terms + rule->ntotal_ix};
+    if (rule->per_column) {
+        int width = lt->groups[rule->total_ix[0]].nslots;
+        for (int j = 0; j < width; j++) {
+            e.nleft = e.nright = 0;
+            for (size_t i = 0; i < rule->ntotal_ix; i++)
+                e.left[e.nleft++] = (term){lt->groups[rule->total_ix[i]].first_slot + j, 1};
+            for (size_t i = 0; i < rule->nparts_ix; i++)
+                e.right[e.nright++] = (term){lt->groups[rule->parts_ix[i]].first_slot + j, 1};
+            for (size_t i = 0; i < rule->nminus_ix; i++)
+                e.right[e.nright++] = (term){lt->groups[rule->minus_ix[i]].first_slot + j, -1};
+            e.prev = NULL;
+            if (rule->cross_year) {
+                /* Columns are matched by name: last year's layout may lack one (其他). */
+                e.prev = previous_value(prev, lt->key, rule->previous,
+                                        lt->slots[e.left[0].slot].column, &e.prev_slot);
+                if (!e.prev)
+                    continue;
+            }
+            evaluate(&e, d);
+        }
+    } else {
+        for (size_t k = 0; k < rule->nrows_ix; k++) {
+            const nb_group *g = &lt->groups[rule->rows_ix[k]];
+            int ok = 1;
+            e.nleft = e.nright = 0;
+            for (size_t i = 0; i < rule->ntotal_ix; i++) {
+                ok &= rule->total_ix[i] < g->nslots;
+                e.left[e.nleft++] = (term){g->first_slot + rule->total_ix[i], 1};
+            }
+            for (size_t i = 0; i < rule->nparts_ix; i++) {
+                ok &= rule->parts_ix[i] < g->nslots;
+                e.right[e.nright++] = (term){g->first_slot + rule->parts_ix[i], 1};
+            }
+            for (size_t i = 0; i < rule->nminus_ix; i++) {
+                ok &= rule->minus_ix[i] < g->nslots;
+                e.right[e.nright++] = (term){g->first_slot + rule->minus_ix[i], -1};
+            }
+            if (!ok)
+                continue;
+            e.prev = NULL;
+            if (rule->cross_year) {
+                e.prev = previous_value(prev, lt->key, g->key, rule->previous, &e.prev_slot);
+                if (!e.prev)
+                    continue;
+            }
+            evaluate(&e, d);
+        }
+    }
+    free(terms);
 }
 
 /* ---- prose against tables ------------------------------------------------------------ */
 
 /* What the prose of section 一 commonly states, and the table cells that say the same: the
- * last slot (总计) of each listed group. */
+ * last slot (总计) of each listed group. A statement is a keyword, optionally `noun` within a
+ * few characters after it, then a number of 件 or 条 within a few more, all in one clause. */
 typedef struct prose_fact {
-    const char *what;            /* for the message */
-    const char *words[4];        /* a keyword, then the number follows within a few characters */
+    const char *says;     /* the message's start, with the number: "%lld applications ..." */
+    const char *words[5]; /* keywords, NULL-terminated */
+    const char *noun;     /* NULL: the number follows the keyword directly */
     const char *table;
     const char *groups[3];
 } prose_fact;
 
 static const prose_fact prose_facts[] = {
-    {"applications received", {"受理政府信息公开申请", "收到政府信息公开申请", "新收政府信息公开申请", "共收到申请"},
-     "applications", {"new"}},
-    {"requests closed", {"办结政府信息公开申请", "办结", "答复", NULL}, "applications", {"total"}},
-    {"行政复议 cases", {"行政复议", NULL}, "appeals", {"review"}},
-    {"行政诉讼 cases", {"行政诉讼", NULL}, "appeals", {"direct", "after_review"}},
+    {"the text says %lld applications were received", {"新收", "收到", "受理", "接收", NULL},
+     "申请", "applications", {"new"}},
+    {"the text says %lld requests were closed", {"办结", "答复", NULL}, NULL, "applications",
+     {"total"}},
+    {"the text says %lld 行政复议 cases", {"行政复议", NULL}, NULL, "appeals", {"review"}},
+    {"the text says %lld 行政诉讼 cases", {"行政诉讼", NULL}, NULL, "appeals",
+     {"direct", "after_review"}},
 };
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* After a keyword at p, a number of 件 or 条 within a few characters with no sentence break. */
-static int number_after(const char *p, long long *value, const char **at)
+/* Clause breaks: a number after one of these belongs to another statement. */
+static int is_break(uint32_t cp)
 {
-    int chars = 0;
-    while (*p && chars < 8) {
+    static const uint32_t breaks[] = {0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0x3001, 0xFF08, 0xFF09,
+                                      0xFF01, 0xFF1F, 0x201C, 0x201D, ',',    ';',    ':',
+                                      '(',    ')',    '.',    '!',    '?',    '\n'};
+    for (size_t i = 0; i < sizeof breaks / sizeof *breaks; i++)
+        if (cp == breaks[i])
+            return 1;
+    return 0;
+}
+
+/* Words that tie the number in a clause to something else: 上年结转 counts, "申请的渠道3条",
+ * "其中". */
+static int is_foreign(const char *p)
+{
+    static const char *const words[] = {"结转", "的", "其中", "上年"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strncmp(p, words[i], strlen(words[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* From p, within `limit` characters of one clause: the start of `word`, or NULL. */
+static const char *word_within(const char *p, const char *word, int limit)
+{
+    for (int chars = 0; *p && chars <= limit; chars++) {
+        if (strncmp(p, word, strlen(word)) == 0)
+            return p;
+        uint32_t cp;
+        size_t n = nb_utf8_decode(p, strlen(p), &cp);
+        if (!n || is_break(cp) || is_foreign(p))
+            return NULL;
+        p += n;
+    }
+    return NULL;
+}
+
+/* From p, within `limit` characters of one clause: a whole number followed by 件 or 条. */
+static int number_within(const char *p, int limit, long long *value, const char **at)
+{
+    for (int chars = 0; *p && chars <= limit; chars++) {
         if (is_digit(*p)) {
+            /* The first number decides: one not followed by 件 or 条 (a year, a percentage)
+             * means the clause counts something else. */
             char *end;
             long long v = strtoll(p, &end, 10);
+            if (end - p > 15)
+                return 0;
             if (strncmp(end, "件", strlen("件")) == 0 || strncmp(end, "条", strlen("条")) == 0) {
                 *value = v;
                 *at = p;
@@ -64,29 +404,42 @@ static int number_after(const char *p, long long *value, const char **at)
         }
         uint32_t cp;
         size_t n = nb_utf8_decode(p, strlen(p), &cp);
-        if (!n)
-            return 0;
-        /* Stop at sentence and clause breaks: the number must belong to the keyword. */
-        if (cp == 0xFF0C || cp == 0x3002 || cp == 0xFF1B || cp == 0xFF1A || cp == 0x3001 ||
-            cp == 0xFF08 || cp == 0xFF09)
+        if (!n || is_break(cp) || is_foreign(p))
             return 0;
         p += n;
-        chars++;
     }
     return 0;
 }
 
-static int64_t group_total(const nb_table *t, const char *key, int *present)
+/* The first statement of `fact` in text s, or 0. */
+static int find_statement(const prose_fact *fact, const char *s, long long *value,
+                          const char **at)
 {
-    const nb_group *g = find_group(t->layout, key);
-    if (!g) {
-        *present = 0;
-        return 0;
+    const char *best = NULL;
+    long long best_v = 0;
+    for (int w = 0; w < 5 && fact->words[w]; w++) {
+        const char *word = fact->words[w];
+        for (const char *p = strstr(s, word); p && (!best || p < best);
+             p = strstr(p + strlen(word), word)) {
+            const char *q = p + strlen(word);
+            if (fact->noun) {
+                q = word_within(q, fact->noun, 12);
+                if (!q)
+                    continue;
+                q += strlen(fact->noun);
+            }
+            long long v;
+            const char *num;
+            if (number_within(q, 8, &v, &num)) {
+                best = p;
+                best_v = v;
+                *at = num;
+                break;
+            }
+        }
     }
-    const nb_value *v = &t->values[g->first_slot + g->nslots - 1];
-    if (!v->present || v->is_text)
-        *present = 0;
-    return v->num;
+    *value = best_v;
+    return best != NULL;
 }
 
 static void check_prose(const nb_report *r, nb_diags *d)
@@ -97,40 +450,55 @@ static void check_prose(const nb_report *r, nb_diags *d)
         const nb_table *t = find_table(r, fact->table);
         if (!t)
             continue;
-        int present = 1;
+        const nb_ltable *lt = t->layout;
+        int slots[3], n = 0, usable = 1;
         int64_t expected = 0;
-        for (int g = 0; g < 3 && fact->groups[g]; g++)
-            expected += group_total(t, fact->groups[g], &present);
-        if (!present)
-            continue;
-        int reported = 0;
-        for (size_t b = 0; b < sec->nblocks && !reported; b++) {
-            const nb_block *blk = &sec->blocks[b];
-            if (blk->kind == NB_BLOCK_TABLE || !blk->text.s)
-                continue;
-            for (int w = 0; w < 4 && fact->words[w] && !reported; w++) {
-                for (const char *p = strstr(blk->text.s, fact->words[w]); p && !reported;
-                     p = strstr(p + 1, fact->words[w])) {
-                    long long v;
-                    const char *at;
-                    if (!number_after(p + strlen(fact->words[w]), &v, &at))
-                        continue;
-                    reported = 1;
-                    if (v == expected)
-                        break;
-                    const nb_group *g0 = find_group(t->layout, fact->groups[0]);
-                    nb_diag_add(d, NB_WARNING,
-                                nb_report_text_pos(r, &blk->text, (size_t)(at - blk->text.s)),
-                                "the text says %lld %s, but %s %s / 总计 is %" PRId64, v,
-                                fact->what, t->layout->name, g0 ? g0->name : fact->groups[0],
-                                expected);
-                }
+        for (int g = 0; g < 3 && fact->groups[g]; g++) {
+            int gi = nb_ltable_group(lt, fact->groups[g]);
+            if (gi < 0) {
+                usable = 0;
+                break;
             }
+            slots[n] = lt->groups[gi].first_slot + lt->groups[gi].nslots - 1;
+            usable &= is_number(&t->values[slots[n]]);
+            expected += t->values[slots[n]].num;
+            n++;
+        }
+        if (!usable)
+            continue;
+        for (size_t b = 0; b < sec->nblocks; b++) {
+            const nb_block *blk = &sec->blocks[b];
+            long long v;
+            const char *at = NULL;
+            if (blk->kind == NB_BLOCK_TABLE || !blk->text.s ||
+                !find_statement(fact, blk->text.s, &v, &at))
+                continue;
+            if (v != expected) {
+                nb_buf cells = {0};
+                for (int i = 0; i < n; i++) {
+                    nb_pos p = cell_pos(t, slots[i]);
+                    nb_buf_printf(&cells, "%s%s", i ? " and " : "", lt->slots[slots[i]].name);
+                    if (n == 1)
+                        nb_buf_printf(&cells, " is %" PRId64, expected);
+                    nb_buf_printf(&cells, " (line %d, column %d)", p.line, p.col);
+                }
+                if (n > 1)
+                    nb_buf_printf(&cells, " add up to %" PRId64, expected);
+                nb_buf msg = {0};
+                nb_buf_printf(&msg, fact->says, v);
+                nb_diag_add(d, NB_WARNING,
+                            nb_report_text_pos(r, &blk->text, (size_t)(at - blk->text.s)),
+                            "%s, but %s %s", (const char *)msg.data, lt->name,
+                            (const char *)cells.data);
+                nb_buf_free(&msg);
+                nb_buf_free(&cells);
+            }
+            break; /* the first statement is the one compared */
         }
     }
 }
 
-/* ---- deviations from the national layout ------------------------------------------------ */
+/* ---- deviations from the national layout, and what the report leaves out ------------------ */
 
 static int has_column(const nb_ltable *t, const char *name)
 {
@@ -157,8 +525,9 @@ static void check_deviations(const nb_report *r, nb_diags *d)
         const nb_ltable *nt = &nat->tables[i];
         const nb_ltable *ot = nb_layout_table(own, nt->key);
         if (!ot) {
-            nb_diag_add(d, NB_WARNING, r->layout.pos, "layout %s has no %s (national layout %s)",
-                        own->name, nt->name, nat->name);
+            nb_diag_add(d, NB_WARNING, r->layout.pos,
+                        "layout %s has no %s: it differs from the national layout %s", own->name,
+                        nt->name, nat->name);
             continue;
         }
         for (size_t s = 0; s < nt->nslots; s++) {
@@ -179,181 +548,43 @@ static void check_deviations(const nb_report *r, nb_diags *d)
     }
 }
 
-/* ---- rules from the layout ------------------------------------------------------------- */
-
-static void fmt_value(char *out, const nb_slot *slot, int64_t v)
+/* A table or rows the layout has but the report does not give: printed blank, which the
+ * national format does not foresee, and counted as 0 in the sums. */
+static void check_omissions(const nb_report *r, nb_diags *d)
 {
-    if (slot->kind == NB_KIND_AMOUNT)
-        nb_fmt_num(out, (double)v / 1e6, 6);
-    else
-        snprintf(out, 32, "%" PRId64, v);
-}
-
-/* A value usable in arithmetic: given, and a number. */
-static const nb_value *number(const nb_table *t, int slot)
-{
-    const nb_value *v = &t->values[slot];
-    return v->present && !v->is_text ? v : NULL;
-}
-
-/* Last year's value of the cell named by (group key, column name), or NULL. */
-static const nb_value *previous_value(const nb_report *prev, const char *table_key,
-                                      const char *group_key, const char *column)
-{
-    if (!prev)
-        return NULL;
-    const nb_table *pt = find_table(prev, table_key);
-    if (!pt)
-        return NULL;
-    int g = nb_ltable_group(pt->layout, group_key);
-    if (g < 0)
-        return NULL;
-    int j = nb_group_column(pt->layout, g, column);
-    if (j < 0)
-        return NULL;
-    return number(pt, pt->layout->groups[g].first_slot + j);
-}
-
-typedef struct term_list {
-    int slots[64];
-    int sign[64];
-    size_t n;
-} term_list;
-
-static void report_rule(const nb_report *r, const nb_table *t, const nb_rule *rule,
-                        const term_list *left, const term_list *right, const nb_value *prev_v,
-                        const char *prev_desc, nb_diags *d)
-{
-    const nb_ltable *lt = t->layout;
-    int64_t lsum = 0, rsum = 0;
-    for (size_t i = 0; i < left->n; i++)
-        lsum += left->sign[i] * t->values[left->slots[i]].num;
-    for (size_t i = 0; i < right->n; i++)
-        rsum += right->sign[i] * t->values[right->slots[i]].num;
-    if (prev_v)
-        rsum += prev_v->num;
-    if (lsum == rsum)
+    const nb_layout *own = r->layout_ref;
+    if (!own)
         return;
-    /* Point at the one cell on the left when there is one: it is the total that disagrees. */
-    int blame;
-    int64_t expected;
-    if (left->n == 1) {
-        blame = left->slots[0];
-        expected = rsum;
-    } else if (right->n >= 1) {
-        blame = right->slots[right->n - 1];
-        expected = t->values[blame].num + (lsum - rsum) * right->sign[right->n - 1];
-    } else {
-        blame = left->slots[left->n - 1];
-        expected = t->values[blame].num - (lsum - rsum);
-    }
-    const nb_slot *bs = &lt->slots[blame];
-    char got[32], want[32];
-    fmt_value(got, bs, t->values[blame].num);
-    fmt_value(want, bs, expected);
-    nb_buf why = {0};
-    if (prev_v) {
-        char pv[32];
-        fmt_value(pv, bs, prev_v->num);
-        nb_buf_printf(&why, "last year's %s was %s", prev_desc, pv);
-        for (size_t i = 0; i < right->n; i++) {
-            char v[32];
-            fmt_value(v, &lt->slots[right->slots[i]], t->values[right->slots[i]].num);
-            nb_buf_printf(&why, " %s %s %s", right->sign[i] > 0 ? "+" : "−",
-                          lt->slots[right->slots[i]].column, v);
-        }
-        nb_diag_add(d, rule->severity ? NB_ERROR : NB_WARNING, t->values[blame].pos,
-                    "%s %s is %s, but %s: expected %s", lt->name, bs->name, got, why.data, want);
-    } else if (left->n == 1 && rule->per_column) {
-        nb_diag_add(d, rule->severity ? NB_ERROR : NB_WARNING, t->values[blame].pos,
-                    "%s %s is %s, but the rows it totals add up to %s", lt->name, bs->name, got,
-                    want);
-    } else if (left->n == 1) {
-        for (size_t i = 0; i < right->n; i++) {
-            char v[32];
-            fmt_value(v, &lt->slots[right->slots[i]], t->values[right->slots[i]].num);
-            nb_buf_printf(&why, "%s%s", i ? (right->sign[i] > 0 ? " + " : " − ") : "", v);
-        }
-        nb_diag_add(d, rule->severity ? NB_ERROR : NB_WARNING, t->values[blame].pos,
-                    "%s %s is %s, but the columns it totals add up to %s (%s)", lt->name,
-                    bs->name, got, want, why.data ? (char *)why.data : "");
-    } else {
-        nb_diag_add(d, rule->severity ? NB_ERROR : NB_WARNING, t->values[blame].pos,
-                    "%s %s is %s, but %s requires %s (%s)", lt->name, bs->name, got,
-                    rule->check ? rule->check : rule->id, want, rule->text ? rule->text : "");
-    }
-    nb_buf_free(&why);
-    (void)r;
-}
-
-static int add_term(term_list *l, const nb_table *t, int slot, int sign)
-{
-    if (l->n >= 64 || !number(t, slot))
-        return 0; /* a blank or "/" cell takes no part in arithmetic */
-    l->slots[l->n] = slot;
-    l->sign[l->n++] = sign;
-    return 1;
-}
-
-static void check_rule(const nb_report *r, const nb_report *prev, const nb_table *t,
-                       const nb_rule *rule, nb_diags *d)
-{
-    const nb_ltable *lt = t->layout;
-    if (rule->cross_year && !prev)
-        return;
-    if (rule->per_column) {
-        if (!rule->ntotal_ix)
-            return;
-        int width = lt->groups[rule->total_ix[0]].nslots;
-        for (int j = 0; j < width; j++) {
-            term_list left = {0}, right = {0};
-            int ok = 1;
-            for (size_t i = 0; i < rule->ntotal_ix && ok; i++)
-                ok = add_term(&left, t, lt->groups[rule->total_ix[i]].first_slot + j, 1);
-            for (size_t i = 0; i < rule->nparts_ix && ok; i++)
-                ok = add_term(&right, t, lt->groups[rule->parts_ix[i]].first_slot + j, 1);
-            for (size_t i = 0; i < rule->nminus_ix && ok; i++)
-                ok = add_term(&right, t, lt->groups[rule->minus_ix[i]].first_slot + j, -1);
-            if (!ok)
-                continue;
-            const nb_value *pv = NULL;
-            char desc[256] = "";
-            if (rule->cross_year) {
-                const char *col = lt->slots[left.slots[0]].column;
-                pv = previous_value(prev, lt->key, rule->previous, col);
-                if (!pv)
-                    continue;
-                const nb_group *pg = find_group(lt, rule->previous);
-                snprintf(desc, sizeof desc, "%s / %s", pg ? pg->name : rule->previous, col);
-            }
-            report_rule(r, t, rule, &left, &right, pv, desc, d);
-        }
-        return;
-    }
-    for (size_t k = 0; k < rule->nrows_ix; k++) {
-        const nb_group *g = &lt->groups[rule->rows_ix[k]];
-        term_list left = {0}, right = {0};
-        int ok = 1;
-        for (size_t i = 0; i < rule->ntotal_ix && ok; i++)
-            ok = rule->total_ix[i] < g->nslots &&
-                 add_term(&left, t, g->first_slot + rule->total_ix[i], 1);
-        for (size_t i = 0; i < rule->nparts_ix && ok; i++)
-            ok = rule->parts_ix[i] < g->nslots &&
-                 add_term(&right, t, g->first_slot + rule->parts_ix[i], 1);
-        for (size_t i = 0; i < rule->nminus_ix && ok; i++)
-            ok = rule->minus_ix[i] < g->nslots &&
-                 add_term(&right, t, g->first_slot + rule->minus_ix[i], -1);
-        if (!ok || !left.n)
+    for (size_t i = 0; i < own->ntables; i++) {
+        const nb_ltable *lt = &own->tables[i];
+        const nb_table *t = find_table(r, lt->key);
+        if (!t) {
+            int s = lt->section >= 1 && lt->section <= NB_SECTIONS ? lt->section - 1 : 0;
+            const char *heading = r->sections[s].heading.s ? r->sections[s].heading.s
+                                  : own->headings[s]           ? own->headings[s]
+                                                               : "";
+            nb_diag_add(d, NB_WARNING, r->sections[s].pos,
+                        "the report has no %s: add `- table: %s` with its values to %s%s",
+                        lt->name, lt->key, own->numbers[s] ? own->numbers[s] : "", heading);
             continue;
-        const nb_value *pv = NULL;
-        char desc[256] = "";
-        if (rule->cross_year) {
-            pv = previous_value(prev, lt->key, g->key, rule->previous);
-            if (!pv)
-                continue;
-            snprintf(desc, sizeof desc, "%s %s", g->name, rule->previous);
         }
-        report_rule(r, t, rule, &left, &right, pv, desc, d);
+        size_t missing = 0;
+        for (size_t g = 0; g < lt->ngroups; g++)
+            missing += !t->group_given[g];
+        if (!missing)
+            continue;
+        nb_buf list = {0};
+        size_t listed = 0;
+        for (size_t g = 0; g < lt->ngroups && listed < 4; g++)
+            if (!t->group_given[g])
+                nb_buf_printf(&list, "%s%s (%s)", listed++ ? ", " : "", lt->groups[g].key,
+                              lt->groups[g].name);
+        if (missing > listed)
+            nb_buf_printf(&list, " and %zu more", missing - listed);
+        nb_diag_add(d, NB_WARNING, t->pos,
+                    "%s: %zu row%s not given, printed blank and counted as 0: %s", lt->name,
+                    missing, missing == 1 ? "" : "s", (const char *)list.data);
+        nb_buf_free(&list);
     }
 }
 
@@ -363,9 +594,10 @@ int nb_check(const nb_report *r, const nb_report *prev, nb_diags *d)
     for (size_t i = 0; i < r->ntables; i++) {
         const nb_table *t = r->tables[i];
         for (size_t k = 0; k < t->layout->nrules; k++)
-            check_rule(r, prev, t, &t->layout->rules[k], d);
+            check_rule(prev, t, &t->layout->rules[k], d);
     }
     check_prose(r, d);
     check_deviations(r, d);
+    check_omissions(r, d);
     return d->errors > before ? NB_EREPORT : NB_OK;
 }
