@@ -46,6 +46,15 @@ nb_box *nb_page_add_box(nb_page *page, nb_box_kind kind, float x, float y, float
     return b;
 }
 
+void nb_page_add_image(nb_doc *doc, nb_page *page, unsigned char *png, size_t len, float x,
+                       float y, float w, float h)
+{
+    doc->blobs = nb_realloc(doc->blobs, (doc->nblobs + 1) * sizeof *doc->blobs);
+    doc->blobs[doc->nblobs++] = png;
+    nb_grow(&page->images, &page->cap_images, page->nimages + 1, sizeof *page->images);
+    page->images[page->nimages++] = (nb_image){png, len, x, y, w, h};
+}
+
 void nb_doc_add_outline(nb_doc *doc, const char *title, int page, float y, int level)
 {
     nb_grow(&doc->outline, &doc->cap_outline, doc->noutline + 1, sizeof *doc->outline);
@@ -68,6 +77,9 @@ void nb_doc_free(nb_doc *doc)
         free(p->images);
     }
     free(doc->pages);
+    for (size_t i = 0; i < doc->nblobs; i++)
+        free(doc->blobs[i]);
+    free(doc->blobs);
     for (size_t i = 0; i < doc->noutline; i++)
         free(doc->outline[i].title);
     free(doc->outline);

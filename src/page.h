@@ -49,7 +49,7 @@ typedef struct nb_box {
 } nb_box;
 
 typedef struct nb_image {
-    const unsigned char *png; size_t png_len; /* borrowed */
+    const unsigned char *png; size_t png_len; /* borrowed from nb_doc.blobs */
     float x, y, w, h;
 } nb_image;
 
@@ -70,6 +70,7 @@ typedef struct nb_outline_entry {
 typedef struct nb_doc {
     nb_page *pages; size_t npages, cap_pages;
     nb_outline_entry *outline; size_t noutline, cap_outline;
+    unsigned char **blobs; size_t nblobs; /* owned: image files the pages draw */
     /* document info */
     char *title, *author;    /* owned */
     int year, month, day;    /* creation date */
@@ -80,6 +81,9 @@ nb_run *nb_page_add_run(nb_page *page);
 void nb_page_add_rule(nb_page *page, float x1, float y1, float x2, float y2, float width);
 nb_box *nb_page_add_box(nb_page *page, nb_box_kind kind, float x, float y, float w, float h,
                         const char *text, size_t text_len);
+/* Adds a PNG image drawn at (x, y, w, h) on a page; the doc takes ownership of png (malloc'd). */
+void nb_page_add_image(nb_doc *doc, nb_page *page, unsigned char *png, size_t len, float x,
+                       float y, float w, float h);
 void nb_doc_add_outline(nb_doc *doc, const char *title, int page, float y, int level);
 void nb_doc_free(nb_doc *doc);
 

@@ -797,15 +797,8 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
     }
     free(listed);
 
-    nb_buf b = {0};
-    write_rules(&b, page);
-    for (size_t r = 0; r < page->nruns; r++)
-        if (page->runs[r].nglyphs)
-            write_run(&b, &page->runs[r], font_of(ctx, page->runs[r].font));
-    put_stream(ctx, ((HPDF_PageAttr)hp->attr)->stream, b.data, b.len);
-    nb_buf_free(&b);
-
-    /* Images last: a seal is printed over the text it certifies. */
+    /* Images first: the text stays readable over a seal, as black print shows through
+     * the red of a real one. */
     for (size_t i = 0; i < page->nimages; i++) {
         const nb_image *im = &page->images[i];
         if (!im->png || !im->png_len) {
@@ -820,6 +813,14 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
         }
         HPDF_Page_DrawImage(hp, img, im->x, im->y, im->w, im->h);
     }
+    nb_buf b = {0};
+    write_rules(&b, page);
+    for (size_t r = 0; r < page->nruns; r++)
+        if (page->runs[r].nglyphs)
+            write_run(&b, &page->runs[r], font_of(ctx, page->runs[r].font));
+    put_stream(ctx, ((HPDF_PageAttr)hp->attr)->stream, b.data, b.len);
+    nb_buf_free(&b);
+
     return !broken(ctx);
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const default_fonts[NB_ROLES] = {
     "FandolSong-Bold",    /* title: 小标宋 */
@@ -71,9 +72,21 @@ static int resolve_roles(nb_flow *f, nb_fontset *set, const nb_report *r)
         for (size_t i = 0; i < r->nfonts[role]; i++) {
             nb_font *font = nb_fontset_get(set, r->fonts[role][i].s);
             if (!font) {
-                nb_diag_add(f->diags, NB_ERROR, r->fonts[role][i].pos,
-                            "font '%s' (role %s) is neither an installed family nor a font file",
-                            r->fonts[role][i].s, nb_role_names[role]);
+                /* A file that exists but cannot be used: say why, not merely "not found". */
+                char *why = NULL;
+                nb_font *probe = access(r->fonts[role][i].s, F_OK) == 0
+                                     ? nb_font_open(r->fonts[role][i].s, 0, &why)
+                                     : NULL;
+                if (why)
+                    nb_diag_add(f->diags, NB_ERROR, r->fonts[role][i].pos,
+                                "font '%s' (role %s) cannot be used: %s", r->fonts[role][i].s,
+                                nb_role_names[role], why);
+                else
+                    nb_diag_add(f->diags, NB_ERROR, r->fonts[role][i].pos,
+                                "font '%s' (role %s) is neither an installed family nor a font "
+                                "file", r->fonts[role][i].s, nb_role_names[role]);
+                free(why);
+                nb_font_close(probe);
                 ok = 0;
             } else if (l->count < 7) {
                 l->fonts[l->count++] = font;
@@ -371,9 +384,53 @@ static void place_folio(nb_flow *f, size_t page_index)
     nb_text_free(&num);
 }
 
-/* 落款 without a seal (GB/T 9704 7.3.5.2): one blank line below the text, the agency's name
- * 右空二字, the date on the next line starting two characters right of the name's first
- * character — or, when the date is the longer, the date 右空二字 and the name moved left. */
+/* Reads the seal image (a path relative to the report's folder). Returns the malloc'd PNG and its
+ * pixel size, or NULL with a diagnostic. */
+static unsigned char *read_seal(nb_flow *f, size_t *len, unsigned *wpx, unsigned *hpx)
+{
+    const nb_report *r = f->report;
+    const char *slash = strrchr(r->file, '/');
+    char path[4096];
+    if (r->seal.s[0] == '/' || !slash)
+        snprintf(path, sizeof path, "%s", r->seal.s);
+    else
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - r->file), r->file, r->seal.s);
+    FILE *in = fopen(path, "rb");
+    nb_buf b = {0};
+    if (in) {
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, in)) > 0 && b.len < (8u << 20))
+            nb_buf_put(&b, chunk, n);
+        fclose(in);
+    }
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (!in || b.len < 24 || memcmp(b.data, sig, 8) != 0 || memcmp(b.data + 12, "IHDR", 4) != 0 ||
+        b.len >= (8u << 20)) {
+        nb_diag_add(f->diags, NB_ERROR, r->seal.pos,
+                    in ? "the seal %s is not a PNG image (of at most 8 MiB)"
+                       : "cannot read the seal %s", path);
+        nb_buf_free(&b);
+        return NULL;
+    }
+    const unsigned char *p = b.data + 16;
+    *wpx = (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+    *hpx = (unsigned)p[4] << 24 | (unsigned)p[5] << 16 | (unsigned)p[6] << 8 | p[7];
+    if (!*wpx || !*hpx) {
+        nb_diag_add(f->diags, NB_ERROR, r->seal.pos, "the seal %s has no pixels", path);
+        nb_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return b.data;
+}
+
+/* 落款 (GB/T 9704 7.3.5). Without a seal (7.3.5.2): one blank line below the text, the agency's
+ * name 右空二字, the date on the next line starting two characters right of the name's first
+ * character — or, when the date is the longer, the date 右空二字 and the name moved left.
+ * With a seal (7.3.5.1): the date 右空四字, the name centred above it, and the seal, 42 mm
+ * wide, centred on them with the two lines below its centre and its top within one line of
+ * the text above. */
 static int place_signoff(nb_flow *f)
 {
     const nb_report *r = f->report;
@@ -391,19 +448,43 @@ static int place_signoff(nb_flow *f)
         return -1;
     }
     float nw = nb_text_width(&name), dw = nb_text_width(&when);
-    float right = NB_TEXT_RIGHT - 2 * NB_CHAR_PITCH;
-    float nx = right - nw, dx = nx + 2 * NB_CHAR_PITCH;
-    if (dx + dw > right) {
-        dx = right - dw;
-        nx = dx - 2 * NB_CHAR_PITCH;
+    size_t seal_len = 0;
+    unsigned wpx = 0, hpx = 0;
+    unsigned char *seal = r->seal.s ? read_seal(f, &seal_len, &wpx, &hpx) : NULL;
+    if (r->seal.s && !seal) {
+        nb_text_free(&name);
+        nb_text_free(&when);
+        return -1;
+    }
+    float nx, dx;
+    if (seal) {
+        dx = NB_TEXT_RIGHT - 4 * NB_CHAR_PITCH - dw;
+        nx = dx + (dw - nw) / 2;
+    } else {
+        float right = NB_TEXT_RIGHT - 2 * NB_CHAR_PITCH;
+        nx = right - nw;
+        dx = nx + 2 * NB_CHAR_PITCH;
+        if (dx + dw > right) {
+            dx = right - dw;
+            nx = dx - 2 * NB_CHAR_PITCH;
+        }
     }
     if (nx < NB_TEXT_LEFT)
         nx = NB_TEXT_LEFT;
+    /* Blank lines above: one, or two under a seal so that it stays clear of the text. */
+    int blank = seal ? 2 : 1;
     nb_flow_page(f);
-    if (lines_left(f) < 3)
+    if (lines_left(f) < 2 + blank)
         nb_flow_new_page(f);
     else
-        f->y -= NB_LINE_PITCH;
+        f->y -= (float)blank * NB_LINE_PITCH;
+    if (seal) {
+        float w = 42.0f * NB_MM, h = w * (float)hpx / (float)wpx;
+        float cx = dx + dw / 2;
+        float cy = f->y - NB_LINE_PITCH + 0.3f * h / 2; /* the two lines sit below the centre */
+        nb_page_add_image(f->doc, nb_flow_page(f), seal, seal_len, cx - w / 2, cy - h / 2, w, h);
+        nb_page_add_box(nb_flow_page(f), NB_BOX_IMAGE, cx - w / 2, cy - h / 2, w, h, "seal", 4);
+    }
     nb_text_line nl = {0, name.nchars, nw, nw, 0}, dl = {0, when.nchars, dw, dw, 0};
     const nb_text_block *blocks[2] = {&name, &when};
     const nb_text_line *lines[2] = {&nl, &dl};
