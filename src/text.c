@@ -168,16 +168,20 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
         }
         i += n;
     }
-    if (missing)
+    if (missing) {
+        nb_text_free(b); /* a failed shape holds nothing: callers may just return */
         return -1;
+    }
     /* Spaces and marks at the very start borrow the first real font. */
     const nb_font *first = NULL;
     for (size_t i = 0; i < b->nchars && !first; i++)
         first = b->chars[i].font;
     if (!first)
         first = fonts->count ? fonts->fonts[0] : NULL;
-    if (!first)
+    if (!first) {
+        nb_text_free(b);
         return -1;
+    }
     for (size_t i = 0; i < b->nchars && !b->chars[i].font; i++)
         b->chars[i].font = first;
 

@@ -65,7 +65,7 @@ typedef struct nb_text_line {
 
 /* Shapes text for setting at `size` with CJK characters on cells of `pitch`. A character no font
  * of the list has is an error at its position in the report (`src` may be NULL: then `where`
- * names it). Returns 0 on success. */
+ * names it). Returns 0 on success; on failure *b holds nothing (nb_text_free is not needed). */
 int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text, size_t len,
                   float size, float pitch, const nb_report *report, const nb_text *src,
                   nb_pos where, nb_diags *diags);
