@@ -369,14 +369,15 @@ static int is_foreign(const char *p)
     return 0;
 }
 
-/* From p, within `limit` characters of one clause: the start of `word`, or NULL. */
-static const char *word_within(const char *p, const char *word, int limit)
+/* From p (text ending at end), within `limit` characters of one clause: the start of `word`,
+ * or NULL. */
+static const char *word_within(const char *p, const char *end, const char *word, int limit)
 {
-    for (int chars = 0; *p && chars <= limit; chars++) {
+    for (int chars = 0; p < end && chars <= limit; chars++) {
         if (strncmp(p, word, strlen(word)) == 0)
             return p;
         uint32_t cp;
-        size_t n = nb_utf8_decode(p, strlen(p), &cp);
+        size_t n = nb_utf8_decode(p, (size_t)(end - p), &cp);
         if (!n || is_break(cp) || is_foreign(p))
             return NULL;
         p += n;
@@ -384,18 +385,20 @@ static const char *word_within(const char *p, const char *word, int limit)
     return NULL;
 }
 
-/* From p, within `limit` characters of one clause: a whole number followed by 件 or 条. */
-static int number_within(const char *p, int limit, long long *value, const char **at)
+/* From p (text ending at end), within `limit` characters of one clause: a whole number
+ * followed by 件 or 条. */
+static int number_within(const char *p, const char *end, int limit, long long *value,
+                         const char **at)
 {
-    for (int chars = 0; *p && chars <= limit; chars++) {
+    for (int chars = 0; p < end && chars <= limit; chars++) {
         if (is_digit(*p)) {
             /* The first number decides: one not followed by 件 or 条 (a year, a percentage)
              * means the clause counts something else. */
-            char *end;
-            long long v = strtoll(p, &end, 10);
-            if (end - p > 15)
+            char *after;
+            long long v = strtoll(p, &after, 10);
+            if (after - p > 15)
                 return 0;
-            if (strncmp(end, "件", strlen("件")) == 0 || strncmp(end, "条", strlen("条")) == 0) {
+            if (strncmp(after, "件", strlen("件")) == 0 || strncmp(after, "条", strlen("条")) == 0) {
                 *value = v;
                 *at = p;
                 return 1;
@@ -403,7 +406,7 @@ static int number_within(const char *p, int limit, long long *value, const char 
             return 0;
         }
         uint32_t cp;
-        size_t n = nb_utf8_decode(p, strlen(p), &cp);
+        size_t n = nb_utf8_decode(p, (size_t)(end - p), &cp);
         if (!n || is_break(cp) || is_foreign(p))
             return 0;
         p += n;
@@ -411,10 +414,11 @@ static int number_within(const char *p, int limit, long long *value, const char 
     return 0;
 }
 
-/* The first statement of `fact` in text s, or 0. */
-static int find_statement(const prose_fact *fact, const char *s, long long *value,
+/* The first statement of `fact` in the text s of len bytes, or 0. */
+static int find_statement(const prose_fact *fact, const char *s, size_t len, long long *value,
                           const char **at)
 {
+    const char *end = s + len;
     const char *best = NULL;
     long long best_v = 0;
     for (int w = 0; w < 5 && fact->words[w]; w++) {
@@ -423,14 +427,14 @@ static int find_statement(const prose_fact *fact, const char *s, long long *valu
              p = strstr(p + strlen(word), word)) {
             const char *q = p + strlen(word);
             if (fact->noun) {
-                q = word_within(q, fact->noun, 12);
+                q = word_within(q, end, fact->noun, 12);
                 if (!q)
                     continue;
                 q += strlen(fact->noun);
             }
             long long v;
             const char *num;
-            if (number_within(q, 8, &v, &num)) {
+            if (number_within(q, end, 8, &v, &num)) {
                 best = p;
                 best_v = v;
                 *at = num;
@@ -471,7 +475,7 @@ static void check_prose(const nb_report *r, nb_diags *d)
             long long v;
             const char *at = NULL;
             if (blk->kind == NB_BLOCK_TABLE || !blk->text.s ||
-                !find_statement(fact, blk->text.s, &v, &at))
+                !find_statement(fact, blk->text.s, blk->text.len, &v, &at))
                 continue;
             if (v != expected) {
                 nb_buf cells = {0};
@@ -530,16 +534,24 @@ static void check_deviations(const nb_report *r, nb_diags *d)
                         nt->name, nat->name);
             continue;
         }
+        /* Each column name once: 表四 repeats its five in every group. */
+        const char **names = NULL;
+        size_t nnames = 0, cap = 0;
         for (size_t s = 0; s < nt->nslots; s++) {
             const char *col = nt->slots[s].column;
-            int seen = 0;
-            for (size_t k = 0; k < s; k++)
-                seen |= strcmp(nt->slots[k].column, col) == 0;
-            if (!seen && !has_column(ot, col))
+            size_t k = 0;
+            while (k < nnames && strcmp(names[k], col) != 0)
+                k++;
+            if (k < nnames)
+                continue;
+            nb_grow(&names, &cap, nnames + 1, sizeof *names);
+            names[nnames++] = col;
+            if (!has_column(ot, col))
                 nb_diag_add(d, NB_WARNING, r->layout.pos,
                             "%s has no column %s: layout %s differs from the national layout %s",
                             nt->name, col, own->name, nat->name);
         }
+        free(names);
         for (size_t g = 0; g < nt->ngroups; g++)
             if (!has_group_named(ot, nt->groups[g].name))
                 nb_diag_add(d, NB_WARNING, r->layout.pos,
