@@ -287,7 +287,9 @@ static int keeps_with_next(const item *items, size_t n, size_t i)
 }
 
 /* Height the start of item i needs on one page: a table's header and first two rows, two lines
- * of a paragraph, or the whole of a heading and the start of what it keeps with. */
+ * of a paragraph (all three of a three-line one, whose third line would else stand alone at the
+ * next page's head and which place_text_item then moves whole), or the whole of a heading and
+ * the start of what it keeps with. */
 static float keep_height(nb_flow *f, const item *items, size_t n, size_t i)
 {
     if (i >= n)
@@ -297,7 +299,7 @@ static float keep_height(nb_flow *f, const item *items, size_t n, size_t i)
         return nb_table_min_height(f, it->table);
     if (keeps_with_next(items, n, i))
         return (float)it->nlines * NB_LINE_PITCH + keep_height(f, items, n, i + 1);
-    return (float)(it->nlines < 2 ? it->nlines : 2) * NB_LINE_PITCH;
+    return (float)(it->nlines <= 3 ? it->nlines : 2) * NB_LINE_PITCH;
 }
 
 static void place_text_item(nb_flow *f, item *items, size_t nitems, size_t index)
