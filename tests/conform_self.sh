@@ -1,0 +1,46 @@
+#!/bin/sh
+# conform.py itself: the seed's real PDF, read through MuPDF, is clean; the same text extraction
+# doctored to break one rule at a time (tests/tools/stextdoctor.py) is caught with the right
+# message, so the conformance test can fail.
+. "$NB_SOURCE/tests/lib.sh"
+need mutool
+need_python
+workdir
+
+render seed.yaml seed.pdf
+mutool draw -q -F stext -o seed.xml seed.pdf 2>/dev/null || fail "mutool draw -F stext failed"
+
+# case  exit  text the report must contain
+while read -r name want text; do
+    st=0
+    "$PY" "$NB_TOOLS/stextdoctor.py" "$name" <seed.xml >"$name.xml" || st=$?
+    if [ "$st" -ne 0 ]; then
+        problem "$name: stextdoctor exited $st (no place to break the rule in the seed?)"
+        continue
+    fi
+    status=0
+    "$PY" "$NB_TOOLS/conform.py" --stext "$name.xml" >"$name.txt" 2>&1 || status=$?
+    if [ "$status" -ne "$want" ]; then
+        problem "$name: conform.py exited $status, expected $want: $(head -20 "$name.txt")"
+    elif [ "$text" = "-" ]; then
+        [ -s "$name.txt" ] && problem "$name: conform.py reported: $(head -20 "$name.txt")"
+    elif ! grep -q -- "$text" "$name.txt"; then
+        problem "$name: no '$text' in: $(head -20 "$name.txt")"
+    fi
+done <<'CASES'
+clean 0 -
+pair 1 not compressed to 1.5
+gap 1 expected a quarter 字
+font-body 1 expected FandolFang-Regular for body text
+font-h1 1 expected FandolHei-Regular for 一、 heading
+font-h2 1 expected FandolKai-Regular for （一） heading
+title-font 1 expected FandolSong-Bold for the title
+title-size 1 the first line is not a 22 pt title
+folio-font 1 page number glyph '—' in FandolFang-Regular, expected FandolSong-Regular
+not-flush 1 a full line is flush
+gu-zi 1 (孤字)
+heading-foot 1 is a heading at the foot of the page
+orphan 1 a paragraph's first line alone at the foot of the page
+CASES
+
+finish
