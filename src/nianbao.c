@@ -267,12 +267,11 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     nb_render_options none = {0};
     if (!o)
         o = &none;
-    if (!o->force) {
-        size_t before = d->errors;
-        nb_check(r, NULL, d);
-        if (d->errors > before)
-            return NB_EREPORT;
-    }
+    /* The check always runs, so a forced render still prints what is wrong. */
+    size_t before = d->errors;
+    nb_check(r, NULL, d);
+    if (d->errors > before && !o->force)
+        return NB_EREPORT;
     nb_doc doc = {0};
     int rc = nb_typeset(r, e->fonts, &doc, d);
     if (rc == NB_OK)

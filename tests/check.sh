@@ -236,6 +236,8 @@ rc=0
 "$NB" render c02.yaml -o c02.pdf --force 2>err.txt || rc=$?
 [ "$rc" -eq 0 ] || problem "render --force of corpus 02: exit code $rc: $(head -c 600 err.txt)"
 [ -s c02.pdf ] || problem "render --force of corpus 02 wrote no PDF"
+grep -q "^c02.yaml:$($CELLS pos c02.yaml review 5): error: 表四 行政复议 总计 is 0" err.txt ||
+    problem "render --force of corpus 02 did not print the errors it overrides: $(head -c 600 err.txt)"
 rc=0
 "$NB" render c07.yaml -o c07.pdf 2>err.txt || rc=$?
 [ "$rc" -eq 0 ] || problem "render of corpus 07 (warnings only): exit code $rc: $(head -c 600 err.txt)"
