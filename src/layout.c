@@ -21,6 +21,7 @@
 #define MAX_GRID_COLS 64
 #define MAX_GRID_ROWS 1000
 #define MAX_BASE_DEPTH 4
+#define MAX_LAYOUT_DEPTH 32 /* nesting of mappings and lists; the layouts use 8 */
 #define MAX_COUNT INT64_C(999999999999999) /* 15 digits: sums of many still fit in int64 */
 #define MAX_AMOUNT_INT INT64_C(9999999999) /* 万元, integer part: 10 digits */
 #define AMOUNT_DECIMALS 6
@@ -1415,6 +1416,43 @@ static void read_layout(loader *L, nb_layout **out)
     *out = lay;
 }
 
+/* Reads the event stream once before the document is loaded, refusing aliases and deep nesting:
+ * libyaml's scanner spends time proportional to the nesting depth on every token, so 1 MiB of
+ * '[' would take hours, and an alias could make the walk below revisit a subtree many times.
+ * A syntax error is left to yaml_parser_load, which reports it. */
+static int check_events(loader *L, const char *data, size_t size)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        error_pos(L, (nb_pos){L->file, 0, 0}, "cannot start the YAML parser");
+        return 0;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
+    int depth = 0, ok = 1, done = 0;
+    while (ok && !done) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev))
+            break;
+        nb_pos pos = {L->file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1};
+        if (ev.type == YAML_STREAM_END_EVENT) {
+            done = 1;
+        } else if (ev.type == YAML_ALIAS_EVENT) {
+            error_pos(L, pos, "aliases are not allowed in a layout");
+            ok = 0;
+        } else if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > MAX_LAYOUT_DEPTH) {
+                error_pos(L, pos, "nesting is too deep: at most %d levels", MAX_LAYOUT_DEPTH);
+                ok = 0;
+            }
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return ok;
+}
+
 static int load_layout(const char *file, const char *data, size_t size, int depth, nb_layout **out,
                        nb_diags *d)
 {
@@ -1425,6 +1463,8 @@ static int load_layout(const char *file, const char *data, size_t size, int dept
         error_pos(&L, (nb_pos){file, 0, 0}, "a layout file is at most 1 MiB");
         return NB_EINPUT;
     }
+    if (!check_events(&L, data, size))
+        return NB_EINPUT;
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         error_pos(&L, (nb_pos){file, 0, 0}, "cannot start the YAML parser");

@@ -24,6 +24,8 @@ const char *const nb_role_names[NB_ROLES] = {"title", "heading1", "heading2", "b
 #define MAX_TEXT ((size_t)64 << 10)
 #define MAX_NODES 200000
 #define MAX_BLOCKS 10000
+#define MAX_TOTAL_TEXT ((size_t)1 << 20) /* typesetting time and memory grow with it: 1 MiB of
+                                          * text is some 570 pages (a report has 5 to 20) */
 #define MAX_ROWS 1000
 #define MAX_VALUES 64
 
@@ -140,6 +142,7 @@ typedef struct loader {
     size_t errors;
     cursor cur;
     size_t nodes, blocks;
+    size_t text_total; /* bytes of text in all blocks so far */
 } loader;
 
 static void error_at(loader *L, nb_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -574,17 +577,19 @@ static void read_year(loader *L, const ynode *y)
 {
     nb_report *r = L->r;
     r->year_pos = y->pos;
+    size_t sign = y->type == YN_SCALAR && y->len > 0 && y->value[0] == '-';
     int digits = y->type == YN_SCALAR && y->style == YAML_PLAIN_SCALAR_STYLE && !y->str_tag &&
-                 y->len > 0 && y->len <= 9;
-    for (size_t i = 0; digits && i < y->len; i++)
+                 y->len > sign;
+    for (size_t i = sign; digits && i < y->len; i++)
         digits = y->value[i] >= '0' && y->value[i] <= '9';
     if (!digits) {
         error_at(L, y->pos, "year must be an integer");
         return;
     }
-    r->year = atoi(y->value);
+    /* An integer too long for atoi is out of range too; it is named as written. */
+    r->year = y->len - sign <= 9 ? atoi(y->value) : 0;
     if (r->year < 2000 || r->year > 2100)
-        error_at(L, y->pos, "year %d is out of range: 2000–2100", r->year);
+        error_at(L, y->pos, "year %s is out of range: 2000–2100", y->value);
 }
 
 static void read_date(loader *L, const ynode *y)
@@ -714,7 +719,20 @@ static void read_table(loader *L, const ynode *m, nb_block *b)
     }
 }
 
+static void read_block_text(loader *L, const ynode *y, nb_block *b);
+
+/* Reads a block and counts its text against MAX_TOTAL_TEXT, refused once, at the block that
+ * passes it. */
 static void read_block(loader *L, const ynode *y, nb_block *b)
+{
+    read_block_text(L, y, b);
+    if (L->text_total <= MAX_TOTAL_TEXT && L->text_total + b->text.len > MAX_TOTAL_TEXT)
+        error_at(L, y->pos, "the report's text is too long: at most %zu bytes (1 MiB) in all "
+                 "blocks", MAX_TOTAL_TEXT);
+    L->text_total += b->text.len;
+}
+
+static void read_block_text(loader *L, const ynode *y, nb_block *b)
 {
     if (y->type == YN_SCALAR) {
         b->kind = NB_BLOCK_PARAGRAPH;
@@ -797,7 +815,8 @@ static void read_section(loader *L, const ynode *m, nb_section *sec)
         return;
     }
     if (L->blocks + body->n > MAX_BLOCKS) {
-        error_at(L, body->pos, "a report has at most %d blocks", MAX_BLOCKS);
+        if (L->blocks <= MAX_BLOCKS) /* once, not again for every later section */
+            error_at(L, body->pos, "a report has at most %d blocks", MAX_BLOCKS);
         L->blocks = MAX_BLOCKS + 1;
         return;
     }

@@ -292,14 +292,18 @@ static int keeps_with_next(const item *items, size_t n, size_t i)
  * the start of what it keeps with. */
 static float keep_height(nb_flow *f, const item *items, size_t n, size_t i)
 {
-    if (i >= n)
-        return 0;
-    const item *it = &items[i];
-    if (it->kind == IT_TABLE)
-        return nb_table_min_height(f, it->table);
-    if (keeps_with_next(items, n, i))
-        return (float)it->nlines * NB_LINE_PITCH + keep_height(f, items, n, i + 1);
-    return (float)(it->nlines <= 3 ? it->nlines : 2) * NB_LINE_PITCH;
+    /* A loop that stops once past a full page: more than a page cannot be kept together anyway,
+     * and a run of thousands of headings would otherwise cost time quadratic in its length. */
+    float sum = 0;
+    for (; i < n && sum <= NB_TEXT_H; i++) {
+        const item *it = &items[i];
+        if (it->kind == IT_TABLE)
+            return sum + nb_table_min_height(f, it->table);
+        if (!keeps_with_next(items, n, i))
+            return sum + (float)(it->nlines <= 3 ? it->nlines : 2) * NB_LINE_PITCH;
+        sum += (float)it->nlines * NB_LINE_PITCH;
+    }
+    return sum;
 }
 
 static void place_text_item(nb_flow *f, item *items, size_t nitems, size_t index)

@@ -1,0 +1,60 @@
+/* The fuzzed entry points: the report loader, the layout loader, and the whole path from text to
+ * PDF bytes in memory. Diagnostics are collected and dropped: only crashes, sanitizer reports and
+ * leaks are findings. */
+#include "targets.h"
+#include "layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+nb_engine *nb_fuzz_engine(void)
+{
+    char *error = NULL;
+    nb_engine_options o = {.font_dir = NB_SOURCE_DATADIR "/fonts",
+                           .layout_dir = NB_SOURCE_DATADIR "/layouts"};
+    nb_engine *e = nb_engine_new(&o, &error);
+    if (!e) {
+        fprintf(stderr, "fuzz: no engine: %s\n", error ? error : "?");
+        abort();
+    }
+    return e;
+}
+
+int nb_fuzz_report(nb_engine *e, const uint8_t *data, size_t size)
+{
+    nb_diags *d = nb_diags_new();
+    nb_report *r = NULL;
+    nb_report_load_memory(e, "fuzz.yaml", (const char *)data, size, &r, d);
+    nb_report_free(r);
+    nb_diags_free(d);
+    return 0;
+}
+
+int nb_fuzz_layout(const uint8_t *data, size_t size)
+{
+    nb_diags *d = nb_diags_new();
+    nb_layout *l = NULL;
+    /* Named as a file of the layouts folder, so that a `base:` finds the real layouts. */
+    if (nb_layout_parse(NB_SOURCE_DATADIR "/layouts/fuzz.yaml", (const char *)data, size, &l, d) ==
+        NB_OK)
+        nb_layout_free(l);
+    nb_diags_free(d);
+    return 0;
+}
+
+int nb_fuzz_render(nb_engine *e, const uint8_t *data, size_t size)
+{
+    nb_diags *d = nb_diags_new();
+    nb_report *r = NULL;
+    if (nb_report_load_memory(e, "fuzz.yaml", (const char *)data, size, &r, d) == NB_OK) {
+        nb_check(r, NULL, d);
+        nb_render_options o = {.force = 1};
+        unsigned char *pdf = NULL;
+        size_t len = 0;
+        nb_render_memory(e, r, &o, &pdf, &len, d);
+        free(pdf);
+    }
+    nb_report_free(r);
+    nb_diags_free(d);
+    return 0;
+}

@@ -1,0 +1,20 @@
+/* The fuzzed entry points, shared by the libFuzzer targets (fuzz_*.c) and by the replay test
+ * (replay.c), so that CI runs every corpus file through exactly the code that was fuzzed. */
+#ifndef NB_FUZZ_TARGETS_H
+#define NB_FUZZ_TARGETS_H
+
+#include "nianbao.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* Each takes one input and returns 0; a crash, a sanitizer report or a leak is the finding.
+ * `engine` is created once per process (nb_fuzz_engine) and shared by every input. */
+int nb_fuzz_report(nb_engine *engine, const uint8_t *data, size_t size);
+int nb_fuzz_layout(const uint8_t *data, size_t size);
+int nb_fuzz_render(nb_engine *engine, const uint8_t *data, size_t size);
+
+/* The engine of the source tree's fonts and layouts (NB_SOURCE_DATADIR), or aborts. The caller
+ * owns it. */
+nb_engine *nb_fuzz_engine(void);
+
+#endif
