@@ -68,6 +68,9 @@ static int half_mark(uint32_t cp, nb_char_class cls)
     return 0;
 }
 
+/* 。？！ end a sentence: compressed last (clreq's squeeze priority). */
+static int full_stop(uint32_t cp) { return cp == 0x3002 || cp == 0xFF1F || cp == 0xFF01 || cp == 0xFF0E; }
+
 static void set_ink_and_shrink(nb_text_block *b, nb_char *c)
 {
     c->ink = 0;
@@ -456,12 +459,22 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
         start_squeeze = start_room;
         need -= start_squeeze;
     }
+    float ratio_stops = 0;
     if (need > 0) {
-        float others = span_shrink(b, s, e) - end_room - start_room;
+        /* clreq's order: ，、；： and brackets give way first, 。？！ only when that is not enough. */
+        float stops = 0;
+        for (size_t i = s + 1; i + 1 < e; i++)
+            stops += full_stop(b->chars[i].cp) ? b->chars[i].shrink : 0;
+        if (s + 1 < e && full_stop(b->chars[s].cp) && start_room == 0)
+            stops += b->chars[s].shrink;
+        float others = span_shrink(b, s, e) - end_room - start_room - stops;
         if (others > 0)
             ratio = need / others;
         if (ratio > 1)
             ratio = 1;
+        float rest = need - ratio * (others > 0 ? others : 0);
+        if (rest > 0.001f && stops > 0)
+            ratio_stops = rest / stops < 1 ? rest / stops : 1;
     } else if (line->justify) {
         int gaps = 0;
         for (size_t i = s; i + 1 < e; i++)
@@ -488,7 +501,7 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
             run->y = y;
         }
         float scale = b->size / (float)c->font->upem;
-        float squeeze = c->shrink * ratio;
+        float squeeze = c->shrink * (full_stop(c->cp) ? ratio_stops : ratio);
         if (i + 1 == e && end_room > 0)
             squeeze = end_squeeze;
         else if (i == s && start_room > 0)
