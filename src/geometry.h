@@ -19,6 +19,7 @@
 #define NB_LINE_PITCH (NB_TEXT_H / NB_LINES_PER_PAGE)  /* 28.99 pt */
 
 #define NB_SIZE_TITLE 22.0f    /* 2号 */
+#define NB_TITLE_PITCH 36.0f   /* title line spacing, fixed 36 pt as in practice */
 #define NB_SIZE_BODY 16.0f     /* 3号 */
 #define NB_SIZE_FOLIO 14.0f    /* 4号 */
 #define NB_SIZE_TABLE 10.5f    /* 五号 */

@@ -274,6 +274,28 @@ static void place_line(nb_flow *f, item *it, size_t i)
     f->y -= NB_LINE_PITCH;
 }
 
+/* The title's lines sit on a 2号 pitch of 36 pt (practice: 35–38 pt), the block centred in
+ * whole grid lines so that the text after it stays on the 22-line grid. */
+static void place_title(nb_flow *f, item *it)
+{
+    nb_page *page = nb_flow_page(f);
+    float n = (float)it->nlines;
+    float k = ceilf(n * NB_TITLE_PITCH / NB_LINE_PITCH - 0.001f);
+    float top = f->y - (k * NB_LINE_PITCH - n * NB_TITLE_PITCH) / 2;
+    for (size_t i = 0; i < it->nlines; i++) {
+        const nb_text_line *l = &it->lines[i];
+        float x = NB_TEXT_LEFT + (NB_TEXT_W - l->natural) / 2;
+        float line_top = top - (float)i * NB_TITLE_PITCH;
+        nb_text_place(&it->text, l, page, x,
+                      line_top - nb_text_baseline_drop(NB_SIZE_TITLE, NB_TITLE_PITCH));
+        size_t from = it->text.chars[l->first].offset;
+        size_t to = l->end < it->text.nchars ? it->text.chars[l->end].offset : it->text.len;
+        nb_page_add_box(page, NB_BOX_TITLE, x, line_top - NB_TITLE_PITCH, l->natural,
+                        NB_TITLE_PITCH, it->text.text + from, to - from);
+    }
+    f->y -= k * NB_LINE_PITCH;
+}
+
 /* Items that must not end a page: headings, and a short lead-in paragraph right before a table
  * ("该部分以表格形式报告。"). They stay with the start of what follows. */
 static int keeps_with_next(const item *items, size_t n, size_t i)
@@ -605,12 +627,14 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
                 nb_doc_add_outline(doc, it->owned_text, f.page, top, 1);
                 continue;
             }
-            place_text_item(&f, items, nitems, i);
             if (it->kind == IT_TITLE) {
+                place_title(&f, it);
                 f.y -= NB_LINE_PITCH; /* one blank line after the title */
                 if (lines_left(&f) < 1)
                     nb_flow_new_page(&f);
+                continue;
             }
+            place_text_item(&f, items, nitems, i);
         }
         failed |= place_signoff(&f) != 0;
         for (size_t p = 0; p < doc->npages; p++)
