@@ -369,11 +369,23 @@ size_t nb_text_break(const nb_text_block *b, float first_width, float width, nb_
             break;
         float avail = n == 0 ? first_width : width;
         size_t end = start, last_fit = 0;
-        /* Greedy, counting what compression can squeeze in (先挤进，后推出). */
+        /* Greedy, counting what compression can squeeze in (先挤进，后推出). The width is kept
+         * as a running sum, as fits() would compute it: spaces count only once a character
+         * follows them, and the first character's gap does not count. */
+        float w = 0, pending = 0, squeeze = 0;
         for (size_t i = start; i < b->nchars; i++) {
-            if (!b->chars[i].break_after)
+            const nb_char *c = &b->chars[i];
+            float add = c->width + (i > start ? c->before : 0);
+            if (c->cls == NB_CC_SPACE) {
+                pending += add;
+            } else {
+                w += pending + add;
+                pending = 0;
+                squeeze += c->shrink;
+            }
+            if (!c->break_after)
                 continue;
-            if (fits(b, start, i + 1, avail))
+            if (w - squeeze <= avail + 0.01f)
                 last_fit = i + 1;
             else
                 break;
