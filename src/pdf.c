@@ -536,8 +536,11 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
     for (size_t i = 0; i < u->nglyphs; i++)
         hb_set_add(gids, u->glyphs[i].gid);
     /* Without hints: print and PDF viewers at reading sizes do not need them, and they are
-     * 12 KB of the seed report's 279 KB (measured). */
-    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+     * 12 KB of the seed report's 279 KB (measured). Desubroutinizing gives the same bytes for
+     * the Fandol fonts and takes the subsetter's faster path (227 M → 201 M instructions for
+     * the seed). */
+    hb_subset_input_set_flags(input,
+                              HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
     hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
     /* Keep only the tables the PDF embeds (the bare CFF, or a minimal TrueType): every other
      * table costs subsetting time — the cmap of 30,000 entries most — and bytes. */
