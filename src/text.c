@@ -45,6 +45,10 @@ static int alnum(uint32_t c)
 
 static const nb_font *pick_font(const nb_font_list *fonts, uint32_t cp)
 {
+    /* Letters and digits in a Latin face (Times-like in official documents), Han in the
+     * role's CJK fonts. */
+    if (fonts->latin && classify(cp) == NB_CC_LATIN && nb_font_glyph(fonts->latin, cp))
+        return fonts->latin;
     for (size_t i = 0; i < fonts->count; i++)
         if (nb_font_glyph(fonts->fonts[i], cp))
             return fonts->fonts[i];

@@ -14,6 +14,7 @@
 typedef struct nb_font_list {
     const nb_font *fonts[8];
     size_t count;
+    const nb_font *latin; /* letters and digits come from this face when it has them, or NULL */
 } nb_font_list;
 
 /* Character classes that matter for breaking and spacing. */

@@ -20,6 +20,14 @@ static const char *const default_fonts[NB_ROLES] = {
     "FandolSong-Regular", /* folio: 宋体 */
 };
 
+/* Latin letters and digits per role: Liberation Serif has the metrics of Times New Roman,
+ * which official documents use with 仿宋 and 小标宋; Liberation Sans Bold goes with 黑体. Page
+ * numbers keep the 宋体 digits GB/T 9704 7.5 asks for. */
+static const char *const default_latin[NB_ROLES] = {
+    "LiberationSerif-Bold", "LiberationSans-Bold", "LiberationSerif-Regular",
+    "LiberationSerif-Regular", "LiberationSerif-Regular", NULL,
+};
+
 static const char *const section_numbers[NB_SECTIONS] = {"一、", "二、", "三、",
                                                          "四、", "五、", "六、"};
 
@@ -91,6 +99,11 @@ static int resolve_roles(nb_flow *f, nb_fontset *set, const nb_report *r)
             } else if (l->count < 7) {
                 l->fonts[l->count++] = font;
             }
+        }
+        if (default_latin[role] && !(l->latin = nb_fontset_get(set, default_latin[role]))) {
+            nb_diag_add(f->diags, NB_ERROR, (nb_pos){r->file, 0, 0},
+                        "the bundled font %s is missing", default_latin[role]);
+            ok = 0;
         }
         nb_font *def = nb_fontset_get(set, default_fonts[role]);
         if (!def) {

@@ -78,7 +78,9 @@ def text(row):
 
 
 def body(row):
-    return row[0].font.get("size") == "16" and row[0].font.get("name") == "FandolFang-Regular"
+    # A body line: 16 pt, in FandolFang (its digits and letters may be in the Latin face).
+    return row[0].font.get("size") == "16" and any(
+        g.font.get("name") == "FandolFang-Regular" for g in row)
 
 
 def remove(parent, g):
