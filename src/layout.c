@@ -1580,30 +1580,6 @@ static int parse_amount(const char *s, int64_t *out)
     return 1;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
 
 /* "自然人, 商业企业, …": a group's column names. */
 static char *group_columns(const nb_ltable *t, const nb_group *g)
@@ -1715,7 +1691,7 @@ nb_table *nb_table_bind(const nb_layout *layout, const nb_table_input *in, nb_di
             const char *best = NULL;
             size_t best_d = 3;
             for (size_t g = 0; g < lt->ngroups; g++) {
-                size_t dist = edit_distance(key, lt->groups[g].key);
+                size_t dist = nb_edit_distance(key, lt->groups[g].key);
                 if (dist < best_d) {
                     best_d = dist;
                     best = lt->groups[g].key;

@@ -513,31 +513,6 @@ static int get_text(loader *L, const ynode *y, const char *what, int keep_newlin
     return 1;
 }
 
-/* Edit distance of two short ASCII words, for "did you mean"; longer words are not compared. */
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 15 || lb > 15)
-        return 99;
-    int row[16];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
 
 /* `allowed` is a list like "table, values"; a close one is suggested (a typo is the usual
  * cause). */
@@ -551,7 +526,7 @@ static void unknown_key(loader *L, const ynode *key, const char *where, const ch
         if (n < sizeof word) {
             memcpy(word, p, n);
             word[n] = 0;
-            int d = edit_distance(key->value, word);
+            int d = (int)nb_edit_distance(key->value, word);
             if (d < best_distance && d < (int)n)
                 best_distance = d, memcpy(best, word, n + 1);
         }

@@ -36,4 +36,8 @@ size_t nb_utf8_encode(uint32_t cp, char *out);
  * dependence on the locale (PDF and JSON need it). Returns the length written to out (32 B). */
 int nb_fmt_num(char *out, double v, int decimals);
 
+/* Levenshtein distance of two short byte strings, for "did you mean" suggestions; strings
+ * longer than 64 bytes are not compared (99). */
+size_t nb_edit_distance(const char *a, const char *b);
+
 #endif
