@@ -77,19 +77,6 @@ void nb_diags_print(const nb_diags *d, void *fp)
     }
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
 
 void nb_diags_print_json(const nb_diags *d, void *fp)
 {
@@ -99,10 +86,10 @@ void nb_diags_print_json(const nb_diags *d, void *fp)
         const nb_diag *g = &d->items[i];
         fputs(i ? ",\n {" : "\n {", f);
         fputs("\"file\": ", f);
-        json_string(f, g->file);
+        nb_json_string(f, g->file);
         fprintf(f, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"message\": ", g->line,
                 g->col, severity_name(g->severity));
-        json_string(f, g->message);
+        nb_json_string(f, g->message);
         fputs("}", f);
     }
     fputs(d->count ? "\n]\n" : "]\n", f);

@@ -88,19 +88,6 @@ void nb_doc_free(nb_doc *doc)
     memset(doc, 0, sizeof *doc);
 }
 
-static void put_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
 
 void nb_doc_dump(const nb_doc *doc, void *fp, int json)
 {
@@ -123,13 +110,13 @@ void nb_doc_dump(const nb_doc *doc, void *fp, int json)
                         first ? "" : ",", nb_box_kind_names[b->kind], i + 1, x, y, w, h);
                 if (b->table) {
                     fputs(", \"table\": ", f);
-                    put_json_string(f, b->table);
+                    nb_json_string(f, b->table);
                     fprintf(f, ", \"row\": %d, \"col\": %d, \"rowspan\": %d, \"colspan\": %d, "
                                "\"repeat\": %d",
                             b->row, b->col, b->rowspan, b->colspan, b->repeat);
                 }
                 fputs(", \"text\": ", f);
-                put_json_string(f, b->text);
+                nb_json_string(f, b->text);
                 fputs("}", f);
             } else {
                 fprintf(f, "%s %zu %s %s %s %s", nb_box_kind_names[b->kind], i + 1, x, y, w, h);

@@ -187,3 +187,18 @@ size_t nb_edit_distance(const char *a, const char *b)
     }
     return row[lb];
 }
+
+void nb_json_string(void *fp, const char *s)
+{
+    FILE *f = fp;
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}

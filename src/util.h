@@ -40,4 +40,7 @@ int nb_fmt_num(char *out, double v, int decimals);
  * longer than 64 bytes are not compared (99). */
 size_t nb_edit_distance(const char *a, const char *b);
 
+/* Writes s (UTF-8; NULL as "") as a JSON string literal to a FILE*. */
+void nb_json_string(void *file, const char *s);
+
 #endif
