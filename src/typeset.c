@@ -569,7 +569,6 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
     item *items = NULL;
     size_t nitems = 0, cap = 0;
     int failed = 0;
-    int section_of[NB_SECTIONS + 1];
 
     item title = {.kind = IT_TITLE, .role = NB_ROLE_TITLE};
     const nb_text *title_src = r->title.s ? &r->title : NULL;
@@ -590,7 +589,6 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
         snprintf(h.owned_text, hn, "%s%s", number, words);
         failed |= shape_item(&f, &h, h.owned_text, strlen(h.owned_text),
                              NULL) != 0;
-        section_of[s] = (int)nitems;
         add_item(&items, &nitems, &cap, h);
         for (size_t b = 0; b < sec->nblocks; b++) {
             const nb_block *blk = &sec->blocks[b];
@@ -616,7 +614,6 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
             add_item(&items, &nitems, &cap, it);
         }
     }
-    section_of[NB_SECTIONS] = (int)nitems;
 
     if (!failed) {
         for (size_t i = 0; i < nitems; i++) {
@@ -653,7 +650,6 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
         for (size_t p = 0; p < doc->npages; p++)
             place_folio(&f, p);
     }
-    (void)section_of;
     for (size_t i = 0; i < nitems; i++) {
         nb_text_free(&items[i].text);
         free(items[i].lines);
