@@ -5,7 +5,7 @@
 need pdftotext
 need_python yaml
 workdir
-for s in seed huaian-city-2024; do
+for s in seed huaian-city-2024 gov-2019-example; do
     render "$s.yaml" "$s.pdf" --dump-layout "$s.json" --dump-format json
     pdftotext -bbox "$s.pdf" "$s.html"
     layout=$(sed -n 's/^layout: *//p' "$NB_SOURCE/samples/$s.yaml")
