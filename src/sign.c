@@ -235,6 +235,19 @@ static int span_uint(const reader *r, span v, size_t *value)
     return read_uint(r, &p, value) && p == v.end;
 }
 
+/* The dictionary after the keyword "trailer" (p is just past the keyword). */
+static int trailer_dict(reader *r, size_t p, span *out)
+{
+    skip_space(r, &p);
+    out->start = out->end = p;
+    if (p + 1 >= r->len || r->s[p] != '<' || r->s[p + 1] != '<' || !skip_object(r, &p, 0)) {
+        r->error = "malformed trailer";
+        return 0;
+    }
+    out->end = p;
+    return 1;
+}
+
 /* Reads one cross-reference section and its trailer; returns the trailer's /Prev (or SIZE_MAX). */
 static int read_section(reader *r, size_t offset, int newest, size_t *prev)
 {
@@ -280,14 +293,9 @@ static int read_section(reader *r, size_t offset, int newest, size_t *prev)
             }
         }
     }
-    p += 7;
-    skip_space(r, &p);
-    span trailer = {p, p};
-    if (p + 1 >= r->len || r->s[p] != '<' || r->s[p + 1] != '<' || !skip_object(r, &p, 0)) {
-        r->error = "malformed trailer";
+    span trailer;
+    if (!trailer_dict(r, p + 7, &trailer))
         return 0;
-    }
-    trailer.end = p;
     span v;
     if (dict_get(r, trailer, "/Prev", &v, NULL) && !span_uint(r, v, prev)) {
         r->error = "malformed /Prev in the trailer";
@@ -319,14 +327,9 @@ static int read_size(reader *r, size_t offset)
         r->error = "no trailer after the cross-reference table";
         return 0;
     }
-    p = (size_t)((const unsigned char *)hit - r->s) + 7;
-    skip_space(r, &p);
-    span trailer = {p, p};
-    if (p + 1 >= r->len || r->s[p] != '<' || r->s[p + 1] != '<' || !skip_object(r, &p, 0)) {
-        r->error = "malformed trailer";
+    span trailer;
+    if (!trailer_dict(r, (size_t)((const unsigned char *)hit - r->s) + 7, &trailer))
         return 0;
-    }
-    trailer.end = p;
     span v;
     if (!dict_get(r, trailer, "/Size", &v, NULL) || !span_uint(r, v, &r->size) || r->size == 0 ||
         r->size > r->len) {
