@@ -764,14 +764,44 @@ static int prepare(tsetup *s, nb_flow *f, const nb_table *t, nb_diags *diags)
     return 0;
 }
 
+/* Solved tables, kept in the flow from the first question about a table (how much room its
+ * start needs) to its setting: solving the widths is most of a table's cost. */
+struct nb_table_cache {
+    const nb_table *table;
+    int ok;
+    tsetup s;
+    struct nb_table_cache *next;
+};
+
+static const tsetup *prepared(nb_flow *f, const nb_table *table)
+{
+    for (nb_table_cache *c = f->tables; c; c = c->next)
+        if (c->table == table)
+            return c->ok ? &c->s : NULL;
+    nb_table_cache *c = nb_calloc(1, sizeof *c);
+    c->table = table;
+    c->ok = prepare(&c->s, f, table, f->diags) == 0;
+    c->next = f->tables;
+    f->tables = c;
+    return c->ok ? &c->s : NULL;
+}
+
+void nb_table_cache_free(nb_flow *f)
+{
+    while (f->tables) {
+        nb_table_cache *c = f->tables;
+        f->tables = c->next;
+        free_cells(&c->s);
+        free(c);
+    }
+}
+
 float nb_table_min_height(nb_flow *f, const nb_table *table)
 {
-    tsetup s;
-    /* Diagnostics are left to nb_table_set, which does the same work again. */
-    if (prepare(&s, f, table, NULL) != 0) {
-        free_cells(&s);
+    const tsetup *solved = prepared(f, table);
+    if (!solved)
         return 0;
-    }
+    tsetup s = *solved; /* a view: the cache owns the cells */
     int *counts = final_counts(&s);
     float *h = nb_calloc((size_t)s.nrows, sizeof *h);
     float header = segment_height(&s, counts, h, 0, s.header_rows);
@@ -784,17 +814,15 @@ float nb_table_min_height(nb_flow *f, const nb_table *table)
                                          s.header_rows + 2 < s.nrows ? s.header_rows + 2 : s.nrows);
     free(h);
     free(counts);
-    free_cells(&s);
     return result;
 }
 
 void nb_table_set(nb_flow *f, const nb_table *table)
 {
-    tsetup s;
-    if (prepare(&s, f, table, f->diags) != 0) {
-        free_cells(&s);
+    const tsetup *solved = prepared(f, table);
+    if (!solved)
         return;
-    }
+    tsetup s = *solved; /* a view: the cache owns the cells */
     int *counts = final_counts(&s);
     float *h = nb_calloc((size_t)s.nrows, sizeof *h);
     int hr = s.header_rows;
@@ -839,5 +867,4 @@ void nb_table_set(nb_flow *f, const nb_table *table)
     free(whole);
     free(h);
     free(counts);
-    free_cells(&s);
 }

@@ -650,6 +650,7 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
         for (size_t p = 0; p < doc->npages; p++)
             place_folio(&f, p);
     }
+    nb_table_cache_free(&f);
     for (size_t i = 0; i < nitems; i++) {
         nb_text_free(&items[i].text);
         free(items[i].lines);

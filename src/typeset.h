@@ -18,7 +18,12 @@ typedef struct nb_flow {
     nb_diags *diags;
     int page;                     /* index of the current page in doc->pages, -1 before the first */
     float y;                      /* top of the free space on the current page */
+    struct nb_table_cache *tables; /* owned: tables solved so far (table.c) */
 } nb_flow;
+typedef struct nb_table_cache nb_table_cache;
+
+/* Frees the flow's solved tables (table.c). */
+void nb_table_cache_free(nb_flow *f);
 
 /* The current page, starting the first one if needed. */
 nb_page *nb_flow_page(nb_flow *f);

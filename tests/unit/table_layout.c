@@ -239,6 +239,7 @@ static void test_applications(const nb_layout *layout, const nb_font *font)
         CHECK(fabsf(NB_TEXT_TOP - bottom - keep) < EPS,
               "min_height %.2f, header and two rows drawn %.2f high", keep, NB_TEXT_TOP - bottom);
     }
+    nb_table_cache_free(&f);
     nb_doc_free(&doc);
 
     /* Low on a page: it breaks. */
@@ -319,6 +320,7 @@ static void test_applications(const nb_layout *layout, const nb_font *font)
                       shared);
             }
     }
+    nb_table_cache_free(&f);
     nb_doc_free(&doc);
 
     /* Wherever it starts, the same properties hold, and a cut group label is on both pages. */
@@ -336,6 +338,7 @@ static void test_applications(const nb_layout *layout, const nb_font *font)
                 CHECK(g2 && g2->repeat && g2->row == g1->row + g1->rowspan,
                       "start %d/40: the cut group label is not continued on page %zu", step, p + 2);
         }
+        nb_table_cache_free(&f);
         nb_doc_free(&doc);
     }
     nb_diags_free(d);
@@ -376,6 +379,7 @@ static void test_appeals(const nb_layout *layout, const nb_font *font)
         CHECK(nvalues == 15 && fabsf(total - NB_TEXT_W) < 0.1f,
               "%d value cells, %.2f pt wide together", nvalues, total);
     }
+    nb_table_cache_free(&f);
     nb_doc_free(&doc);
     nb_diags_free(d);
     free_table(t);
@@ -408,6 +412,7 @@ static void test_active(const nb_layout *layout, const nb_font *font)
     }
     check_pages(&doc, "表二", lt);
     check_values(&doc, t);
+    nb_table_cache_free(&f);
     nb_doc_free(&doc);
     nb_diags_free(d);
     free_table(t);
