@@ -515,6 +515,13 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
             run->size = b->size;
             run->x = pen;
             run->y = y;
+            /* Room for the rest of the line at once, rather than growing glyph by glyph. */
+            size_t glyphs = 0;
+            for (size_t k = i; k < e; k++)
+                glyphs += b->chars[k].nglyphs;
+            size_t to = e < b->nchars ? b->chars[e].offset : b->len;
+            run->glyphs = nb_malloc(glyphs * sizeof *run->glyphs);
+            run->text = nb_malloc(to - c->offset + 1);
         }
         float scale = b->size / (float)c->font->upem;
         float squeeze = c->shrink * (full_stop(c->cp) ? ratio_stops : ratio);
@@ -525,7 +532,6 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
         float gx = pen + c->ink - (c->shrink_left ? squeeze : 0);
         for (uint32_t k = 0; k < c->nglyphs && c->cls != NB_CC_SPACE; k++) {
             const nb_shaped *g = &b->glyphs[c->glyph0 + k];
-            run->glyphs = nb_realloc(run->glyphs, (run->nglyphs + 1) * sizeof *run->glyphs);
             nb_glyph *out = &run->glyphs[run->nglyphs++];
             out->gid = g->gid;
             out->x = gx + (float)g->x_offset * scale - run->x;
@@ -539,7 +545,6 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
                 uint32_t to = j < b->nchars ? b->chars[j].offset : (uint32_t)b->len;
                 out->text = (uint32_t)run->text_len;
                 out->text_len = to - from;
-                run->text = nb_realloc(run->text, run->text_len + out->text_len + 1);
                 memcpy(run->text + run->text_len, b->text + from, out->text_len);
                 run->text_len += out->text_len;
                 run->text[run->text_len] = 0;
