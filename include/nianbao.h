@@ -60,6 +60,11 @@ void nb_report_free(nb_report *report);
  * names above. Returns NB_OK, or NB_EINPUT for an unknown role. */
 int nb_report_use_font(nb_report *report, const char *role, const char *font);
 
+/* How text is set: "grid" (the default; every Han character and full-width mark one cell of
+ * the 28-cell line, FORMAT.md §3.4a) or "compact" (clreq punctuation compression). Overrides the
+ * report's own `style:`. Returns NB_OK, or NB_EINPUT for another name. */
+int nb_report_set_style(nb_report *report, const char *style);
+
 /* Arithmetic and consistency check. `previous` (may be NULL) is last year's report. */
 int nb_check(const nb_report *report, const nb_report *previous, nb_diags *diags);
 

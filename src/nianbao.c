@@ -187,6 +187,17 @@ int nb_report_load_memory(nb_engine *e, const char *name, const char *data, size
     return NB_OK;
 }
 
+int nb_report_set_style(nb_report *r, const char *style)
+{
+    if (!strcmp(style, "grid"))
+        r->style = NB_STYLE_GRID;
+    else if (!strcmp(style, "compact"))
+        r->style = NB_STYLE_COMPACT;
+    else
+        return NB_EINPUT;
+    return NB_OK;
+}
+
 int nb_report_use_font(nb_report *r, const char *role, const char *font)
 {
     for (int i = 0; i < NB_ROLES; i++) {

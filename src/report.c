@@ -811,7 +811,7 @@ static void read_report(loader *L, const ynode *root)
         return;
     }
     static const char allowed[] =
-        "agency, year, title, date, layout, signoff, seal, fonts, sections";
+        "agency, year, title, date, layout, signoff, seal, fonts, style, sections";
     const ynode *agency = NULL, *year = NULL, *date = NULL, *layout = NULL, *sections = NULL,
                 *seal = NULL, *signoff = NULL;
     for (size_t i = 0; i + 1 < root->n; i += 2) {
@@ -845,6 +845,17 @@ static void read_report(loader *L, const ynode *root)
         } else if (!strcmp(key, "fonts")) {
             if (!is_null(v))
                 read_fonts(L, v);
+        } else if (!strcmp(key, "style")) {
+            nb_text t = {0};
+            if (get_text(L, v, "style", 0, &t)) {
+                if (!strcmp(t.s, "grid"))
+                    r->style = NB_STYLE_GRID;
+                else if (!strcmp(t.s, "compact"))
+                    r->style = NB_STYLE_COMPACT;
+                else
+                    error_at(L, v->pos, "style must be grid or compact, not '%s'", t.s);
+                free(t.s);
+            }
         } else if (!strcmp(key, "sections")) {
             sections = v;
         } else {

@@ -65,6 +65,11 @@ typedef enum { NB_ROLE_TITLE, NB_ROLE_HEADING1, NB_ROLE_HEADING2, NB_ROLE_BODY, 
                NB_ROLE_FOLIO } nb_role;
 extern const char *const nb_role_names[NB_ROLES];
 
+/* How prose and table text is set (FORMAT.md §3.4a). Grid, the default: every Han character and
+ * full-width mark takes exactly one cell, 禁则 are kept by pushing a character down (推出).
+ * Compact: clreq's punctuation compression (§3.4), marks squeezed to fit more on a line. */
+typedef enum { NB_STYLE_GRID = 0, NB_STYLE_COMPACT = 1 } nb_style;
+
 struct nb_report {
     char *file;       /* owned: the name used in positions */
     char *source;     /* owned: the whole input text, for positions inside scalars */
@@ -84,6 +89,8 @@ struct nb_report {
     /* Per role, fonts the report names (families or file paths), tried before the defaults. */
     nb_text *fonts[NB_ROLES];
     size_t nfonts[NB_ROLES];
+
+    nb_style style;   /* style: grid (default) or compact; the command line may override */
 
     nb_section sections[NB_SECTIONS];
 

@@ -1,4 +1,7 @@
-/* Text: classes, shaping with fallback, breaking (clreq 基本处理, FORMAT.md §3.2–3.3), placing. */
+/* Text: classes, shaping with fallback, breaking (clreq 基本处理, FORMAT.md §3.2–3.3), placing,
+ * in the grid style (§3.4a) or the compact one (§3.4). In the grid style no character has any
+ * `shrink`, so the breaker's squeeze terms are zero and a line that cannot end before a mark ends
+ * at its previous break opportunity: 推出, its slack spread by nb_text_place. */
 #include "text.h"
 #include "util.h"
 
@@ -89,8 +92,8 @@ static void set_ink_and_shrink(nb_text_block *b, nb_char *c)
         c->ink = c->cls == NB_CC_OPEN ? c->width - c->advance : 0;
     else
         c->ink = (c->width - c->advance) / 2;
-    if (!half_mark(c->cp, c->cls) || b->pitch < b->size * 0.9f)
-        return;
+    if (b->style == NB_STYLE_GRID || !half_mark(c->cp, c->cls) || b->pitch < b->size * 0.9f)
+        return; /* on the grid a mark keeps its whole cell */
     hb_glyph_extents_t ext = {0};
     if (!hb_font_get_glyph_extents(c->font->hb, b->glyphs[c->glyph0].gid, &ext))
         return;
@@ -139,6 +142,7 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
     b->len = len;
     b->size = size;
     b->pitch = pitch;
+    b->style = report ? report->style : NB_STYLE_GRID;
     b->chars = nb_calloc(len + 1, sizeof *b->chars);
     int missing = 0;
 
@@ -236,7 +240,8 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
     }
     for (size_t i = 0; i < b->nchars; i++)
         set_ink_and_shrink(b, &b->chars[i]);
-    compress_pairs(b);
+    if (b->style == NB_STYLE_COMPACT)
+        compress_pairs(b);
     for (size_t i = 0; i < b->nchars; i++) {
         nb_char *c = &b->chars[i];
         /* The previous visible character, looking through spaces. */

@@ -47,6 +47,7 @@ typedef struct nb_text_block {
     const char *text; size_t len;     /* borrowed */
     float size;                       /* font size, pt */
     float pitch;                      /* width of one CJK cell, pt */
+    nb_style style;                   /* grid or compact (FORMAT.md §3.4a) */
     nb_char *chars; size_t nchars;    /* owned */
     nb_shaped *glyphs; size_t nglyphs;/* owned, in font units */
 } nb_text_block;
@@ -59,14 +60,24 @@ typedef struct nb_text_line {
     int justify;     /* 0 for a paragraph's last line */
 } nb_text_line;
 
-/* Punctuation compression (clreq 标点挤压, FORMAT.md §3.4): two adjacent full-width marks take
+/* Two styles (FORMAT.md §3.4a), taken from report->style when shaping:
+ *
+ * Grid (the default): every Han character and full-width mark takes exactly one cell of `pitch`,
+ * at a line's start, inside it and at its end; no mark is ever compressed. A 禁则 is kept by
+ * 推出 only: the line ends one break opportunity earlier, the character goes down with the mark,
+ * and the freed cells are spread evenly over that one line. Latin words and digit runs keep their
+ * widths and the quarter-cell Han–Latin gaps, and their line is justified to the full width.
+ * Tables get the same rule through the same calls (pass the report; its style applies).
+ *
+ * Compact: punctuation compression (clreq 标点挤压, §3.4): two adjacent full-width marks take
  * 1.5 cells, fixed when shaping; a line that is too long squeezes its last mark to half a cell,
  * then the blank halves of the other marks (先挤进，后推出); only then does a character move to
  * the next line. */
 
-/* Shapes text for setting at `size` with CJK characters on cells of `pitch`. A character no font
- * of the list has is an error at its position in the report (`src` may be NULL: then `where`
- * names it). Returns 0 on success; on failure *b holds nothing (nb_text_free is not needed). */
+/* Shapes text for setting at `size` with CJK characters on cells of `pitch`, in the style of
+ * `report` (grid when report is NULL). A character no font of the list has is an error at its
+ * position in the report (`src` may be NULL: then `where` names it). Returns 0 on success; on
+ * failure *b holds nothing (nb_text_free is not needed). */
 int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text, size_t len,
                   float size, float pitch, const nb_report *report, const nb_text *src,
                   nb_pos where, nb_diags *diags);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Typographic conformance of a PDF made by nianbao, read through MuPDF (not through our code).
 
-Usage: conform.py [--stext XML] [--body-font F] [--h1-font F] [--h2-font F] [--title-font F]
+Usage: conform.py [--stext XML] [--style grid|compact] [--body-font F] [--h1-font F] [--h2-font F] [--title-font F]
                   [--folio-font F] [--latin-font F]... FILE.pdf
 
 Reads `mutool draw -F stext -o - FILE.pdf` (or the given stext XML): every glyph with its font,
@@ -10,13 +10,18 @@ page numbers on odd and even pages, 禁则 at line ends) and adds the typographi
 FORMAT.md §2.3–2.4 and §3 (clreq):
 
   flush      a full line (the next line continues its paragraph) starts at the 版心's left edge
-             (or 2 字 in, on a paragraph's first line) and ends at its right edge, +-0.5 pt,
-             measured on the ink: a mark whose ink fills the left half of its cell ends the line
-             with that half (GB/T 15834 5.1.10: a line-end mark takes half a 字);
-  pair       two adjacent full-width marks take at most 1.5 cells (clreq 标点挤压): from where
-             the first one's cell starts to where the second one's ends, with the blank half
-             facing the other mark removed; a pair whose facing halves both hold ink (a centred
-             ？ before a closing quote) has nothing to compress and is not checked;
+             (or 2 字 in, on a paragraph's first line) and ends at its right edge, +-0.5 pt.
+             Grid style (the default, FORMAT.md §3.4a): measured on the cells, a line-end mark
+             keeps its whole cell; compact style: measured on the ink, a mark whose ink fills
+             the left half of its cell ends the line with that half (GB/T 15834 5.1.10);
+  cell       grid style: every full-width character keeps its whole cell — no two neighbouring
+             cells overlap (no mid-line squeeze, no pair compression, no line-start bracket
+             compression);
+  pair       compact style: two adjacent full-width marks take at most 1.5 cells (clreq 标点挤
+             压): from where the first one's cell starts to where the second one's ends, with
+             the blank half facing the other mark removed; a pair whose facing halves both hold
+             ink (a centred ？ before a closing quote) has nothing to compress and is not
+             checked;
   gap        between a Han character and a Latin letter or digit, a quarter of a cell (+-0.3 pt)
              beyond the stretch the line gives between two Han characters; no gap at a line's
              start or end (the flush check sees it);
@@ -107,21 +112,21 @@ def ink_half(ch, pitch):
     return a, b
 
 
-def visible_x0(line, pitch):
+def visible_x0(line, pitch, grid=False):
     first = line.chars[0]
     if full_width(first):
         a, b = cell(first, pitch)
-        # An opening mark may drop its leading blank half at a line start (clreq); both are fine.
-        if first.c in INK_RIGHT and a < LEFT - TOL:
+        # Compact: an opening mark may drop its leading blank half at a line start (clreq).
+        if not grid and first.c in INK_RIGHT and a < LEFT - TOL:
             return (a + b) / 2
         return a
     return first.x0
 
 
-def visible_x1(line, pitch):
+def visible_x1(line, pitch, grid=False):
     last = line.chars[-1]
     if full_width(last):
-        return ink_half(last, pitch)[1]
+        return cell(last, pitch)[1] if grid else ink_half(last, pitch)[1]
     return last.x1
 
 
@@ -152,7 +157,8 @@ def break_opportunities(text):
 
 
 class Doc:
-    def __init__(self, pages, fonts, latin_fonts):
+    def __init__(self, pages, fonts, latin_fonts, grid=True):
+        self.grid = grid
         self.pages = pages
         self.fonts = fonts
         self.latin_fonts = latin_fonts
@@ -227,8 +233,15 @@ def check_piece(doc, line, chars):
     pitch = pitch_of(line.size)
     stretch = line_stretch(chars, pitch)
     for a, b in zip(chars, chars[1:]):
-        # Adjacent full-width marks: 1.5 cells at most.
-        if a.c in MARKS and b.c in MARKS and full_width(a) and full_width(b) \
+        # Grid: neighbouring full-width characters each keep a whole cell.
+        if doc.grid and full_width(a) and full_width(b) and not is_latin(a.c) \
+                and not is_latin(b.c):
+            overlap = cell(a, pitch)[1] - cell(b, pitch)[0]
+            if overlap > TOL_GAP:
+                doc.v(line, "squeezes %r%r: their cells overlap by %.2f pt (grid style: every "
+                      "full-width mark takes one cell)" % (a.c, b.c, overlap))
+        # Compact: adjacent full-width marks take 1.5 cells at most.
+        if not doc.grid and a.c in MARKS and b.c in MARKS and full_width(a) and full_width(b) \
                 and not (a.c == b.c and a.c in "—…"):
             facing_blank = a.c in INK_LEFT or b.c in INK_RIGHT
             if facing_blank:
@@ -258,7 +271,8 @@ def continues(prev, line):
         return False
     if line.font != prev.font or heading_kind(line):
         return False
-    if not at(visible_x0(line, BODY_PITCH), LEFT):
+    if not at(visible_x0(line, BODY_PITCH), LEFT) and not at(cell(line.chars[0], BODY_PITCH)[0],
+                                                             LEFT):
         return False
     if prev.page == line.page:
         return abs(prev.base - line.base - LINE_PITCH) <= 1.0
@@ -288,11 +302,16 @@ def check_document(doc):
         goes_on = nxt is not None and continues(line, nxt)
         if abs(line.size - BODY) <= TOL_SIZE and goes_on:
             # A full line: flush on both sides.
-            x0, x1 = visible_x0(line, BODY_PITCH), visible_x1(line, BODY_PITCH)
+            x0 = visible_x0(line, BODY_PITCH, doc.grid)
+            x1 = visible_x1(line, BODY_PITCH, doc.grid)
             if not (at(x0, LEFT) or (not is_cont and at(x0, LEFT + 2 * BODY_PITCH))):
                 doc.v(line, "starts at x=%.2f: a full line starts at %.2f (or 2 字 in)"
                       % (x0, LEFT))
-            if not at(x1, RIGHT):
+            if doc.grid and full_width(line.chars[-1]) and line.chars[-1].c in INK_LEFT \
+                    and at(ink_half(line.chars[-1], BODY_PITCH)[1], RIGHT):
+                doc.v(line, "sets its last mark %r in half a cell (grid style: a line-end mark "
+                      "keeps its whole cell)" % line.chars[-1].c)
+            elif not at(x1, RIGHT):
                 doc.v(line, "ends at x=%.2f (ink), %.2f pt from the 版心's right edge: a full "
                       "line is flush" % (x1, RIGHT - x1))
         if abs(line.size - BODY) <= TOL_SIZE and is_cont and not goes_on:
@@ -327,9 +346,9 @@ def check_folio_font(doc, page_lines):
                     break
 
 
-def analyse(pdf, stext, fonts, latin_fonts):
+def analyse(pdf, stext, fonts, latin_fonts, grid=True):
     pages = pdfgeom.parse_stext(stext)
-    doc = Doc(pages, fonts, latin_fonts)
+    doc = Doc(pages, fonts, latin_fonts, grid)
     for page in pages:
         lines = pdfgeom.make_lines(page)
         pdfgeom.check_page(pdf, page, lines, doc.out)
@@ -344,7 +363,7 @@ def analyse(pdf, stext, fonts, latin_fonts):
     return doc.out
 
 
-USAGE = ("usage: conform.py [--stext XML] [--body-font F] [--h1-font F] [--h2-font F] "
+USAGE = ("usage: conform.py [--stext XML] [--style grid|compact] [--body-font F] [--h1-font F] [--h2-font F] "
          "[--title-font F] [--folio-font F] [--latin-font F]... FILE.pdf\n")
 
 
@@ -352,11 +371,14 @@ def main(argv):
     fonts = dict(DEFAULT_FONTS)
     latin = set()
     stext_file = pdf = None
+    grid = True
     args = list(argv)
     while args:
         arg = args.pop(0)
         if arg == "--stext" and args:
             stext_file = args.pop(0)
+        elif arg == "--style" and args and args[0] in ("grid", "compact"):
+            grid = args.pop(0) == "grid"
         elif arg == "--latin-font" and args:
             latin.add(args.pop(0))
         elif arg.startswith("--") and arg.endswith("-font") and args \
@@ -376,7 +398,7 @@ def main(argv):
                 stext = f.read()
         else:
             stext = pdfgeom.run_mutool(pdf)
-        out = analyse(pdf, stext, fonts, latin)
+        out = analyse(pdf, stext, fonts, latin, grid)
     except (OSError, RuntimeError, ET.ParseError, ValueError) as e:
         sys.stderr.write("conform: %s: %s\n" % (pdf or stext_file, e))
         return 2

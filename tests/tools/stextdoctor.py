@@ -109,6 +109,22 @@ def doctor(case, data):
                         g.shift(PITCH / 2)
                     return root
         sys.exit(3)
+    elif case == "squeeze":  # grid style broken: a mid-line mark squeezed to half a cell
+        for r in rows:
+            for i, (a, b) in enumerate(zip(r, r[1:])):
+                if a.c in INK_LEFT and is_han(b.c) and body(r) and i > 0:
+                    for g in r[i + 1:]:
+                        g.shift(-PITCH / 2)
+                    return root
+        sys.exit(3)
+    elif case == "end-half":  # grid style broken: a full line's last mark in half a cell
+        for r, n in zip(rows, rows[1:]):
+            if body(r) and body(n) and abs(n[0].x - LEFT) < 0.5 and r[-1].c in INK_LEFT \
+                    and r[-1].x + 16 > LEFT + 28 * PITCH - 1:
+                for g in r:
+                    g.shift(PITCH / 2)
+                return root
+        sys.exit(3)
     elif case == "gap":  # a digit set tight against the Han before it
         for r in rows:
             for i, (a, b) in enumerate(zip(r, r[1:])):
@@ -188,7 +204,7 @@ def doctor(case, data):
     return root
 
 
-CASES = ["clean", "pair", "gap", "font-body", "font-h1", "font-h2", "title-font", "title-size", "folio-font", "not-flush",
+CASES = ["clean", "pair", "squeeze", "end-half", "gap", "font-body", "font-h1", "font-h2", "title-font", "title-size", "folio-font", "not-flush",
          "gu-zi", "heading-foot", "orphan"]
 
 

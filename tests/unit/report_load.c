@@ -397,7 +397,7 @@ static void check_bad_inputs(void)
          "bad.yaml:1:9: error: agency must be a string, not a list"},
         {"unknown key", HEAD "signof: 某局\n" SIX, 0,
          "bad.yaml:5:1: error: unknown key 'signof' in the report: did you mean 'signoff'? "
-         "(allowed: agency, year, title, date, layout, signoff, seal, fonts, sections)"},
+         "(allowed: agency, year, title, date, layout, signoff, seal, fonts, style, sections)"},
         {"duplicate key", HEAD SIX "year: 2024\n", 0,
          "bad.yaml:6:1: error: duplicate key 'year' (first given at line 2)"},
         {"missing section", HEAD "sections:\n" FIVE, 0,

@@ -1,5 +1,8 @@
 /* Chinese typography of src/text.c on clreq's examples (FORMAT.md §3), with the bundled 仿宋
- * (FandolFang, whose marks sit in one half of the em box): adjacent marks take 1.5 cells; ——
+ * (FandolFang, whose marks sit in one half of the em box). Grid style (the default, §3.4a):
+ * every mark takes one whole cell, alone, in pairs and at a line's edges, every character sits
+ * on a whole cell, and a 禁则 is kept by pushing a character down (推出) with the line's slack
+ * spread evenly. Compact style (§3.4): adjacent marks take 1.5 cells; ——
  * and …… are never split; 〔2021〕30号 stays whole; the 禁则 of 基本处理 hold at every width;
  * a line one cell short squeezes its marks before pushing a character down (先挤进，后推出);
  * line-end marks give up their blank half and justified lines end with ink at the edge; Latin
@@ -21,11 +24,13 @@
 #define EPS 0.02f
 
 static nb_font_list fonts;
+/* The style comes from the report being set; only its style field is read here. */
+static nb_report style_of;
 
 static void shape(nb_text_block *b, const char *text)
 {
     nb_diags d = {0};
-    int rc = nb_text_shape(b, &fonts, text, strlen(text), SIZE, P, NULL, NULL,
+    int rc = nb_text_shape(b, &fonts, text, strlen(text), SIZE, P, &style_of, NULL,
                            (nb_pos){"test", 1, 1}, &d);
     CHECK(rc == 0 && d.errors == 0, "shaping %s failed", text);
     free(d.items);
@@ -351,6 +356,79 @@ static void test_gaps(void)
     nb_text_free(&b);
 }
 
+/* Grid: a pair of marks takes two cells, every glyph sits on its own cell. */
+static void test_grid_pairs(void)
+{
+    const char *pairs[] = {"。」", "）。", "”，", "，“", "）（", "《“", "”》", "、（"};
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
+        char text[64];
+        snprintf(text, sizeof text, "好%s好", pairs[k]);
+        nb_text_block b;
+        shape(&b, text);
+        CHECK(fabsf(nb_text_span_width(&b, 1, 3) - 2 * P) < EPS, "grid: %s takes %.2f cells",
+              pairs[k], nb_text_span_width(&b, 1, 3) / P);
+        nb_text_line l = {0, b.nchars, nb_text_width(&b), nb_text_width(&b), 0};
+        for (size_t i = 0; i < 4; i++) {
+            /* FandolFang's marks are a full em wide: the glyph origin is the cell's start. */
+            float x = x_of(&b, &l, i);
+            CHECK(fabsf(x - (float)i * P) < EPS, "grid: %s: character %zu at %.2f cells",
+                  text, i, x / P);
+        }
+        nb_text_free(&b);
+    }
+}
+
+/* Grid: the comma cannot start a line and there is no squeezing: 九 goes down with it (推出),
+ * and the first line's nine characters are spread evenly over its ten cells. */
+static void test_grid_push(void)
+{
+    nb_text_block b;
+    shape(&b, "一二三四、五六七八九，十一二");
+    nb_text_line *lines = NULL;
+    size_t n = nb_text_break(&b, 10 * P, 10 * P, &lines);
+    char buf[512];
+    lines_text(&b, lines, n, buf, sizeof buf);
+    CHECK(n == 2 && strcmp(buf, "一二三四、五六七八|九，十一二") == 0, "grid: broken as %s", buf);
+    if (n == 2) {
+        for (size_t i = 0; i < 9; i++) { /* one cell of slack over eight gaps */
+            float x = x_of(&b, &lines[0], i);
+            CHECK(fabsf(x - (float)i * (P + (P / 8))) < EPS, "grid: 推出 line: character %zu "
+                  "at %.2f, expected %.2f", i, x, (float)i * (P + P / 8));
+        }
+        for (size_t i = lines[1].first; i < lines[1].end; i++) {
+            float x = x_of(&b, &lines[1], i);
+            CHECK(fabsf(x - (float)(i - lines[1].first) * P) < EPS,
+                  "grid: the next line's character %zu at %.2f cells", i, x / P);
+        }
+    }
+    free(lines);
+    nb_text_free(&b);
+
+    /* Ten cells, a mark last: the line is full on the grid, the mark keeps its whole cell; an
+     * opening quote starting a line keeps its leading half. */
+    shape(&b, "一二三四五六七八九。十一二");
+    n = nb_text_break(&b, 10 * P, 10 * P, &lines);
+    lines_text(&b, lines, n, buf, sizeof buf);
+    CHECK(n == 2 && strcmp(buf, "一二三四五六七八九。|十一二") == 0, "grid: broken as %s", buf);
+    if (n == 2)
+        CHECK(fabsf(x_of(&b, &lines[0], 9) - 9 * P) < EPS, "grid: 。 at %.2f cells",
+              x_of(&b, &lines[0], 9) / P);
+    free(lines);
+    nb_text_free(&b);
+    shape(&b, "一二三四五六七八九十“甲乙、丙丁、戊己庚辛壬癸”。");
+    n = nb_text_break(&b, 10 * P, 10 * P, &lines);
+    lines_text(&b, lines, n, buf, sizeof buf);
+    CHECK(n >= 2 && b.chars[lines[1].first].cp == 0x201C, "grid: broken as %s", buf);
+    if (n >= 2 && b.chars[lines[1].first].cp == 0x201C) {
+        CHECK(fabsf(x_of(&b, &lines[1], lines[1].first)) < EPS, "grid: “ at %.2f, expected 0",
+              x_of(&b, &lines[1], lines[1].first));
+        CHECK(lines[1].end - lines[1].first == 10, "grid: the second line holds %zu cells: %s",
+              lines[1].end - lines[1].first, buf);
+    }
+    free(lines);
+    nb_text_free(&b);
+}
+
 static void test_gu_zi(void)
 {
     /* 21 characters and a full stop on lines of ten: the last line would hold one character. */
@@ -390,13 +468,20 @@ int main(void)
     fonts.fonts[0] = fang;
     fonts.count = 1;
 
+    for (int style = NB_STYLE_GRID; style <= NB_STYLE_COMPACT; style++) {
+        style_of.style = (nb_style)style;
+        test_unbreakable();
+        test_kinsoku();
+        test_gaps();
+        test_gu_zi();
+    }
+    style_of.style = NB_STYLE_GRID;
+    test_grid_pairs();
+    test_grid_push();
+    style_of.style = NB_STYLE_COMPACT;
     test_pairs();
-    test_unbreakable();
-    test_kinsoku();
     test_squeeze_before_push();
     test_edges();
-    test_gaps();
-    test_gu_zi();
 
     nb_font_close(fang);
     if (failures)
