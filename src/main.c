@@ -11,6 +11,7 @@
 static const char usage[] =
     "usage: nianbao render REPORT.yaml -o OUT.pdf [--force] [--pdfa] [--copies N]\n"
     "                      [--dump-layout FILE] [--dump-format text|json] [--font ROLE=FONT]\n"
+    "                      [--style grid|compact]\n"
     "                      [--sign FILE.p12 | --sign-key KEY.pem --sign-cert CERT.pem]\n"
     "                      [--sign-password-env VAR | --sign-password PW] [--sign-cades]\n"
     "                      [--sign-reason TEXT] [--sign-location TEXT]\n"
@@ -99,7 +100,7 @@ static int sign_options_ok(nb_render_options *o)
 
 static int cmd_render(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL;
+    const char *in = NULL, *out = NULL, *style = NULL;
     const char *fonts[16];
     int nfonts = 0;
     nb_render_options o = {0};
@@ -136,6 +137,10 @@ static int cmd_render(int argc, char **argv)
             if (++i >= argc || !strchr(argv[i], '=') || nfonts == 16)
                 return usage_error("--font takes ROLE=FONT (a family name or a font file)");
             fonts[nfonts++] = argv[i];
+        } else if (!strcmp(a, "--style")) {
+            if (++i >= argc || (strcmp(argv[i], "grid") && strcmp(argv[i], "compact")))
+                return usage_error("--style takes grid or compact");
+            style = argv[i];
         } else if (!strncmp(a, "--sign", 6)) {
             int took = sign_option(argc, argv, &i, &o);
             if (took < 0)
@@ -163,6 +168,8 @@ static int cmd_render(int argc, char **argv)
     nb_diags *d = nb_diags_new();
     nb_report *r = NULL;
     int rc = nb_report_load_file(e, in, &r, d);
+    if (rc == NB_OK && style)
+        rc = nb_report_set_style(r, style);
     for (int i = nfonts - 1; i >= 0 && rc == NB_OK; i--) {
         char role[32];
         const char *eq = strchr(fonts[i], '=');

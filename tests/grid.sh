@@ -34,6 +34,12 @@ st=0
 [ "$st" -eq 1 ] || problem "the compact seed passes the grid check (exit $st)"
 grep -q 'more than 28' compact.grid || problem "the compact seed has no line over 28 cells"
 
+# --style on the command line overrides the report's style: the same bytes as `style: compact`.
+"$NB" render grid.yaml -o cli.pdf --style compact 2>cli.stderr || problem "--style compact failed"
+cmp -s cli.pdf compact.pdf || problem "--style compact gives another PDF than style: compact"
+expect_status 2 "$NB" render grid.yaml -o cli2.pdf --style tight
+grep -q -- '--style takes grid or compact' err.txt || problem "--style tight: $(cat err.txt)"
+
 sed 's/^layout:/style: tight\nlayout:/' "$NB_SOURCE/samples/seed.yaml" >bad.yaml
 expect_status 2 "$NB" render bad.yaml -o bad.pdf
 grep -q 'bad.yaml:[0-9]*:[0-9]*: error: style must be grid or compact' err.txt ||
