@@ -40,7 +40,7 @@ iconv -f GBK -t UTF-8 page.html | sed 's/charset=gb2312/charset=utf-8/' >utf8.ht
 # hostile NAME EXPECTED-EXIT: reads NAME under 300 MiB of address space and 2 s.
 hostile() {
     rc=0
-    (ulimit -v 307200; exec timeout 2 "$dump" html "$1") >"$1.out" 2>"$1.err" || rc=$?
+    limited 2 300 "$dump" html "$1" >"$1.out" 2>"$1.err" || rc=$?
     [ "$rc" -eq "$2" ] || problem "$1: exit $rc, want $2 ($(head -c 200 "$1.err"))"
     if [ "$rc" -eq 2 ]; then
         grep -q "^$1:[0-9]*:[0-9]*: error: " "$1.err" || problem "$1: no file:line:col message"
@@ -57,6 +57,6 @@ hostile deep-table.html 0
 hostile deep-inline.html 2
 hostile huge.html 2
 rc=0
-(ulimit -v 307200; exec timeout 2 "$dump" html noise.html) >/dev/null 2>&1 || rc=$?
+limited 2 300 "$dump" html noise.html >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 2 ] || problem "noise.html: exit $rc"
 finish

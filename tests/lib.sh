@@ -135,3 +135,16 @@ if [ "${0##*/}" = lib.sh ]; then
     echo "skip: tests/lib.sh holds helpers for the other tests" >&2
     exit 77
 fi
+
+# limited SECONDS MIB PROGRAM ARGS...: runs PROGRAM within SECONDS of wall time and MIB of
+# address space (its exit status; 124 when out of time). A sanitizer build reserves terabytes of
+# address space and runs several times slower: there only the time is limited, five times over.
+limited() {
+    lim_s=$1 lim_mib=$2
+    shift 2
+    if grep -q __asan_init "$1" 2>/dev/null; then
+        timeout $((lim_s * 5)) "$@"
+    else
+        (ulimit -v $((lim_mib * 1024)); exec timeout "$lim_s" "$@")
+    fi
+}
