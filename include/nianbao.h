@@ -14,7 +14,11 @@
 extern "C" {
 #endif
 
+/* The version this header belongs to; nb_version() is the one of the library actually loaded. */
 #define NIANBAO_VERSION "0.1.0"
+
+/* The library's version, "MAJOR.MINOR.PATCH"; a static string. */
+const char *nb_version(void);
 
 /* Exit codes of the nianbao command, also returned by the functions below. */
 enum {

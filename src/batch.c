@@ -49,6 +49,7 @@ typedef struct batch {
     size_t njobs, cap_jobs;
     const char *outdir, *report_path;
     int names_agency, force, check_only, threads;
+    int verbosity;     /* -1: errors only, 0: normal, 1: every report even on a terminal */
 
     /* Shared between workers; guarded by `lock`. */
     pthread_mutex_t lock;
@@ -412,7 +413,11 @@ static void report_done(batch *b, const job *j)
     b->done++;
     if (is_failure(j->status))
         b->failed++;
-    if (b->tty) {
+    if (b->verbosity < 0) {
+        nb_diags_print_errors(j->diags, stderr);
+        return;
+    }
+    if (b->tty && b->verbosity == 0) {
         if (nb_diags_count(j->diags)) {
             fputs("\r\033[K", stderr);
             nb_diags_print(j->diags, stderr);
@@ -540,7 +545,7 @@ static void warm_up(batch *b)
     run_job(b, &b->jobs[first]);
     pthread_mutex_lock(&b->lock);
     report_done(b, &b->jobs[first]);
-    if (!b->tty)
+    if (!b->tty && b->verbosity >= 0)
         fprintf(stderr, "nianbao batch: preparing the fonts for fast subsetting\n");
     pthread_mutex_unlock(&b->lock);
     nb_fontset_preprocess(nb_engine_fonts(b->engine));
@@ -681,22 +686,7 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
     return rc;
 }
 
-/* ---- the command ------------------------------------------------------------------------- */
-
-static const char batch_usage[] =
-    "usage: nianbao batch INPUT... -o OUTDIR [-j N] [--names input|agency] [--report FILE.json]\n"
-    "                     [--force] [--check-only]\n"
-    "  INPUT is a report file, a folder (its *.yaml, *.yml, *.json, by name) or @LIST (one\n"
-    "  file or folder a line). Writes OUTDIR/NAME.pdf for every report and a JSON summary\n"
-    "  (default OUTDIR/batch-report.json). --check-only checks without rendering.\n";
-
-static int batch_usage_error(const char *msg)
-{
-    if (msg)
-        fprintf(stderr, "nianbao batch: %s\n", msg);
-    fputs(batch_usage, stderr);
-    return NB_EINPUT;
-}
+/* ---- the run ----------------------------------------------------------------------------- */
 
 /* mkdir -p */
 static int make_folder(const char *path)
@@ -733,61 +723,20 @@ static void free_batch(batch *b)
     pthread_mutex_destroy(&b->lock);
 }
 
-int nb_cli_batch(int argc, char **argv)
+int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ninputs)
 {
     batch b = {0};
-    const char **inputs = nb_calloc(argc ? (size_t)argc : 1, sizeof *inputs);
-    size_t ninputs = 0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    b.threads = cores > 0 ? (int)cores : 1;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *err = NULL;
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (++i >= argc)
-                err = "-o needs a folder";
-            else
-                b.outdir = argv[i];
-        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            char *end = NULL;
-            long n = ++i < argc ? strtol(argv[i], &end, 10) : 0;
-            if (!end || *end || n < 1 || n > 256)
-                err = "-j takes a number of threads from 1 to 256";
-            else
-                b.threads = (int)n;
-        } else if (!strcmp(a, "--names")) {
-            if (++i >= argc || (strcmp(argv[i], "input") && strcmp(argv[i], "agency")))
-                err = "--names takes input or agency";
-            else
-                b.names_agency = !strcmp(argv[i], "agency");
-        } else if (!strcmp(a, "--report")) {
-            if (++i >= argc)
-                err = "--report needs a file name";
-            else
-                b.report_path = argv[i];
-        } else if (!strcmp(a, "--force")) {
-            b.force = 1;
-        } else if (!strcmp(a, "--check-only")) {
-            b.check_only = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "nianbao batch: unknown option %s\n", a);
-            err = "";
-        } else {
-            inputs[ninputs++] = a;
-        }
-        if (err) {
-            free(inputs);
-            return batch_usage_error(*err ? err : NULL);
-        }
-    }
-    if (!ninputs || (!b.outdir && !b.check_only)) {
-        free(inputs);
-        return batch_usage_error("batch needs reports and -o OUTDIR");
-    }
+    b.threads = o->threads > 0 ? o->threads : cores > 0 ? (int)cores : 1;
+    b.outdir = o->outdir;
+    b.report_path = o->report_path;
+    b.names_agency = o->names_agency;
+    b.force = o->force;
+    b.check_only = o->check_only;
+    b.verbosity = o->verbosity;
     if (b.outdir && !b.check_only && !make_folder(b.outdir)) {
         fprintf(stderr, "nianbao batch: cannot create the folder %s: %s\n", b.outdir,
                 strerror(errno));
-        free(inputs);
         return NB_EINPUT;
     }
     char *default_report = NULL;
@@ -801,10 +750,9 @@ int nb_cli_batch(int argc, char **argv)
         else
             add_path(&b, inputs[i]);
     }
-    free(inputs);
 
     b.start = now_seconds();
-    b.tty = isatty(STDERR_FILENO);
+    b.tty = isatty(STDERR_FILENO) && b.verbosity == 0;
     char *error = NULL;
     b.engine = nb_engine_new(NULL, &error);
     if (!b.engine) {
@@ -833,7 +781,9 @@ int nb_cli_batch(int argc, char **argv)
         fputs("\r\033[K", stderr);
 
     tally t = count_jobs(&b);
-    if (b.check_only)
+    if (b.verbosity < 0)
+        ;
+    else if (b.check_only)
         printf("nianbao batch: %zu checked, %zu clean, %zu with warnings, %zu failed in %.2f s "
                "(%.1f reports/s)\n",
                b.njobs, b.njobs - t.failed - t.warnings, t.warnings, t.failed, seconds,

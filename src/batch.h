@@ -4,10 +4,22 @@
 
 #include <stddef.h>
 
-/* `nianbao batch INPUT... -o OUTDIR [-j N] [--names input|agency] [--report FILE.json] [--force]
- * [--check-only]`; argv holds the arguments after "batch". Exit code: 0 every report written (or
- * checked clean), 1 some report had errors, 2 wrong usage or only unreadable inputs failed. */
-int nb_cli_batch(int argc, char **argv);
+/* What `nianbao batch` does (src/cli/batch.c fills it from the command line). */
+typedef struct nb_batch_options {
+    const char *outdir;      /* the PDFs go here; may be NULL with check_only */
+    const char *report_path; /* the JSON summary; NULL: OUTDIR/batch-report.json */
+    int threads;             /* worker threads; 0: one per core */
+    int names_agency;        /* output names from "<agency>-<year>" instead of the input's name */
+    int force;               /* write PDFs despite errors */
+    int check_only;          /* check, render nothing */
+    int verbosity;           /* -1: errors only, 0: progress, 1: a line per report */
+} nb_batch_options;
+
+/* Checks and renders every report of `inputs` (files, folders, "@LIST" manifests). Progress and
+ * findings go to stderr, a one-line summary to stdout. Exit code: 0 every report written (or
+ * checked clean), 1 some report had errors, 2 only unreadable inputs failed, or the output
+ * folder or summary could not be written. */
+int nb_batch_run(const nb_batch_options *options, const char *const *inputs, size_t ninputs);
 
 /* Makes a file name that is safe on every common file system from UTF-8 text: / \ : * ? " < > |
  * and control characters become '_', invalid UTF-8 bytes too; leading dots and surrounding

@@ -76,7 +76,23 @@ void nb_diags_print(const nb_diags *d, void *fp)
         fprintf(f, "%s: %s\n", severity_name(g->severity), g->message);
     }
 }
-
+void nb_diags_print_errors(const nb_diags *d, void *fp)
+{
+    if (d->errors == d->count) {
+        nb_diags_print(d, fp);
+        return;
+    }
+    /* A view of the errors alone: the items are borrowed, not copied, so they print exactly as
+     * nb_diags_print prints them. */
+    nb_diags view = {0};
+    view.items = nb_calloc(d->errors ? d->errors : 1, sizeof *view.items);
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == NB_ERROR)
+            view.items[view.count++] = d->items[i];
+    view.capacity = view.errors = view.count;
+    nb_diags_print(&view, fp);
+    free(view.items);
+}
 
 void nb_diags_print_json(const nb_diags *d, void *fp)
 {

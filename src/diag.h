@@ -33,6 +33,8 @@ void nb_diag_addv(nb_diags *d, nb_severity severity, nb_pos pos, const char *fmt
 
 /* Writes "file:line:col: error: message\n" for every diagnostic. */
 void nb_diags_print(const nb_diags *d, void *file /* FILE* */);
+/* The same for the errors alone (the command's -q). */
+void nb_diags_print_errors(const nb_diags *d, void *file /* FILE* */);
 /* Writes the list as a JSON array. */
 void nb_diags_print_json(const nb_diags *d, void *file /* FILE* */);
 

@@ -21,6 +21,8 @@
 
 #define NB_MAX_INPUT (8u << 20) /* a report description is a few KB; refuse more than 8 MiB */
 
+const char *nb_version(void) { return NIANBAO_VERSION; }
+
 struct nb_engine {
     char *font_dir, *layout_dir; /* owned */
     nb_fontset *fonts;           /* owned */

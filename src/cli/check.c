@@ -1,0 +1,85 @@
+/* nianbao check: the arithmetic and consistency findings of one report. */
+#include "cli.h"
+#include "diag.h"
+
+#include <string.h>
+
+enum {
+    OPT_PREVIOUS = NB_CLI_LONG_ONLY,
+    OPT_FORMAT,
+};
+
+static const nb_cli_option check_options[] = {
+    {OPT_PREVIOUS, "previous", "FILE", "last year's report, to compare the carried-over counts",
+     "上一年度的报告，用于核对结转数"},
+    {OPT_FORMAT, "format", "FORMAT", "text (file:line:col: ...) or json", "text（文件:行:列: ...）或 json"},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+typedef struct check_args {
+    const char *previous;
+    int json;
+} check_args;
+
+static int take(nb_cli *cli, void *ctx, int key, const char *v)
+{
+    check_args *a = ctx;
+    switch (key) {
+    case OPT_PREVIOUS: a->previous = v; break;
+    case OPT_FORMAT:
+        if (strcmp(v, "json") && strcmp(v, "text"))
+            return nb_cli_usage_error(cli, "--format takes text or json", "--format 取 text 或 json");
+        a->json = !strcmp(v, "json");
+        break;
+    }
+    return 0;
+}
+
+static int run(nb_cli *cli, int argc, char **argv)
+{
+    check_args a = {0};
+    int first = nb_cli_parse(cli, argc, argv, take, &a);
+    if (first < 0)
+        return first == NB_CLI_DONE ? NB_OK : -first;
+    if (argc - first != 1)
+        return nb_cli_usage_error(cli, "check needs one report", "check 需要一份报告");
+    const char *in = argv[first];
+    if (a.previous && !strcmp(a.previous, "-") && !strcmp(in, "-"))
+        return nb_cli_usage_error(cli, "only one of the reports can come from standard input",
+                                  "只能有一份报告来自标准输入");
+    nb_engine *e = nb_cli_engine(cli);
+    if (!e)
+        return NB_EINPUT;
+    nb_diags *d = nb_diags_new();
+    nb_report *r = NULL, *last = NULL;
+    int rc = nb_cli_load_report(e, in, &r, d);
+    if (rc == NB_OK && a.previous)
+        rc = nb_cli_load_report(e, a.previous, &last, d);
+    if (rc == NB_OK)
+        rc = nb_check(r, last, d);
+    if (a.json)
+        nb_diags_print_json(d, stdout);
+    else
+        nb_cli_print_diags(cli, d, stdout);
+    if (cli->verbosity > 0)
+        nb_cli_note(cli, "%s: %zu errors, %zu warnings", "%s：%zu 个错误，%zu 个警告", in,
+                    nb_diags_errors(d), nb_diags_count(d) - nb_diags_errors(d));
+    nb_report_free(r);
+    nb_report_free(last);
+    nb_diags_free(d);
+    nb_engine_free(e);
+    return rc;
+}
+
+const nb_cli_command nb_cli_check = {
+    "check",
+    "REPORT [OPTION]...",
+    "check a report's arithmetic", "校核报告的勾稽关系",
+    "Checks the arithmetic and consistency of REPORT (- for standard input) and prints the\n"
+    "findings. Exit status: 0 no errors, 1 the report has errors, 2 unreadable input or wrong\n"
+    "usage.",
+    "校核报告 REPORT（- 表示标准输入）的勾稽关系与一致性，并输出发现的问题。\n"
+    "退出码：0 无错误，1 报告有错误，2 输入不可读或用法错误。",
+    check_options,
+    run,
+};

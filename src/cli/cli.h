@@ -1,0 +1,82 @@
+/* The nianbao command: one file per subcommand (render.c, check.c, batch.c), this shared
+ * option parser and help printer (cli.c), and main.c, which picks the subcommand.
+ *
+ * A subcommand is a table of options plus a function that takes one option at a time. Adding an
+ * option is one row in that table and one case in that function; --help, `nianbao help CMD`
+ * and the usage errors come from the table, and tests/cli.sh compares the table (through
+ * --help) with the man page, man/nianbao.1. */
+#ifndef NB_CLI_H
+#define NB_CLI_H
+
+#include "nianbao.h"
+
+#include <stdio.h>
+
+/* Keys of long options that have no short letter start here. */
+#define NB_CLI_LONG_ONLY 256
+
+typedef struct nb_cli_option {
+    int key;               /* the short letter, or NB_CLI_LONG_ONLY + n for a long-only option */
+    const char *name;      /* long name without "--" */
+    const char *value;     /* the value's placeholder ("FILE"); NULL: the option takes none */
+    const char *help;      /* one line, English */
+    const char *help_zh;   /* the same in Chinese */
+} nb_cli_option;
+
+typedef struct nb_cli nb_cli;
+
+typedef struct nb_cli_command {
+    const char *name;
+    const char *synopsis;           /* after "nianbao NAME " */
+    const char *brief, *brief_zh;   /* a few words for the list of commands */
+    const char *summary, *summary_zh;
+    const nb_cli_option *options;   /* ends with a row whose name is NULL */
+    int (*run)(nb_cli *cli, int argc, char **argv); /* argv[0] is the command's name */
+} nb_cli_command;
+
+/* Settings every subcommand shares; set by main.c and by the common options. */
+struct nb_cli {
+    const nb_cli_command *command;
+    int verbosity; /* -1: errors only (-q), 0: normal, 1 and more: -v */
+    int zh;        /* messages in Chinese: LC_ALL, LC_MESSAGES or LANG starts with "zh" */
+};
+
+/* Takes option `key` with its value (NULL for a flag). Returns 0, or NB_EINPUT after printing
+ * what is wrong with the value (nb_cli_usage_error). */
+typedef int (*nb_cli_take)(nb_cli *cli, void *ctx, int key, const char *value);
+
+/* Parses argv (argv[0] is the command's name) with getopt_long: --name=value and --name value,
+ * bundled short options (-qv, -j2), options and operands in any order, "--" ends the options,
+ * "-" is an operand. The common options -h/--help, -q/--quiet and -v/--verbose are handled here.
+ * Returns the index in argv of the first operand (operands are moved to the end, in order),
+ * NB_CLI_DONE after printing help, or -NB_EINPUT after a usage error. */
+#define NB_CLI_DONE (-1000)
+int nb_cli_parse(nb_cli *cli, int argc, char **argv, nb_cli_take take, void *ctx);
+
+/* Prints the command's help: synopsis, summary and every option. */
+void nb_cli_help(const nb_cli *cli, const nb_cli_command *cmd, FILE *f);
+
+/* "nianbao CMD: message" and a hint to --help on stderr; returns NB_EINPUT. `en` and `zh` are
+ * printf formats taking the same arguments. */
+int nb_cli_usage_error(const nb_cli *cli, const char *en, const char *zh, ...);
+/* "nianbao: message" on stderr (no hint). */
+void nb_cli_error(const nb_cli *cli, const char *en, const char *zh, ...);
+/* "nianbao: message" on stderr unless -q. */
+void nb_cli_note(const nb_cli *cli, const char *en, const char *zh, ...);
+
+/* The English or the Chinese text, by cli->zh. */
+const char *nb_cli_tr(const nb_cli *cli, const char *en, const char *zh);
+
+/* Prints findings as "file:line:col: error: message"; with -q only the errors. */
+void nb_cli_print_diags(const nb_cli *cli, const nb_diags *diags, FILE *f);
+
+/* The engine with the installed fonts and layouts; NULL after printing why. */
+nb_engine *nb_cli_engine(const nb_cli *cli);
+
+/* Loads a report from a file, or from standard input when path is "-" (named "<stdin>" in
+ * messages). */
+int nb_cli_load_report(nb_engine *engine, const char *path, nb_report **report, nb_diags *diags);
+
+extern const nb_cli_command nb_cli_render, nb_cli_check, nb_cli_batch_command;
+
+#endif
