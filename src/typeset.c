@@ -70,6 +70,8 @@ typedef struct item {
     size_t nlines;
     char *owned_text;      /* for texts built here (numbered headings) */
     const nb_table *table;
+    int tail;              /* lines that must follow this item on its last page: the 落款's
+                              (blank line, name, date) after the document's last item */
 } item;
 
 static int resolve_roles(nb_flow *f, nb_fontset *set, const nb_report *r)
@@ -334,8 +336,13 @@ static float keep_height(nb_flow *f, const item *items, size_t n, size_t i)
         const item *it = &items[i];
         if (it->kind == IT_TABLE)
             return sum + nb_table_min_height(f, it->table);
-        if (!keeps_with_next(items, n, i))
+        if (!keeps_with_next(items, n, i)) {
+            /* The last paragraph before the 落款: a short one goes whole with it (GB/T 9704
+             * 7.3.5: the 落款 never stands alone), so the heading above it must fit too. */
+            if (it->tail && it->nlines <= 3)
+                return sum + (float)(it->nlines + (size_t)it->tail) * NB_LINE_PITCH;
             return sum + (float)(it->nlines <= 3 ? it->nlines : 2) * NB_LINE_PITCH;
+        }
         sum += (float)it->nlines * NB_LINE_PITCH;
     }
     return sum;
@@ -361,23 +368,31 @@ static void place_text_item(nb_flow *f, item *items, size_t nitems, size_t index
         return;
     }
     int i = 0;
+    int tail = it->tail;
     while (i < n) {
         left = lines_left(f);
         int rest = n - i;
-        if (rest <= left) {
+        if (rest + tail <= left || (rest <= left && tail == 0)) {
             while (i < n)
                 place_line(f, it, (size_t)i++);
             break;
         }
         /* The paragraph crosses the page end: no lone first line at the foot, no lone last
-         * line at the head, when moving a line avoids it. */
+         * line at the head, when moving a line avoids it. Before the 落款, which needs `tail`
+         * lines after the paragraph, at least two of its lines go over with it (all of a
+         * paragraph of three lines or fewer). */
         int k = left;
         if (rest - k == 1 && k >= 2)
             k--;
+        if (tail && rest <= left) {
+            k = rest - 2;
+            if (i == 0 && rest <= 3)
+                k = 0;
+        }
         if (k == 1 && i == 0 && rest > 1)
             k = 0;
         if (k <= 0 && left == full)
-            k = left; /* a page of one paragraph: nothing to gain */
+            k = rest < left ? rest : left; /* a page of one paragraph: nothing to gain */
         for (int j = 0; j < k; j++)
             place_line(f, it, (size_t)i++);
         nb_flow_new_page(f);
@@ -614,6 +629,12 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *dia
             add_item(&items, &nitems, &cap, it);
         }
     }
+
+    /* The 落款 needs a blank line (two under a seal), the name and the date after the last
+     * item: the page breaking keeps body lines with it (GB/T 9704 7.3.5). */
+    if (r->signoff.s && nitems && items[nitems - 1].kind != IT_TABLE &&
+        items[nitems - 1].kind != IT_TITLE)
+        items[nitems - 1].tail = 2 + (r->seal.s ? 2 : 1);
 
     if (!failed) {
         for (size_t i = 0; i < nitems; i++) {
