@@ -28,6 +28,7 @@ struct nb_engine {
     nb_fontset *fonts;           /* owned */
     pthread_mutex_t lock;        /* guards layouts */
     nb_layout **layouts;         /* owned, loaded on first use */
+    char *title_words;           /* owned: layouts/title-words.txt, or NULL when absent */
     size_t nlayouts, cap_layouts;
 };
 
@@ -68,6 +69,23 @@ nb_engine *nb_engine_new(const nb_engine_options *options, char **error)
         nb_engine_free(e);
         return NULL;
     }
+    /* The title word list: data beside the layouts, read once; titles break without it too,
+     * only less well (at the agency's name and the year). */
+    size_t n = strlen(e->layout_dir) + sizeof "/title-words.txt";
+    char *path = nb_malloc(n);
+    snprintf(path, n, "%s/title-words.txt", e->layout_dir);
+    FILE *in = fopen(path, "rb");
+    if (in) {
+        nb_buf b = {0};
+        char chunk[4096];
+        size_t got;
+        while ((got = fread(chunk, 1, sizeof chunk, in)) > 0 && b.len < (1u << 20))
+            nb_buf_put(&b, chunk, got);
+        fclose(in);
+        nb_buf_put(&b, "", 1);
+        e->title_words = (char *)b.data;
+    }
+    free(path);
     return e;
 }
 
@@ -78,6 +96,7 @@ void nb_engine_free(nb_engine *e)
     for (size_t i = 0; i < e->nlayouts; i++)
         nb_layout_free(e->layouts[i]);
     free(e->layouts);
+    free(e->title_words);
     if (e->fonts)
         nb_fontset_free(e->fonts);
     pthread_mutex_destroy(&e->lock);
@@ -286,7 +305,7 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     if (d->errors > before && !o->force)
         return NB_EREPORT;
     nb_doc doc = {0};
-    int rc = nb_typeset(r, e->fonts, &doc, d);
+    int rc = nb_typeset(r, e->fonts, e->title_words, &doc, d);
     if (rc == NB_OK)
         rc = dump_layout(&doc, o, d);
     if (rc == NB_OK) {

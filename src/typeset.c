@@ -123,9 +123,14 @@ static float role_size(nb_role role) { return role == NB_ROLE_TITLE ? NB_SIZE_TI
 
 static float indent_of(item_kind k) { return k == IT_TITLE ? 0 : 2 * NB_CHAR_PITCH; }
 
-/* Title lines (GB/T 9704 7.3.1): words stay whole — the agency's name, the year, 政府信息公开 —
- * and several lines form a trapezoid or a diamond, never an hourglass or a rectangle. A line
- * break typed in the title is kept. Returns the number of lines set in it->lines. */
+/* Title lines (GB/T 9704 7.3.1): words stay whole and several lines form a trapezoid or a
+ * diamond, never a long line over a short one. The title is cut into units: the words of the
+ * title word list (layouts/title-words.txt, longest first), numbers with the 年/年度/月/日 after
+ * them, and other characters. A line may end between two units unless both are other characters
+ * (a name the list does not know is not cut), or after a place-name ending ('+' in the list),
+ * or at the end of the agency's name; never before a closing mark or after an opening one. One,
+ * two and three lines are tried; the fewest lines without a long line over a short one win, the
+ * most even of those (the shortest longest line). A line break typed in the title is kept. */
 static size_t char_at(const nb_text_block *b, size_t offset)
 {
     size_t i = 0;
@@ -134,109 +139,155 @@ static size_t char_at(const nb_text_block *b, size_t offset)
     return i;
 }
 
-static int title_shape_rank(const float *w, size_t n)
+/* The longest entry of the word list matching the text at character i: its length in
+ * characters (0: none). `plus` selects the '+' entries (place-name endings) or the words. */
+static size_t title_word_at(const nb_text_block *b, size_t i, const char *words, int plus)
 {
-    const float same = NB_SIZE_TITLE * 0.5f;
-    if (n == 1)
-        return 0;
-    if (n == 2)
-        return w[0] + same < w[1] ? 0 : w[0] > w[1] + same ? 1 : 3; /* 梯形, 倒梯形, 矩形 */
-    int up = 1, diamond = 1;
-    for (size_t i = 1; i < n; i++)
-        up &= w[i] > w[i - 1] + same;
-    diamond = w[1] > w[0] + same && w[1] > w[2] + same && n == 3;
-    return up ? 0 : diamond ? 1 : 3; /* an hourglass or a block ranks last */
+    size_t best = 0;
+    const char *at = b->text + b->chars[i].offset;
+    size_t room = b->len - b->chars[i].offset;
+    for (const char *p = words; p && *p;) {
+        size_t n = strcspn(p, "\r\n");
+        const char *w = p;
+        p += n;
+        p += strspn(p, "\r\n");
+        if (!n || *w == '#' || (*w == '+') != plus)
+            continue;
+        if (plus) {
+            w++;
+            n--;
+        }
+        if (!n || n > room || memcmp(at, w, n) != 0)
+            continue;
+        size_t j = char_at(b, b->chars[i].offset + n);
+        if (j - i > best && (j >= b->nchars || b->chars[j].offset == b->chars[i].offset + n))
+            best = j - i;
+    }
+    return best;
 }
 
-static size_t break_title(item *it, const nb_report *r)
+static int is_digit_cp(uint32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19); }
+
+/* Marks the places a title line may end: ok[k] says a line may end before character k. */
+static void title_breaks(const nb_text_block *b, const char *words, const char *agency,
+                         unsigned char *ok)
+{
+    size_t n = b->nchars;
+    int prev_other = 0, prev_end = 0; /* the unit before: other characters; a place ending */
+    for (size_t i = 0; i < n;) {
+        size_t len = 0;
+        int other = 0, place = 0;
+        if (is_digit_cp(b->chars[i].cp)) {
+            len = 1;
+            while (i + len < n && is_digit_cp(b->chars[i + len].cp))
+                len++;
+            uint32_t c = i + len < n ? b->chars[i + len].cp : 0;
+            if (c == 0x5E74 /* 年 */ || c == 0x6708 /* 月 */ || c == 0x65E5 /* 日 */ ||
+                c == 0x53F7 /* 号 */)
+                len++;
+            if (c == 0x5E74 && i + len < n && b->chars[i + len].cp == 0x5EA6 /* 度 */)
+                len++;
+        } else if ((len = title_word_at(b, i, words, 0)) == 0) {
+            len = title_word_at(b, i, words, 1);
+            place = len > 0;
+            if (!len)
+                len = 1;
+            other = 1;
+        }
+        if (i > 0)
+            ok[i] = !(prev_other && other) || prev_end;
+        prev_other = other;
+        prev_end = place;
+        i += len;
+    }
+    /* The end of the agency's name, wherever it stands. */
+    const char *p = agency && *agency ? strstr(b->text, agency) : NULL;
+    if (p) {
+        size_t k = char_at(b, (size_t)(p - b->text) + strlen(agency));
+        if (k < n)
+            ok[k] = 1;
+    }
+    for (size_t k = 1; k < n; k++) {
+        nb_char_class next = b->chars[k].cls, before = b->chars[k - 1].cls;
+        if (next == NB_CC_STOP || next == NB_CC_CLOSE || next == NB_CC_SPACE ||
+            before == NB_CC_OPEN || !b->chars[k - 1].break_after)
+            ok[k] = 0;
+    }
+}
+
+/* 0: one line or a good shape (no line longer than the one below it, or a diamond whose middle
+ * line is the longest); 1: a long line over a short one. */
+static int title_shape_bad(const float *w, size_t n)
+{
+    const float same = NB_SIZE_TITLE * 0.5f;
+    int trapezoid = 1;
+    for (size_t i = 0; i + 1 < n; i++)
+        trapezoid &= w[i] <= w[i + 1] + same;
+    int diamond = n == 3 && w[1] + same > w[0] && w[1] + same > w[2] && w[0] < w[1];
+    return !(trapezoid || diamond);
+}
+
+static size_t break_title(item *it, const nb_report *r, const char *words)
 {
     nb_text_block *b = &it->text;
-    const char *s = b->text;
     size_t n = b->nchars;
-    /* Break candidates: char indices k, a break between k-1 and k. */
-    size_t cand[64];
-    size_t nc = 0;
+    if (n < 2)
+        return 0;
+    unsigned char *ok = nb_calloc(n, 1);
     int forced = 0;
-    for (size_t i = 0; i < n && nc < 64; i++)
-        if (b->chars[i].cp == '\n') {
-            cand[nc++] = i;
+    for (size_t i = 0; i < n; i++)
+        if (b->chars[i].cp == '\n')
             forced = 1;
-        }
-    if (!forced) {
-        const char *agency = r->agency.s;
-        const char *p = agency && *agency ? strstr(s, agency) : NULL;
-        if (p)
-            cand[nc++] = char_at(b, (size_t)(p - s) + strlen(agency));
-        for (size_t i = 1; i < n && nc < 60; i++)
-            if (b->chars[i].cp == 0x5E74 /* 年 */ && b->chars[i - 1].cls == NB_CC_LATIN)
-                cand[nc++] = i + 1;
-        p = strstr(s, "政府信息公开");
-        if (p) {
-            cand[nc++] = char_at(b, (size_t)(p - s));
-            cand[nc++] = char_at(b, (size_t)(p - s) + strlen("政府信息公开"));
-        }
+    if (forced) {
+        for (size_t i = 1; i < n; i++)
+            ok[i] = b->chars[i].cp == '\n';
+    } else {
+        title_breaks(b, words, r->agency.s, ok);
     }
-    /* Keep candidates inside the text, sorted and unique. */
-    size_t m = 0;
-    for (size_t i = 0; i < nc; i++) {
-        if (cand[i] == 0 || cand[i] >= n)
-            continue;
-        size_t j = m;
-        while (j > 0 && cand[j - 1] > cand[i]) {
-            cand[j] = cand[j - 1];
-            j--;
-        }
-        if (j > 0 && cand[j - 1] == cand[i]) {
-            for (size_t k = j; k < m; k++)
-                cand[k] = cand[k + 1];
-            continue;
-        }
-        cand[j] = cand[i];
-        m++;
-    }
-    nc = m;
+    size_t cand[64], nc = 0;
+    for (size_t i = 1; i < n && nc < 64; i++)
+        if (ok[i])
+            cand[nc++] = i;
+    free(ok);
     float wmax = NB_TEXT_W;
     size_t best[4] = {0};
     size_t best_n = 0;
-    int best_rank = 99;
-    float best_spread = 0;
-    /* Try every choice of up to three breaks among the candidates (a handful). */
-    for (size_t mask = 0; mask < ((size_t)1 << nc) && nc <= 12; mask++) {
-        size_t cuts[16], nl = 0;
-        cuts[nl++] = 0;
-        for (size_t i = 0; i < nc; i++)
-            if (mask & ((size_t)1 << i))
-                cuts[nl++] = cand[i];
-        if (forced && nl != nc + 1)
-            continue;
-        if (nl > 4)
-            continue;
-        cuts[nl] = n;
-        float w[4];
-        int ok = 1;
-        float lo = 1e9f, hi = 0;
-        for (size_t i = 0; i < nl; i++) {
-            size_t from = cuts[i], to = cuts[i + 1];
-            if (forced && i > 0)
-                from++; /* skip the typed line break */
-            w[i] = nb_text_span_width(b, from, to);
-            ok &= w[i] <= wmax + 0.01f && w[i] > 0;
-            lo = w[i] < lo ? w[i] : lo;
-            hi = w[i] > hi ? w[i] : hi;
-        }
-        if (!ok)
-            continue;
-        int rank = forced ? 0 : (int)nl * 10 + title_shape_rank(w, nl);
-        float spread = hi - lo;
-        if (rank < best_rank || (rank == best_rank && spread < best_spread)) {
-            best_rank = rank;
-            best_spread = spread;
-            best_n = nl;
-            for (size_t i = 0; i <= nl; i++)
-                best[i < 4 ? i : 3] = cuts[i];
+    float best_score = 1e30f;
+    /* One line, then every choice of one or two breaks (x, y index cand; nc means none). */
+    for (size_t x = 0; x <= nc; x++) {
+        for (size_t y = x + 1; y <= nc + (x == nc); y++) {
+            size_t cuts[4], nl = 0;
+            cuts[nl++] = 0;
+            if (x < nc)
+                cuts[nl++] = cand[x];
+            if (y < nc)
+                cuts[nl++] = cand[y];
+            if (forced && nl != nc + 1)
+                continue;
+            cuts[nl] = n;
+            float w[3];
+            int fits = 1;
+            float hi = 0;
+            for (size_t i = 0; i < nl; i++) {
+                size_t from = cuts[i] + (forced && i > 0); /* a typed break is not set */
+                w[i] = nb_text_span_width(b, from, cuts[i + 1]);
+                fits &= w[i] <= wmax + 0.01f && w[i] > 0;
+                hi = w[i] > hi ? w[i] : hi;
+            }
+            if (!fits)
+                continue;
+            /* Fewest lines of a good shape first, then the most even. */
+            float score = (forced ? 0 : (float)title_shape_bad(w, nl) * 1e6f) +
+                          (float)nl * 1e4f + hi;
+            if (score < best_score) {
+                best_score = score;
+                best_n = nl;
+                for (size_t i = 0; i <= nl; i++)
+                    best[i] = cuts[i];
+            }
         }
     }
-    if (!best_n || best_n > 3)
+    if (!best_n)
         return 0; /* no word-boundary split fits: the caller falls back to plain breaking */
     it->lines = nb_calloc(best_n, sizeof *it->lines);
     for (size_t i = 0; i < best_n; i++) {
@@ -259,7 +310,7 @@ static int shape_item(nb_flow *f, item *it, const char *s, size_t len, const nb_
         return -1;
     float indent = indent_of(it->kind);
     if (it->kind == IT_TITLE)
-        it->nlines = break_title(it, f->report);
+        it->nlines = break_title(it, f->report, f->title_words);
     if (!it->nlines)
         it->nlines = nb_text_break(&it->text, NB_TEXT_W - indent, NB_TEXT_W, &it->lines);
     if (it->kind != IT_PARA)
@@ -564,13 +615,15 @@ static void add_item(item **items, size_t *n, size_t *cap, item it)
     (*items)[(*n)++] = it;
 }
 
-int nb_typeset(const nb_report *r, nb_fontset *fonts, nb_doc *doc, nb_diags *diags)
+int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, nb_doc *doc,
+               nb_diags *diags)
 {
     size_t errors_before = diags->errors; /* a forced render arrives with the check's errors */
     nb_flow f = {0};
     f.doc = doc;
     f.report = r;
     f.diags = diags;
+    f.title_words = title_words;
     f.page = -1;
     if (!resolve_roles(&f, fonts, r))
         return NB_EREPORT;

@@ -19,6 +19,7 @@ typedef struct nb_flow {
     int page;                     /* index of the current page in doc->pages, -1 before the first */
     float y;                      /* top of the free space on the current page */
     struct nb_table_cache *tables; /* owned: tables solved so far (table.c) */
+    const char *title_words;      /* borrowed: layouts/title-words.txt, or NULL */
 } nb_flow;
 typedef struct nb_table_cache nb_table_cache;
 
@@ -42,7 +43,9 @@ float nb_table_min_height(nb_flow *f, const nb_table *table);
 void nb_table_set(nb_flow *f, const nb_table *table);
 
 /* Typesets a report whose tables are bound (report->tables). Returns NB_OK, or NB_EREPORT when a
- * character has no font (diagnostics say where). `fonts` resolves the roles' fonts. */
-int nb_typeset(const nb_report *report, nb_fontset *fonts, nb_doc *doc, nb_diags *diags);
+ * character has no font (diagnostics say where). `fonts` resolves the roles' fonts;
+ * `title_words` is the text of the title word list (layouts/title-words.txt; NULL: none). */
+int nb_typeset(const nb_report *report, nb_fontset *fonts, const char *title_words, nb_doc *doc,
+               nb_diags *diags);
 
 #endif
