@@ -4,11 +4,33 @@
  *   nb_engine   fonts and layouts, created once, shared read-only by any number of threads;
  *   nb_report   one loaded report description, owned by the caller, used by one thread at a time;
  *   nb_diags    the findings of a load, check or render, owned by the caller.
- * Every function that returns a pointer documents who frees it. No global mutable state. */
+ * Every function that returns a pointer documents who frees it. No global mutable state.
+ *
+ * Out of memory: when an allocation fails, the library writes "nianbao: out of memory" to
+ * standard error and calls abort(). No function returns a partial result or an error code for
+ * it, so a caller that must survive exhaustion runs the library in a process of its own.
+ *
+ * Options structs (nb_engine_options, nb_render_options) begin with `size`, so they can grow
+ * without breaking programs built against an older header: set it to sizeof the struct (the
+ * NB_..._INIT macros do), and the library reads only the fields that size covers. A size of 0
+ * (a struct zeroed with {0}) stands for the fields of version 0.1, the first. Fields added later
+ * are read only when size covers them.
+ *
+ * Linking: pkg-config --cflags --libs nianbao, or in CMake find_package(nianbao) and
+ * target_link_libraries(PROGRAM nianbao::nianbao). Only the functions below are exported from
+ * the shared library (NB_API). */
 #ifndef NIANBAO_H
 #define NIANBAO_H
 
 #include <stddef.h>
+
+/* Marks the public functions: the library is built with -fvisibility=hidden, and these alone
+ * are exported. */
+#if defined(__GNUC__) || defined(__clang__)
+#define NB_API __attribute__((visibility("default")))
+#else
+#define NB_API
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -16,9 +38,12 @@ extern "C" {
 
 /* The version this header belongs to; nb_version() is the one of the library actually loaded. */
 #define NIANBAO_VERSION "0.1.0"
+#define NIANBAO_VERSION_MAJOR 0
+#define NIANBAO_VERSION_MINOR 1
+#define NIANBAO_VERSION_PATCH 0
 
 /* The library's version, "MAJOR.MINOR.PATCH"; a static string. */
-const char *nb_version(void);
+NB_API const char *nb_version(void);
 
 /* Exit codes of the nianbao command, also returned by the functions below. */
 enum {
@@ -35,44 +60,49 @@ typedef enum { NB_WARNING = 0, NB_ERROR = 1 } nb_severity;
 
 /* Font role names: "title", "heading1", "heading2", "body", "table", "folio". */
 typedef struct nb_engine_options {
+    size_t size;             /* sizeof(nb_engine_options), or 0: the 0.1 fields */
     const char *font_dir;    /* bundled fonts folder; NULL: the installed one */
     const char *layout_dir;  /* layouts folder; NULL: the installed one */
 } nb_engine_options;
+#define NB_ENGINE_OPTIONS_INIT {sizeof(nb_engine_options)}
 
-/* Returns NULL and writes a message to *error (caller frees) when fonts cannot be set up. */
-nb_engine *nb_engine_new(const nb_engine_options *options, char **error);
-void nb_engine_free(nb_engine *engine);
+/* Returns NULL and, unless error is NULL, writes a message to *error (caller frees) when fonts
+ * cannot be set up. */
+NB_API nb_engine *nb_engine_new(const nb_engine_options *options, char **error);
+NB_API void nb_engine_free(nb_engine *engine);
 
 /* Diagnostics: an append-only list. */
-nb_diags *nb_diags_new(void);
-void nb_diags_free(nb_diags *diags);
-size_t nb_diags_count(const nb_diags *diags);
-size_t nb_diags_errors(const nb_diags *diags);
+NB_API nb_diags *nb_diags_new(void);
+NB_API void nb_diags_free(nb_diags *diags);
+NB_API size_t nb_diags_count(const nb_diags *diags);
+NB_API size_t nb_diags_errors(const nb_diags *diags);
 /* Borrowed pointers, valid until nb_diags_free. */
-nb_severity nb_diags_get(const nb_diags *diags, size_t i, const char **file, int *line, int *col,
-                         const char **message);
+NB_API nb_severity nb_diags_get(const nb_diags *diags, size_t i, const char **file, int *line,
+                                int *col, const char **message);
 
 /* Loads a report description (YAML or JSON). On NB_OK *report is set (caller frees with
  * nb_report_free); otherwise *report is NULL and diags says why. `name` is used in messages. */
-int nb_report_load_file(nb_engine *engine, const char *path, nb_report **report, nb_diags *diags);
-int nb_report_load_memory(nb_engine *engine, const char *name, const char *data, size_t size,
-                          nb_report **report, nb_diags *diags);
-void nb_report_free(nb_report *report);
+NB_API int nb_report_load_file(nb_engine *engine, const char *path, nb_report **report,
+                               nb_diags *diags);
+NB_API int nb_report_load_memory(nb_engine *engine, const char *name, const char *data,
+                                 size_t size, nb_report **report, nb_diags *diags);
+NB_API void nb_report_free(nb_report *report);
 
 /* Puts a font (a family name or a font file) first in a role's list, before the fonts the report
  * names: for an agency's licensed fonts (方正小标宋简体, 仿宋_GB2312). `role` is one of the role
  * names above. Returns NB_OK, or NB_EINPUT for an unknown role. */
-int nb_report_use_font(nb_report *report, const char *role, const char *font);
+NB_API int nb_report_use_font(nb_report *report, const char *role, const char *font);
 
 /* How text is set: "grid" (the default; every Han character and full-width mark one cell of
  * the 28-cell line, FORMAT.md §3.4a) or "compact" (clreq punctuation compression). Overrides the
  * report's own `style:`. Returns NB_OK, or NB_EINPUT for another name. */
-int nb_report_set_style(nb_report *report, const char *style);
+NB_API int nb_report_set_style(nb_report *report, const char *style);
 
 /* Arithmetic and consistency check. `previous` (may be NULL) is last year's report. */
-int nb_check(const nb_report *report, const nb_report *previous, nb_diags *diags);
+NB_API int nb_check(const nb_report *report, const nb_report *previous, nb_diags *diags);
 
 typedef struct nb_render_options {
+    size_t size;          /* sizeof(nb_render_options), or 0: the 0.1 fields */
     int force;            /* render even when the check finds errors */
     int pdfa;             /* PDF/A-1b */
     int copies;           /* viewer's print copy count; 0: unset */
@@ -84,16 +114,23 @@ typedef struct nb_render_options {
     const char *sign_p12, *sign_key, *sign_cert, *sign_password;
     const char *sign_reason, *sign_location; /* UTF-8, may be NULL */
     int sign_cades;       /* /SubFilter /ETSI.CAdES.detached instead of adbe.pkcs7.detached */
+    /* The caller already ran nb_check on this report and chose to render: the render does not
+     * check again, so no finding is reported twice, and `force` is not needed for a report
+     * with errors. Typesetting still fails on what it finds itself (a character no font has). */
+    int skip_check;
+    /* Fields added after 0.1 go here; the library reads them only when `size` covers them. */
 } nb_render_options;
+#define NB_RENDER_OPTIONS_INIT {sizeof(nb_render_options)}
 
 /* Renders to memory: *pdf is malloc'd (caller frees). */
-int nb_render_memory(nb_engine *engine, const nb_report *report, const nb_render_options *options,
-                     unsigned char **pdf, size_t *size, nb_diags *diags);
+NB_API int nb_render_memory(nb_engine *engine, const nb_report *report,
+                            const nb_render_options *options, unsigned char **pdf, size_t *size,
+                            nb_diags *diags);
 
 /* Renders to a file, atomically: a temporary file in the same folder is renamed into place only
  * when complete, so a failure never leaves a partial PDF or destroys an existing one. */
-int nb_render_file(nb_engine *engine, const nb_report *report, const nb_render_options *options,
-                   const char *path, nb_diags *diags);
+NB_API int nb_render_file(nb_engine *engine, const nb_report *report,
+                          const nb_render_options *options, const char *path, nb_diags *diags);
 
 #ifdef __cplusplus
 }

@@ -448,16 +448,6 @@ static void read_name(batch *b, job *j)
     nb_report_free(r);
 }
 
-static void append_diags(nb_diags *to, const nb_diags *from)
-{
-    for (size_t i = 0; i < nb_diags_count(from); i++) {
-        const char *file, *message;
-        int line, col;
-        nb_severity sev = nb_diags_get(from, i, &file, &line, &col, &message);
-        nb_diag_add(to, sev, (nb_pos){file, line, col}, "%s", message);
-    }
-}
-
 static void run_job(batch *b, job *j)
 {
     double t0 = now_seconds();
@@ -472,18 +462,14 @@ static void run_job(batch *b, job *j)
         j->status = errors ? JOB_FAILED : nb_diags_count(j->diags) ? JOB_WARNINGS : JOB_WRITTEN;
         goto out;
     }
-    /* Checked above: the renderer need not check again. It gets a list of its own because
-     * typesetting fails on any error already in the list it is given (--force). */
-    nb_render_options o = {.force = 1};
+    /* Checked above: the renderer does not check again, so every finding is listed once. */
+    nb_render_options o = {.size = sizeof o, .skip_check = 1};
     unsigned char *pdf = NULL;
     size_t size = 0;
-    nb_diags *rd = nb_diags_new();
-    int rc = nb_render_memory(b->engine, r, &o, &pdf, &size, rd);
+    int rc = nb_render_memory(b->engine, r, &o, &pdf, &size, j->diags);
     if (rc == NB_OK)
-        rc = nb_write_file_atomic(j->output, pdf, size, rd);
+        rc = nb_write_file_atomic(j->output, pdf, size, j->diags);
     free(pdf);
-    append_diags(j->diags, rd);
-    nb_diags_free(rd);
     if (rc != NB_OK)
         j->status = JOB_FAILED;
     else {

@@ -1,4 +1,5 @@
 /* The public API: engine (fonts and layouts shared by every document), loading, rendering. */
+#define _GNU_SOURCE /* dladdr */
 #include "nianbao.h"
 #include "diag.h"
 #include "engine.h"
@@ -11,8 +12,12 @@
 #include "typeset.h"
 #include "util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <link.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,33 +43,99 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Data files: an explicit folder, then $NIANBAO_DATADIR, then the source tree (a build that
- * has not been installed), then the installed share folder. */
+#ifndef NB_DATA_FROM_BIN
+#define NB_DATA_FROM_BIN "../share/nianbao"
+#endif
+#ifndef NB_DATA_FROM_LIB
+#define NB_DATA_FROM_LIB "../share/nianbao"
+#endif
+#ifndef NB_INSTALL_DATADIR
+#define NB_INSTALL_DATADIR "/usr/local/share/nianbao"
+#endif
+
+/* The folder of the file this code was loaded from: the shared library, or the program the
+ * library is linked into (the main program's link map has an empty name: its path comes from
+ * /proc/self/exe, not from argv[0]). NULL when unknown. Caller frees. */
+static char *code_folder(void)
+{
+    Dl_info info;
+    struct link_map *map = NULL;
+    if (!dladdr1((void *)nb_version, &info, (void **)&map, RTLD_DL_LINKMAP) || !map)
+        return NULL;
+    const char *file = map->l_name && map->l_name[0] ? map->l_name : "/proc/self/exe";
+    char *real = realpath(file, NULL);
+    if (!real)
+        return NULL;
+    *strrchr(real, '/') = 0;
+    return real;
+}
+
+/* Data files: an explicit folder, then $NIANBAO_DATADIR, then the installed data found from
+ * where this code was loaded (bin/../share/nianbao or lib/../share/nianbao, so a moved
+ * installation still finds its own), then the source tree (a build that has not been
+ * installed), then the installed share folder by its configured path. */
 static char *data_dir(const char *given, const char *sub)
 {
     if (given)
         return nb_strdup(given);
-    const char *bases[] = {getenv("NIANBAO_DATADIR"), NB_SOURCE_DATADIR, NB_INSTALL_DATADIR};
-    for (size_t i = 0; i < sizeof bases / sizeof *bases; i++) {
+    char *here = code_folder();
+    char *from_bin = NULL, *from_lib = NULL;
+    if (here) {
+        size_t n = strlen(here) + 64;
+        from_bin = nb_malloc(n);
+        snprintf(from_bin, n, "%s/%s", here, NB_DATA_FROM_BIN);
+        from_lib = nb_malloc(n + strlen(NB_DATA_FROM_LIB));
+        snprintf(from_lib, n + strlen(NB_DATA_FROM_LIB), "%s/%s", here, NB_DATA_FROM_LIB);
+        free(here);
+    }
+    const char *bases[] = {getenv("NIANBAO_DATADIR"), from_bin, from_lib, NB_SOURCE_DATADIR,
+                           NB_INSTALL_DATADIR};
+    char *found = NULL;
+    for (size_t i = 0; i < sizeof bases / sizeof *bases && !found; i++) {
         if (!bases[i] || !bases[i][0])
             continue;
         size_t n = strlen(bases[i]) + strlen(sub) + 2;
         char *p = nb_malloc(n);
         snprintf(p, n, "%s/%s", bases[i], sub);
         if (is_dir(p))
-            return p;
-        free(p);
+            found = p;
+        else
+            free(p);
     }
-    return nb_strdup(sub);
+    free(from_bin);
+    free(from_lib);
+    return found ? found : nb_strdup(sub);
+}
+
+/* The caller's options as this library version knows them: fields the caller's `size` does not
+ * cover are zero (a size of 0 covers the 0.1 fields). */
+#define NB_ENGINE_OPTIONS_0_1 (offsetof(nb_engine_options, layout_dir) + sizeof(const char *))
+#define NB_RENDER_OPTIONS_0_1 (offsetof(nb_render_options, skip_check) + sizeof(int))
+
+static void copy_options(void *to, size_t to_size, const void *from, size_t from_size,
+                         size_t size_0_1)
+{
+    memset(to, 0, to_size);
+    if (!from)
+        return;
+    size_t n = from_size ? from_size : size_0_1;
+    memcpy(to, from, n < to_size ? n : to_size);
 }
 
 nb_engine *nb_engine_new(const nb_engine_options *options, char **error)
 {
+    nb_engine_options o;
+    copy_options(&o, sizeof o, options, options ? options->size : 0, NB_ENGINE_OPTIONS_0_1);
     nb_engine *e = nb_calloc(1, sizeof *e);
-    e->font_dir = data_dir(options ? options->font_dir : NULL, "fonts");
-    e->layout_dir = data_dir(options ? options->layout_dir : NULL, "layouts");
+    e->font_dir = data_dir(o.font_dir, "fonts");
+    e->layout_dir = data_dir(o.layout_dir, "layouts");
     pthread_mutex_init(&e->lock, NULL);
-    e->fonts = nb_fontset_new(e->font_dir, error);
+    char *why = NULL;
+    e->fonts = nb_fontset_new(e->font_dir, &why);
+    if (error)
+        *error = why;
+    else
+        free(why);
     if (!e->fonts) {
         nb_engine_free(e);
         return NULL;
@@ -291,19 +362,23 @@ static int dump_layout(const nb_doc *doc, const nb_render_options *o, nb_diags *
     return NB_OK;
 }
 
-int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *o,
+int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *options,
                      unsigned char **pdf, size_t *size, nb_diags *d)
 {
     *pdf = NULL;
     *size = 0;
-    nb_render_options none = {0};
-    if (!o)
-        o = &none;
-    /* The check always runs, so a forced render still prints what is wrong. */
-    size_t before = d->errors;
-    nb_check(r, NULL, d);
-    if (d->errors > before && !o->force)
-        return NB_EREPORT;
+    nb_render_options known;
+    copy_options(&known, sizeof known, options, options ? options->size : 0,
+                 NB_RENDER_OPTIONS_0_1);
+    const nb_render_options *o = &known;
+    /* Unless the caller already did, the check runs, so a forced render still prints what is
+     * wrong. */
+    if (!o->skip_check) {
+        size_t before = d->errors;
+        nb_check(r, NULL, d);
+        if (d->errors > before && !o->force)
+            return NB_EREPORT;
+    }
     nb_doc doc = {0};
     int rc = nb_typeset(r, e->fonts, e->title_words, &doc, d);
     if (rc == NB_OK)

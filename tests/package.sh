@@ -1,0 +1,95 @@
+#!/bin/sh
+# The installed library: install the build into a temporary prefix, move the prefix, then build
+# two small programs against the moved copy, one with pkg-config and one with
+# find_package(nianbao), linking the shared library (its soname checked with readelf). Both
+# render the seed; so does the moved nianbao program. The fonts and layouts must come from the
+# moved prefix: the report names a layout that exists only there. The shared library exports
+# exactly the functions include/nianbao.h declares.
+. "$NB_SOURCE/tests/lib.sh"
+need cmake cc pkg-config readelf nm pdffonts
+: "${NB_BUILD:?NB_BUILD must name the build tree}"
+if grep -q '^NB_SANITIZE:BOOL=ON' "$NB_BUILD/CMakeCache.txt"; then
+    # A program linked with a sanitized library needs the sanitizer runtime loaded first;
+    # the packaging is the same as in the plain build, which runs this test.
+    echo "skip: a sanitizer build's library is not for linking into other programs" >&2
+    exit 77
+fi
+if ! grep -q '^BUILD_SHARED_LIBS:BOOL=ON' "$NB_BUILD/CMakeCache.txt"; then
+    echo "skip: this build makes a static library (BUILD_SHARED_LIBS=OFF)" >&2
+    exit 77
+fi
+workdir
+
+cmake --install "$NB_BUILD" --prefix "$PWD/first" >install.log 2>&1 || {
+    cat install.log >&2
+    fail "cmake --install failed"
+}
+mv first moved
+prefix=$PWD/moved
+[ -e first ] && fail "the prefix did not move"
+
+pc=$(find "$prefix" -name nianbao.pc)
+config=$(find "$prefix" -name nianbaoConfig.cmake)
+lib=$(find "$prefix" -name 'libnianbao.so.*.*.*')
+[ -n "$pc" ] || fail "no nianbao.pc installed"
+[ -n "$config" ] || fail "no nianbaoConfig.cmake installed"
+[ -n "$lib" ] || fail "no libnianbao.so.MAJOR.MINOR.PATCH installed"
+libdir=$(dirname "$lib")
+[ -f "$prefix/include/nianbao.h" ] || problem "nianbao.h not installed in include/"
+[ -f "$prefix/share/man/man1/nianbao.1" ] || problem "nianbao.1 not installed in share/man/man1/"
+ls "$libdir"/libnianbao.a >/dev/null 2>&1 && problem "a static library was installed beside the shared one"
+
+soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+major=$(sed -n 's/^project(nianbao VERSION \([0-9]*\)\..*/\1/p' "$NB_SOURCE/CMakeLists.txt")
+[ "$soname" = "libnianbao.so.$major" ] || problem "soname is '$soname', want libnianbao.so.$major"
+[ -L "$libdir/libnianbao.so.$major" ] || problem "no libnianbao.so.$major link"
+
+# Exported: the header's functions, nothing else.
+nm -D --defined-only "$lib" | awk '$2 == "T" {print $3}' | sort >exported.txt
+sed -n 's/^NB_API [^(]*[ *]\(nb_[a-z0-9_]*\)(.*/\1/p' "$prefix/include/nianbao.h" | sort >declared.txt
+[ -s declared.txt ] || fail "no NB_API function found in nianbao.h"
+cmp -s exported.txt declared.txt ||
+    problem "exported functions differ from the header's: $(diff declared.txt exported.txt | grep '^[<>]' | tr '\n' ' ')"
+
+# A report whose layout exists only in the moved prefix.
+cp "$prefix/share/nianbao/layouts/gov-2021-no-other.yaml" "$prefix/share/nianbao/layouts/moved-only.yaml"
+sed -e 's/^layout: .*/layout: moved-only/' "$(sample seed.yaml)" >seed.yaml
+grep -q '^layout: moved-only' seed.yaml || fail "could not point the seed at the moved layout"
+unset NIANBAO_DATADIR
+
+# 1. pkg-config.
+PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs nianbao >flags.txt ||
+    fail "pkg-config nianbao failed"
+grep -q -- "-L$libdir" flags.txt || problem "pkg-config gives no -L$libdir: $(cat flags.txt)"
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Werror -o render_pc "$NB_SOURCE/tests/package/render_pc.c" \
+    $(cat flags.txt) -Wl,-rpath,"$libdir" 2>cc.txt || fail "cc with pkg-config: $(cat cc.txt)"
+expect_status 0 ./render_pc seed.yaml pc.pdf
+[ "$status_ok" = yes ] || cat err.txt >&2
+pdffonts pc.pdf >/dev/null 2>&1 || problem "render_pc wrote no readable PDF"
+# The seed has one finding (a warning); checked once, it is listed once.
+want=$("$NB" check "$NB_SOURCE/samples/seed.yaml" 2>/dev/null | grep -c ': warning: ' || true)
+[ "$want" -ge 1 ] || fail "the seed has no warning any more: pick a report with one"
+grep -q " $want findings" out.txt || problem "render_pc: $(cat out.txt), want $want findings"
+
+# 2. find_package.
+cmake -S "$NB_SOURCE/tests/package" -B cmake-build -DCMAKE_PREFIX_PATH="$prefix" \
+    >cmake.txt 2>&1 || fail "find_package(nianbao): $(tail -20 cmake.txt)"
+cmake --build cmake-build >>cmake.txt 2>&1 || fail "building with nianbao::nianbao: $(tail -20 cmake.txt)"
+expect_status 0 cmake-build/render_cmake seed.yaml cmake.pdf
+pdffonts cmake.pdf >/dev/null 2>&1 || problem "render_cmake wrote no readable PDF"
+cmp -s pc.pdf cmake.pdf || problem "the two programs' PDFs differ"
+
+for prog in render_pc cmake-build/render_cmake; do
+    readelf -d "$prog" | grep -q "NEEDED.*\[libnianbao.so.$major\]" ||
+        problem "$prog does not link libnianbao.so.$major: $(readelf -d "$prog" | grep NEEDED)"
+done
+
+# 3. The moved program.
+expect_status 0 "$prefix/bin/nianbao" render seed.yaml -o bin.pdf
+cmp -s pc.pdf bin.pdf || problem "the moved nianbao's PDF differs from the library's"
+expect_status 0 "$prefix/bin/nianbao" --version
+[ "$(cat out.txt)" = "nianbao $(sed -n "s/^Version: //p" "$pc")" ] ||
+    problem "nianbao --version says '$(cat out.txt)', nianbao.pc $(sed -n 's/^Version: //p' "$pc")"
+
+finish
