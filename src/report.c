@@ -704,7 +704,7 @@ static void read_block(loader *L, const ynode *y, nb_block *b)
     if (L->text_total <= MAX_TOTAL_TEXT && L->text_total + b->text.len > MAX_TOTAL_TEXT)
         error_at(L, y->pos, "the report's text is too long: at most %zu bytes (1 MiB) in all "
                  "blocks", MAX_TOTAL_TEXT);
-    L->text_total += b->text.len;
+    L->text_total += b->text.len + b->lead.len;
 }
 
 static void read_block_text(loader *L, const ynode *y, nb_block *b)
@@ -745,6 +745,14 @@ static void read_block_text(loader *L, const ynode *y, nb_block *b)
             found = q;
     if (found < 0) {
         error_at(L, k->pos, "unknown block key '%s' (allowed: h2, h3, item, table)", k->value);
+        return;
+    }
+    if (found == 0 && y->n == 4 && y->items[2].type == YN_SCALAR &&
+        !strcmp(y->items[2].value, "text")) {
+        /* A run-in heading: the heading, then its paragraph on the same line. */
+        b->kind = NB_BLOCK_RUNIN;
+        get_text(L, v, "h2", 0, &b->lead);
+        get_text(L, &y->items[3], "text", 0, &b->text);
         return;
     }
     if (y->n > 2) {
@@ -811,9 +819,9 @@ static void read_report(loader *L, const ynode *root)
         return;
     }
     static const char allowed[] =
-        "agency, year, title, date, layout, signoff, seal, fonts, style, sections";
+        "agency, year, title, date, layout, signoff, seal, fonts, style, preamble, sections";
     const ynode *agency = NULL, *year = NULL, *date = NULL, *layout = NULL, *sections = NULL,
-                *seal = NULL, *signoff = NULL;
+                *seal = NULL, *signoff = NULL, *preamble = NULL;
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         const ynode *k = &root->items[i], *v = &root->items[i + 1];
         if (k->type != YN_SCALAR)
@@ -829,8 +837,11 @@ static void read_report(loader *L, const ynode *root)
             if (!is_null(v))
                 get_text(L, v, "title", 1, &r->title);
         } else if (!strcmp(key, "date")) {
-            date = v;
-            read_date(L, v);
+            date = is_null(v) ? NULL : v;
+            if (date)
+                read_date(L, v);
+        } else if (!strcmp(key, "preamble")) {
+            preamble = is_null(v) ? NULL : v;
         } else if (!strcmp(key, "layout")) {
             layout = v;
             get_text(L, v, "layout", 0, &r->layout);
@@ -862,11 +873,32 @@ static void read_report(loader *L, const ynode *root)
             unknown_key(L, k, "in the report", allowed);
         }
     }
-    static const char *const required[] = {"agency", "year", "date", "layout", "sections"};
-    const ynode *given[] = {agency, year, date, layout, sections};
-    for (int i = 0; i < 5; i++)
+    static const char *const required[] = {"agency", "year", "layout", "sections"};
+    const ynode *given[] = {agency, year, layout, sections};
+    for (int i = 0; i < 4; i++)
         if (!given[i])
             error_at(L, root->pos, "missing key '%s'", required[i]);
+    if (signoff && !date)
+        error_at(L, signoff->pos, "signoff needs date: the 落款 prints the 成文日期 under the "
+                 "agency (date: YYYY-MM-DD)");
+    if (preamble) {
+        if (preamble->type != YN_SEQ) {
+            error_at(L, preamble->pos, "preamble must be a list of paragraphs");
+        } else if (L->blocks + preamble->n > MAX_BLOCKS) {
+            error_at(L, preamble->pos, "a report has at most %d blocks", MAX_BLOCKS);
+            L->blocks = MAX_BLOCKS + 1;
+        } else {
+            L->blocks += preamble->n;
+            r->preamble = nb_calloc(preamble->n ? preamble->n : 1, sizeof *r->preamble);
+            r->npreamble = preamble->n;
+            for (size_t i = 0; i < preamble->n; i++) {
+                read_block(L, &preamble->items[i], &r->preamble[i]);
+                if (r->preamble[i].kind == NB_BLOCK_TABLE)
+                    error_at(L, preamble->items[i].pos, "a table belongs in a section, not in "
+                             "the preamble");
+            }
+        }
+    }
     if (seal && !signoff)
         error_at(L, seal->pos, "seal needs signoff: the seal is placed over the signature");
     if (sections) {
@@ -993,6 +1025,21 @@ nb_pos nb_report_text_pos(const nb_report *r, const nb_text *t, size_t offset)
     return pos;
 }
 
+static void block_free(nb_block *blk)
+{
+    free(blk->text.s);
+    free(blk->lead.s);
+    nb_table_input *t = &blk->table;
+    free(t->key.s);
+    for (size_t i = 0; i < t->nrows; i++) {
+        free(t->rows[i].key.s);
+        for (size_t c = 0; c < t->rows[i].ncells; c++)
+            free(t->rows[i].cells[c].text.s);
+        free(t->rows[i].cells);
+    }
+    free(t->rows);
+}
+
 void nb_report_free(nb_report *r)
 {
     if (!r)
@@ -1012,21 +1059,14 @@ void nb_report_free(nb_report *r)
     for (int s = 0; s < NB_SECTIONS; s++) {
         nb_section *sec = &r->sections[s];
         free(sec->heading.s);
-        for (size_t b = 0; b < sec->nblocks; b++) {
-            nb_block *blk = &sec->blocks[b];
-            free(blk->text.s);
-            nb_table_input *t = &blk->table;
-            free(t->key.s);
-            for (size_t i = 0; i < t->nrows; i++) {
-                free(t->rows[i].key.s);
-                for (size_t c = 0; c < t->rows[i].ncells; c++)
-                    free(t->rows[i].cells[c].text.s);
-                free(t->rows[i].cells);
-            }
-            free(t->rows);
-        }
+        for (size_t b = 0; b < sec->nblocks; b++)
+            block_free(&sec->blocks[b]);
         free(sec->blocks);
     }
+    for (size_t b = 0; b < r->npreamble; b++)
+        block_free(&r->preamble[b]);
+    free(r->preamble);
+
     for (size_t i = 0; i < r->ntables; i++)
         nb_table_free(r->tables[i]);
     free(r->tables);

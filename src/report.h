@@ -23,7 +23,9 @@ typedef enum {
     NB_BLOCK_HEADING2,  /* {h2: "（一）…"}: 楷体 */
     NB_BLOCK_HEADING3,  /* {h3: "1.…"}: 仿宋 */
     NB_BLOCK_ITEM,      /* {item: "1.…"}: a list item, set like a paragraph */
-    NB_BLOCK_TABLE      /* {table: KEY, values: {ROW: [v, …]}} */
+    NB_BLOCK_TABLE,     /* {table: KEY, values: {ROW: [v, …]}} */
+    NB_BLOCK_RUNIN      /* {h2: "（一）…。", text: "…"}: a heading run in with its paragraph,
+                         * the heading 楷体 then the paragraph 仿宋 on the same line */
 } nb_block_kind;
 
 /* One value of a table row as written: `text` is the scalar, `quoted` says whether it was
@@ -48,7 +50,9 @@ typedef struct nb_table_input {
 
 typedef struct nb_block {
     nb_block_kind kind;
-    nb_text text;          /* paragraph / heading / item text; unused for tables */
+    nb_text text;          /* paragraph / heading / item text (a run-in's paragraph); unused
+                            * for tables */
+    nb_text lead;          /* NB_BLOCK_RUNIN: the heading that runs in */
     nb_table_input table;  /* NB_BLOCK_TABLE only */
 } nb_block;
 
@@ -80,8 +84,8 @@ struct nb_report {
     nb_pos year_pos;
     nb_text title;    /* optional; s == NULL: "<agency><year>年政府信息公开工作年度报告" */
     char *title_text; /* owned: the effective title */
-    nb_text date;     /* 成文日期, "YYYY-MM-DD" (required) */
-    int date_y, date_m, date_d;
+    nb_text date;     /* 成文日期, "YYYY-MM-DD" (required with a signoff); s == NULL: none */
+    int date_y, date_m, date_d; /* 0 when there is no date */
     nb_text layout;   /* layout name (required) */
     nb_text signoff;  /* optional 落款 agency; s == NULL: no signature block */
     nb_text seal;     /* optional seal image path (PNG) */
@@ -92,6 +96,8 @@ struct nb_report {
 
     nb_style style;   /* style: grid (default) or compact; the command line may override */
 
+    nb_block *preamble;    /* owned: paragraphs before 一、 (`preamble:`), may be empty */
+    size_t npreamble;
     nb_section sections[NB_SECTIONS];
 
     const struct nb_layout *layout_ref; /* borrowed from the engine after loading */

@@ -296,6 +296,27 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
     return 0;
 }
 
+void nb_text_append(nb_text_block *a, nb_text_block *b, const char *joined)
+{
+    uint32_t off = (uint32_t)a->len, g0 = (uint32_t)a->nglyphs;
+    a->chars = nb_realloc(a->chars, (a->nchars + b->nchars + 1) * sizeof *a->chars);
+    a->glyphs = nb_realloc(a->glyphs, (a->nglyphs + b->nglyphs + 1) * sizeof *a->glyphs);
+    for (size_t i = 0; i < b->nchars; i++) {
+        nb_char c = b->chars[i];
+        c.offset += off;
+        c.glyph0 += g0;
+        a->chars[a->nchars++] = c;
+    }
+    for (size_t i = 0; i < b->nglyphs; i++) {
+        nb_shaped g = b->glyphs[i];
+        g.cluster += off;
+        a->glyphs[a->nglyphs++] = g;
+    }
+    a->text = joined;
+    a->len += b->len;
+    nb_text_free(b);
+}
+
 void nb_text_free(nb_text_block *b)
 {
     free(b->chars);

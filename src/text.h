@@ -83,6 +83,11 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
                   nb_pos where, nb_diags *diags);
 void nb_text_free(nb_text_block *b);
 
+/* Appends b (shaped at the same size and pitch, perhaps in other fonts) to a, for a paragraph
+ * set in two roles (a run-in heading): `joined` is a's text followed by b's, and becomes a's
+ * text (borrowed). b is emptied. */
+void nb_text_append(nb_text_block *a, nb_text_block *b, const char *joined);
+
 /* Natural width of characters [first, end) set on one line. */
 float nb_text_span_width(const nb_text_block *b, size_t first, size_t end);
 

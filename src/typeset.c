@@ -615,6 +615,64 @@ static void add_item(item **items, size_t *n, size_t *cap, item it)
     (*items)[(*n)++] = it;
 }
 
+/* A run-in heading: its words in the heading2 role (楷体), then the paragraph in the body role
+ * (仿宋), set as one paragraph. */
+static int shape_runin(nb_flow *f, item *it, const nb_block *blk)
+{
+    size_t n = blk->lead.len + blk->text.len;
+    it->owned_text = nb_malloc(n + 1);
+    memcpy(it->owned_text, blk->lead.s, blk->lead.len);
+    memcpy(it->owned_text + blk->lead.len, blk->text.s, blk->text.len);
+    it->owned_text[n] = 0;
+    nb_text_block body;
+    if (nb_text_shape(&it->text, &f->roles[NB_ROLE_HEADING2], it->owned_text, blk->lead.len,
+                      NB_SIZE_BODY, NB_CHAR_PITCH, f->report, &blk->lead, blk->lead.pos,
+                      f->diags) != 0)
+        return -1;
+    if (nb_text_shape(&body, &f->roles[NB_ROLE_BODY], it->owned_text + blk->lead.len,
+                      blk->text.len, NB_SIZE_BODY, NB_CHAR_PITCH, f->report, &blk->text,
+                      blk->text.pos, f->diags) != 0)
+        return -1;
+    nb_text_append(&it->text, &body, it->owned_text);
+    it->nlines = nb_text_break(&it->text, NB_TEXT_W - indent_of(it->kind), NB_TEXT_W, &it->lines);
+    return 0;
+}
+
+/* Adds the item of one block; returns nonzero when its text cannot be set. */
+static int add_block(nb_flow *f, item **items, size_t *nitems, size_t *cap, const nb_block *blk,
+                     size_t *table_index)
+{
+    const nb_report *r = f->report;
+    item it = {0};
+    int failed = 0;
+    switch (blk->kind) {
+    case NB_BLOCK_PARAGRAPH:
+    case NB_BLOCK_ITEM:
+        it.kind = IT_PARA; it.role = NB_ROLE_BODY; break;
+    case NB_BLOCK_RUNIN:
+        it.kind = IT_PARA;
+        it.role = NB_ROLE_BODY;
+        failed = shape_runin(f, &it, blk) != 0;
+        add_item(items, nitems, cap, it);
+        return failed;
+    case NB_BLOCK_HEADING2:
+        it.kind = IT_H2; it.role = NB_ROLE_HEADING2; break;
+    case NB_BLOCK_HEADING3:
+        it.kind = IT_H3; it.role = NB_ROLE_BODY; break;
+    case NB_BLOCK_TABLE:
+        it.kind = IT_TABLE;
+        it.role = NB_ROLE_TABLE;
+        if (*table_index < r->ntables)
+            it.table = r->tables[(*table_index)++];
+        if (it.table)
+            add_item(items, nitems, cap, it);
+        return 0;
+    }
+    failed = shape_item(f, &it, blk->text.s, blk->text.len, &blk->text) != 0;
+    add_item(items, nitems, cap, it);
+    return failed;
+}
+
 int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, nb_doc *doc,
                nb_diags *diags)
 {
@@ -644,6 +702,8 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, n
     add_item(&items, &nitems, &cap, title);
 
     size_t table_index = 0;
+    for (size_t b = 0; b < r->npreamble; b++)
+        failed |= add_block(&f, &items, &nitems, &cap, &r->preamble[b], &table_index);
     for (int s = 0; s < NB_SECTIONS; s++) {
         const nb_section *sec = &r->sections[s];
         item h = {.kind = IT_H1, .role = NB_ROLE_HEADING1};
@@ -658,29 +718,8 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, n
         failed |= shape_item(&f, &h, h.owned_text, strlen(h.owned_text),
                              NULL) != 0;
         add_item(&items, &nitems, &cap, h);
-        for (size_t b = 0; b < sec->nblocks; b++) {
-            const nb_block *blk = &sec->blocks[b];
-            item it = {0};
-            switch (blk->kind) {
-            case NB_BLOCK_PARAGRAPH:
-            case NB_BLOCK_ITEM:
-                it.kind = IT_PARA; it.role = NB_ROLE_BODY; break;
-            case NB_BLOCK_HEADING2:
-                it.kind = IT_H2; it.role = NB_ROLE_HEADING2; break;
-            case NB_BLOCK_HEADING3:
-                it.kind = IT_H3; it.role = NB_ROLE_BODY; break;
-            case NB_BLOCK_TABLE:
-                it.kind = IT_TABLE;
-                it.role = NB_ROLE_TABLE;
-                if (table_index < r->ntables)
-                    it.table = r->tables[table_index++];
-                if (it.table)
-                    add_item(&items, &nitems, &cap, it);
-                continue;
-            }
-            failed |= shape_item(&f, &it, blk->text.s, blk->text.len, &blk->text) != 0;
-            add_item(&items, &nitems, &cap, it);
-        }
+        for (size_t b = 0; b < sec->nblocks; b++)
+            failed |= add_block(&f, &items, &nitems, &cap, &sec->blocks[b], &table_index);
     }
 
     /* The 落款 needs a blank line (two under a seal), the name and the date after the last

@@ -397,13 +397,14 @@ static void check_bad_inputs(void)
          "bad.yaml:1:9: error: agency must be a string, not a list"},
         {"unknown key", HEAD "signof: 某局\n" SIX, 0,
          "bad.yaml:5:1: error: unknown key 'signof' in the report: did you mean 'signoff'? "
-         "(allowed: agency, year, title, date, layout, signoff, seal, fonts, style, sections)"},
+         "(allowed: agency, year, title, date, layout, signoff, seal, fonts, style, preamble, sections)"},
         {"duplicate key", HEAD SIX "year: 2024\n", 0,
          "bad.yaml:6:1: error: duplicate key 'year' (first given at line 2)"},
         {"missing section", HEAD "sections:\n" FIVE, 0,
          "bad.yaml:6:3: error: sections must be a list of six sections; found 5"},
-        {"missing date", "agency: A\nyear: 2025\nlayout: gov-2021\n" SIX, 0,
-         "bad.yaml:1:1: error: missing key 'date'"},
+        {"signoff without date", "agency: A\nyear: 2025\nlayout: gov-2021\nsignoff: A\n" SIX, 0,
+         "bad.yaml:4:10: error: signoff needs date: the 落款 prints the 成文日期 under the "
+         "agency (date: YYYY-MM-DD)"},
         {"bad date", "agency: A\nyear: 2025\ndate: 2025-02-29\nlayout: gov-2021\n" SIX, 0,
          "bad.yaml:3:7: error: date '2025-02-29' is not a calendar date"},
         {"date shape", "agency: A\nyear: 2025\ndate: 2026/1/20\nlayout: gov-2021\n" SIX, 0,
