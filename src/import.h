@@ -60,4 +60,37 @@ int nb_import_read_docx(const char *name, const char *data, size_t size, nb_impo
 int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_import_doc *doc,
                        nb_diags *diags);
 
+/* ---- the recognizer and the dispatcher (import.c) ---- */
+
+struct nb_report;
+typedef enum { NB_FORMAT_YAML, NB_FORMAT_TEXT, NB_FORMAT_HTML, NB_FORMAT_DOCX,
+               NB_FORMAT_PDF } nb_import_format;
+
+/* What a file is: %PDF- → PDF, a zip → .docx, markup → HTML, a .yaml/.yml/.json name or a text
+ * naming report keys → a report description, anything else → plain text. */
+nb_import_format nb_import_sniff(const char *name, const char *data, size_t size);
+
+/* Runs the reader nb_import_sniff picks (a report description is read as plain text here). */
+int nb_import_read(const char *name, const char *data, size_t size, nb_import_doc *doc,
+                   nb_diags *diags);
+
+/* Where each scalar of a recognized description came from in the source. */
+typedef struct nb_import_map nb_import_map;
+void nb_import_map_free(nb_import_map *map);
+/* Rewrites diagnostics d[first..] that point into the description called `yaml_name` to point
+ * into the source instead. */
+void nb_import_map_diags(const nb_import_map *map, const char *yaml_name, nb_diags *d,
+                         size_t first);
+
+/* Recognizes a report in doc: *yaml (malloc'd, NUL-terminated, caller frees) is the report
+ * description, *map (may be NULL; caller frees) where its scalars came from. Everything that
+ * could not be placed is a warning in diags at its source position. NB_OK or NB_EINPUT. */
+int nb_import_recognize(nb_engine *engine, const nb_import_doc *doc, char **yaml, size_t *len,
+                        nb_import_map **map, nb_diags *diags);
+
+/* Reads, recognizes and loads a source file in memory. Every position in *report points into
+ * the source, so load, check and render messages name the source's line:col (PDF: page). */
+int nb_import_load(nb_engine *engine, const char *name, const char *data, size_t size,
+                   struct nb_report **report, nb_diags *diags);
+
 #endif

@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "font.h"
+#include "import.h"
 #include "layout.h"
 #include "page.h"
 #include "pdf.h"
@@ -241,6 +242,14 @@ int nb_report_load_memory(nb_engine *e, const char *name, const char *data, size
     int rc = nb_report_parse(name, data, size, &r, d);
     if (rc != NB_OK)
         return rc;
+    rc = nb_report_attach(e, r, d);
+    if (rc == NB_OK)
+        *out = r;
+    return rc;
+}
+
+int nb_report_attach(nb_engine *e, nb_report *r, nb_diags *d)
+{
     const nb_layout *layout = engine_layout(e, &r->layout, d);
     if (!layout) {
         nb_report_free(r);
@@ -275,7 +284,6 @@ int nb_report_load_memory(nb_engine *e, const char *name, const char *data, size
         nb_report_free(r);
         return NB_EINPUT;
     }
-    *out = r;
     return NB_OK;
 }
 
@@ -337,7 +345,12 @@ int nb_report_load_file(nb_engine *e, const char *path, nb_report **out, nb_diag
         nb_buf_free(&b);
         return NB_EINPUT;
     }
-    int rc = nb_report_load_memory(e, path, b.data ? (const char *)b.data : "", b.len, out, d);
+    /* A published report (text, HTML, .docx, PDF) is imported in memory; its messages point
+     * into it. */
+    const char *data = b.data ? (const char *)b.data : "";
+    int rc = nb_import_sniff(path, data, b.len) == NB_FORMAT_YAML
+                 ? nb_report_load_memory(e, path, data, b.len, out, d)
+                 : nb_import_load(e, path, data, b.len, out, d);
     nb_buf_free(&b);
     return rc;
 }

@@ -130,6 +130,18 @@ expect_status() {
     fi
 }
 
+# shared_dir: prints the project's shared reference folder (the corpus of published reports,
+# the seed's text): $NB_SHARED, else ../shared beside the source tree (or beside the folder of
+# worktrees); prints nothing when there is none. Tests that need it skip without it.
+shared_dir() {
+    for d in "${NB_SHARED:-}" "$NB_SOURCE/../shared" "$NB_SOURCE/../../shared"; do
+        if [ -n "$d" ] && [ -d "$d/corpus" -o -d "$d/seed" ]; then
+            (cd "$d" && pwd)
+            return 0
+        fi
+    done
+}
+
 # Sourced by the tests, never a test itself (tests/CMakeLists.txt registers every tests/*.sh).
 if [ "${0##*/}" = lib.sh ]; then
     echo "skip: tests/lib.sh holds helpers for the other tests" >&2

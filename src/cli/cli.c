@@ -1,6 +1,7 @@
 /* The option parser, help and messages shared by the subcommands (cli.h). */
 #include "cli.h"
 #include "diag.h"
+#include "import.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -270,7 +271,10 @@ int nb_cli_load_report(nb_engine *e, const char *path, nb_report **report, nb_di
         }
         size += (size_t)got;
     }
-    int rc = nb_report_load_memory(e, "<stdin>", data, size, report, d);
+    /* A published report on standard input is imported, as a file would be. */
+    int rc = nb_import_sniff("<stdin>", data, size) == NB_FORMAT_YAML
+                 ? nb_report_load_memory(e, "<stdin>", data, size, report, d)
+                 : nb_import_load(e, "<stdin>", data, size, report, d);
     free(data);
     return rc;
 }

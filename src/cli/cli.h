@@ -77,6 +77,10 @@ nb_engine *nb_cli_engine(const nb_cli *cli);
  * messages). */
 int nb_cli_load_report(nb_engine *engine, const char *path, nb_report **report, nb_diags *diags);
 
-extern const nb_cli_command nb_cli_render, nb_cli_check, nb_cli_batch_command;
+extern const nb_cli_command nb_cli_render, nb_cli_check, nb_cli_batch_command, nb_cli_import;
+
+/* Reads a whole file ("-": standard input) into *out (NUL-terminated; caller frees). */
+struct nb_buf;
+int nb_cli_read_file(const char *path, struct nb_buf *out, nb_diags *diags);
 
 #endif

@@ -11,6 +11,7 @@ static const nb_cli_command *const commands[] = {
     &nb_cli_render,
     &nb_cli_check,
     &nb_cli_batch_command,
+    &nb_cli_import,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

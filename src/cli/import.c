@@ -1,0 +1,136 @@
+/* nianbao import: a published report (plain text, HTML, .docx, PDF) to a report description. */
+#include "cli.h"
+#include "diag.h"
+#include "engine.h"
+#include "import.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SOURCE ((size_t)64 << 20) /* a published PDF is a few MB */
+
+static const nb_cli_option import_options[] = {
+    {'o', "output", "FILE", "write the description to FILE (default: standard output)",
+     "把报告描述写到 FILE（默认：标准输出）"},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+typedef struct import_args {
+    const char *output;
+} import_args;
+
+static int take(nb_cli *cli, void *ctx, int key, const char *v)
+{
+    (void)cli;
+    import_args *a = ctx;
+    if (key == 'o')
+        a->output = v;
+    return 0;
+}
+
+/* Reads a whole file ("-": standard input) into out, NUL-terminated (the NUL not counted). */
+int nb_cli_read_file(const char *path, nb_buf *out, nb_diags *d)
+{
+    memset(out, 0, sizeof *out);
+    int std = strcmp(path, "-") == 0;
+    const char *name = std ? "<stdin>" : path;
+    FILE *f = std ? stdin : fopen(path, "rb");
+    if (!f) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){name, 0, 0}, "cannot read: %s", strerror(errno));
+        return NB_EINPUT;
+    }
+    char chunk[65536];
+    size_t n;
+    int too_big = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (out->len + n > MAX_SOURCE) {
+            too_big = 1;
+            break;
+        }
+        nb_buf_put(out, chunk, n);
+    }
+    int err = ferror(f);
+    if (!std)
+        fclose(f);
+    if (too_big || err) {
+        if (too_big)
+            nb_diag_add(d, NB_ERROR, (nb_pos){name, 0, 0}, "larger than %zu bytes", MAX_SOURCE);
+        else
+            nb_diag_add(d, NB_ERROR, (nb_pos){name, 0, 0}, "cannot read: %s", strerror(errno));
+        nb_buf_free(out);
+        return NB_EINPUT;
+    }
+    nb_buf_put(out, "", 1);
+    out->len--;
+    return NB_OK;
+}
+
+static int run(nb_cli *cli, int argc, char **argv)
+{
+    import_args a = {0};
+    int first = nb_cli_parse(cli, argc, argv, take, &a);
+    if (first < 0)
+        return first == NB_CLI_DONE ? NB_OK : -first;
+    if (argc - first != 1)
+        return nb_cli_usage_error(cli, "import needs one source file", "import 需要一个源文件");
+    const char *in = argv[first];
+    const char *name = strcmp(in, "-") ? in : "<stdin>";
+    nb_engine *e = nb_cli_engine(cli);
+    if (!e)
+        return NB_EINPUT;
+    nb_diags *d = nb_diags_new();
+    nb_buf src;
+    nb_import_doc doc = {0};
+    char *yaml = NULL;
+    size_t len = 0;
+    int rc = nb_cli_read_file(in, &src, d);
+    if (rc == NB_OK) {
+        rc = nb_import_read(name, (const char *)src.data, src.len, &doc, d);
+        nb_buf_free(&src);
+    }
+    if (rc == NB_OK)
+        rc = nb_import_recognize(e, &doc, &yaml, &len, NULL, d);
+    nb_import_doc_clear(&doc);
+    if (rc == NB_OK) {
+        /* The description is written even when it does not load yet (no agency in the source):
+         * the messages then point into it, where it is to be completed. */
+        int to_stdout = !a.output || !strcmp(a.output, "-");
+        const char *out = to_stdout ? "<stdout>" : a.output;
+        nb_report *r = NULL;
+        int loaded = nb_report_load_memory(e, out, yaml, len, &r, d);
+        nb_report_free(r);
+        if (!to_stdout) {
+            rc = nb_write_file_atomic(out, (const unsigned char *)yaml, len, d);
+        } else if (fwrite(yaml, 1, len, stdout) != len || fflush(stdout) != 0) {
+            nb_diag_add(d, NB_ERROR, (nb_pos){out, 0, 0}, "cannot write: %s", strerror(errno));
+            rc = NB_EINPUT;
+        }
+        if (rc == NB_OK && loaded != NB_OK)
+            rc = NB_EREPORT;
+    }
+    free(yaml);
+    nb_cli_print_diags(cli, d, stderr);
+    nb_diags_free(d);
+    nb_engine_free(e);
+    return rc;
+}
+
+const nb_cli_command nb_cli_import = {
+    "import",
+    "SOURCE [OPTION]...",
+    "write a report description from a published report", "从已发布的报告生成报告描述",
+    "Reads a published report (plain text as portals give it, HTML, Word .docx or PDF; - for\n"
+    "standard input), recognizes its title, headings, paragraphs and tables, chooses the layout\n"
+    "from the tables' labels and writes the report description. Everything that cannot be\n"
+    "placed is listed on standard error with its line and column (a PDF: its page). Exit\n"
+    "status: 0 written, 1 written but incomplete (it does not load yet), 2 unreadable input.",
+    "读取已发布的报告（门户网站的纯文本、HTML、Word .docx 或 PDF；- 表示标准输入），\n"
+    "识别标题、各级标题、段落和表格，按表格标签选定版式，写出报告描述。无法归位的内容\n"
+    "连同行号和列号（PDF 为页码）列在标准错误上。退出码：0 已写出，1 已写出但不完整\n"
+    "（尚不能加载），2 输入不可读。",
+    import_options,
+    run,
+};
