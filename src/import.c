@@ -1569,35 +1569,3 @@ int nb_import_load(nb_engine *e, const char *name, const char *data, size_t size
     nb_import_map_free(map);
     return rc;
 }
-
-/* Readers not built into this program (their source files are absent). */
-#ifndef NB_HAVE_IMPORT_HTML
-int nb_import_read_html(const char *name, const char *data, size_t size, nb_import_doc *doc,
-                        nb_diags *d)
-{
-    (void)data, (void)size;
-    memset(doc, 0, sizeof *doc);
-    nb_diag_add(d, NB_ERROR, (nb_pos){name, 0, 0}, "importing HTML is not supported yet");
-    return NB_EINPUT;
-}
-#endif
-#ifndef NB_HAVE_IMPORT_DOCX
-int nb_import_read_docx(const char *name, const char *data, size_t size, nb_import_doc *doc,
-                        nb_diags *d)
-{
-    (void)data, (void)size;
-    memset(doc, 0, sizeof *doc);
-    nb_diag_add(d, NB_ERROR, (nb_pos){name, 0, 0}, "importing Word .docx is not supported yet");
-    return NB_EINPUT;
-}
-#endif
-#ifndef NB_HAVE_IMPORT_PDF
-int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_import_doc *doc,
-                       nb_diags *d)
-{
-    (void)data, (void)size;
-    memset(doc, 0, sizeof *doc);
-    nb_diag_add(d, NB_ERROR, (nb_pos){name, 0, 0}, "importing PDF is not supported yet");
-    return NB_EINPUT;
-}
-#endif
