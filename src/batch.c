@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "nianbao.h"
+#include "output.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -39,6 +40,7 @@ typedef struct job {
     char *name_text;  /* owned; --names agency: "<agency>-<year>" found by the naming pass */
     job_status status;
     nb_diags *diags;  /* owned */
+    int unwritable;   /* the PDF could not be written (a full disk, a read-only folder) */
     size_t bytes;     /* PDF size */
     double ms;        /* time spent on this report */
 } job;
@@ -50,6 +52,7 @@ typedef struct batch {
     const char *outdir, *report_path;
     int names_agency, force, check_only, threads;
     int verbosity;     /* -1: errors only, 0: normal, 1: every report even on a terminal */
+    nb_file_set inputs; /* every input file, sealed before the workers start; read-only then */
 
     /* Shared between workers; guarded by `lock`. */
     pthread_mutex_t lock;
@@ -243,6 +246,19 @@ static void assign_names(batch *b)
     for (size_t k = 0; k < nkeys; k++)
         free(keys[k].key);
     free(keys);
+    /* An output that is one of the inputs (a report named x.pdf, given by name) fails now,
+     * before its work; nb_output_write refuses it again at the moment of writing. */
+    for (size_t i = 0; i < b->njobs; i++) {
+        job *j = &b->jobs[i];
+        struct stat st;
+        const char *input = j->status == JOB_PENDING && stat(j->output, &st) == 0
+                                ? nb_file_set_find(&b->inputs, st.st_dev, st.st_ino) : NULL;
+        if (input) {
+            nb_diag_add(j->diags, NB_ERROR, (nb_pos){j->output, 0, 0},
+                        "the output would replace the input %s; not written", input);
+            j->status = JOB_FAILED;
+        }
+    }
 }
 
 /* ---- inputs ---------------------------------------------------------------------------- */
@@ -285,6 +301,13 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether a file found in a folder is this batch's own JSON report (from an earlier run into
+ * the same folder): it is never read as a report. */
+static int is_own_output(const batch *b, const char *path)
+{
+    return b->report_path && nb_output_same(path, b->report_path);
+}
+
 /* Adds the reports of a folder (not its subfolders), sorted by name in byte order. */
 static void add_folder(batch *b, const char *dir)
 {
@@ -314,7 +337,9 @@ static void add_folder(batch *b, const char *dir)
             free(names[i]);
             continue;
         }
-        if (access(path, R_OK) != 0)
+        if (is_own_output(b, path))
+            ;
+        else if (access(path, R_OK) != 0)
             add_unreadable(b, path, "", errno);
         else
             add_job(b, path);
@@ -333,6 +358,8 @@ static void add_path(batch *b, const char *path)
     }
     if (S_ISDIR(st.st_mode))
         add_folder(b, path);
+    else if (is_own_output(b, path))
+        fprintf(stderr, "nianbao batch: note: %s is this batch's own report; not read\n", path);
     else if (access(path, R_OK) != 0)
         add_unreadable(b, path, "", errno);
     else
@@ -340,7 +367,8 @@ static void add_path(batch *b, const char *path)
 }
 
 /* A manifest lists one file or folder per line, relative to the current folder (like tar -T);
- * blank lines and lines starting with '#' are skipped. */
+ * blank lines and lines starting with '#' are skipped, and a UTF-8 byte order mark at the start
+ * is ignored. */
 static void add_manifest(batch *b, const char *manifest)
 {
     FILE *f = fopen(manifest, "r");
@@ -351,7 +379,14 @@ static void add_manifest(batch *b, const char *manifest)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    int first = 1;
     while ((n = getline(&line, &cap, f)) >= 0) {
+        /* A UTF-8 byte order mark (Windows Notepad writes one) is not part of the first path. */
+        if (first && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(line, line + 3, (size_t)n - 2);
+            n -= 3;
+        }
+        first = 0;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
                          line[n - 1] == '\t'))
             line[--n] = 0;
@@ -365,6 +400,43 @@ static void add_manifest(batch *b, const char *manifest)
         add_unreadable(b, manifest, " the list", errno);
     free(line);
     fclose(f);
+}
+
+/* The same file listed twice (by two names, or in a folder and a manifest) is rendered once,
+ * for its first listing; then the inputs are sealed, so that no output is written over one. */
+static void drop_repeated_inputs(batch *b)
+{
+    nb_file_set all = {0};
+    for (size_t i = 0; i < b->njobs; i++)
+        if (b->jobs[i].status == JOB_PENDING && nb_file_set_add(&all, b->jobs[i].input))
+            all.items[all.n - 1].order = i;
+    nb_file_set_seal(&all);
+    char *repeated = nb_calloc(b->njobs ? b->njobs : 1, 1);
+    for (size_t k = 1; k < all.n; k++) {
+        const nb_file_id *x = &all.items[k], *first = &all.items[k];
+        while (first > all.items && first[-1].dev == x->dev && first[-1].ino == x->ino)
+            first--;
+        if (first == x)
+            continue;
+        fprintf(stderr, "nianbao batch: note: %s is the same file as %s; rendered once\n",
+                x->name, first->name);
+        repeated[x->order] = 1;
+    }
+    nb_file_set_free(&all);
+    size_t kept = 0;
+    for (size_t i = 0; i < b->njobs; i++) {
+        if (repeated[i]) {
+            free(b->jobs[i].input);
+            nb_diags_free(b->jobs[i].diags);
+            continue;
+        }
+        b->jobs[kept++] = b->jobs[i];
+    }
+    b->njobs = kept;
+    free(repeated);
+    for (size_t i = 0; i < b->njobs; i++)
+        nb_file_set_add(&b->inputs, b->jobs[i].input);
+    nb_file_set_seal(&b->inputs);
 }
 
 /* ---- progress ---------------------------------------------------------------------------- */
@@ -467,8 +539,10 @@ static void run_job(batch *b, job *j)
     unsigned char *pdf = NULL;
     size_t size = 0;
     int rc = nb_render_memory(b->engine, r, &o, &pdf, &size, j->diags);
-    if (rc == NB_OK)
-        rc = nb_write_file_atomic(j->output, pdf, size, j->diags);
+    if (rc == NB_OK) {
+        rc = nb_output_write(j->output, pdf, size, &b->inputs, j->diags);
+        j->unwritable = rc != NB_OK;
+    }
     free(pdf);
     if (rc != NB_OK)
         j->status = JOB_FAILED;
@@ -609,13 +683,14 @@ static void json_findings(nb_buf *o, const nb_diags *d)
 }
 
 typedef struct tally {
-    size_t written, warnings, forced, failed, unreadable;
+    size_t written, warnings, forced, failed, unreadable, unwritable;
 } tally;
 
 static tally count_jobs(const batch *b)
 {
     tally t = {0};
     for (size_t i = 0; i < b->njobs; i++) {
+        t.unwritable += b->jobs[i].unwritable;
         switch (b->jobs[i].status) {
         case JOB_WRITTEN: t.written++; break;
         case JOB_WARNINGS: t.written++; t.warnings++; break;
@@ -665,7 +740,7 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
     }
     nb_buf_puts(&o, b->njobs ? "\n  ]\n}\n" : "]\n}\n");
     nb_diags *d = nb_diags_new();
-    int rc = nb_write_file_atomic(b->report_path, o.data, o.len, d);
+    int rc = nb_output_write(b->report_path, o.data, o.len, &b->inputs, d);
     nb_diags_print(d, stderr);
     nb_diags_free(d);
     nb_buf_free(&o);
@@ -705,6 +780,7 @@ static void free_batch(batch *b)
         nb_diags_free(b->jobs[i].diags);
     }
     free(b->jobs);
+    nb_file_set_free(&b->inputs);
     nb_engine_free(b->engine);
     pthread_mutex_destroy(&b->lock);
 }
@@ -736,6 +812,7 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
         else
             add_path(&b, inputs[i]);
     }
+    drop_repeated_inputs(&b);
 
     b.start = now_seconds();
     b.tty = isatty(STDERR_FILENO) && b.verbosity == 0;
@@ -781,11 +858,12 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
                seconds > 0 ? (double)b.njobs / seconds : 0.0);
     fflush(stdout);
     int rc = NB_OK;
-    if (b.report_path && write_json_report(&b, &t, seconds) != NB_OK)
-        rc = NB_EINPUT;
-    if (t.failed > t.unreadable)
+    if (t.failed > t.unreadable + t.unwritable)
         rc = NB_EREPORT;
-    else if (t.unreadable && rc == NB_OK)
+    else if (t.unreadable)
+        rc = NB_EINPUT;
+    /* Output that could not be written (a full disk) needs the operator whatever else failed. */
+    if (t.unwritable || (b.report_path && write_json_report(&b, &t, seconds) != NB_OK))
         rc = NB_EINPUT;
     free_batch(&b);
     free(default_report);

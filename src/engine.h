@@ -15,7 +15,4 @@ nb_fontset *nb_engine_fonts(nb_engine *engine);
  * report is freed (diagnostics say why) and NB_EINPUT returned. */
 int nb_report_attach(nb_engine *engine, nb_report *report, nb_diags *diags);
 
-/* Writes data to path atomically (temporary file in the same folder, then rename). */
-int nb_write_file_atomic(const char *path, const unsigned char *data, size_t size, nb_diags *diags);
-
 #endif

@@ -6,6 +6,7 @@
 #include "font.h"
 #include "import.h"
 #include "layout.h"
+#include "output.h"
 #include "page.h"
 #include "pdf.h"
 #include "report.h"
@@ -323,6 +324,8 @@ int nb_report_load_file(nb_engine *e, const char *path, nb_report **out, nb_diag
         nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read: %s", strerror(errno));
         return NB_EINPUT;
     }
+    struct stat st;
+    int have_id = fstat(fileno(f), &st) == 0;
     nb_buf b = {0};
     char chunk[65536];
     size_t n;
@@ -352,27 +355,89 @@ int nb_report_load_file(nb_engine *e, const char *path, nb_report **out, nb_diag
                  ? nb_report_load_memory(e, path, data, b.len, out, d)
                  : nb_import_load(e, path, data, b.len, out, d);
     nb_buf_free(&b);
+    if (rc == NB_OK && have_id) {
+        (*out)->from_file = 1;
+        (*out)->file_dev = st.st_dev;
+        (*out)->file_ino = st.st_ino;
+    }
     return rc;
 }
 
-static int dump_layout(const nb_doc *doc, const nb_render_options *o, nb_diags *d)
+/* The files a render reads, which it must never write over: the report, the fonts and seal it
+ * names (relative to its folder), the --font files and the signing files. `names` keeps the
+ * paths made here (caller frees with free_names). */
+typedef struct render_inputs {
+    nb_file_set set;
+    char **names;
+    size_t nnames, cap;
+} render_inputs;
+
+static void add_input(render_inputs *in, const char *base_file, const char *path)
+{
+    if (!path || !*path)
+        return;
+    const char *slash = base_file && path[0] != '/' ? strrchr(base_file, '/') : NULL;
+    size_t dirlen = slash ? (size_t)(slash - base_file) + 1 : 0;
+    size_t n = dirlen + strlen(path) + 1;
+    char *name = nb_malloc(n);
+    snprintf(name, n, "%.*s%s", (int)dirlen, base_file ? base_file : "", path);
+    nb_grow(&in->names, &in->cap, in->nnames + 1, sizeof *in->names);
+    in->names[in->nnames++] = name;
+    nb_file_set_add(&in->set, name);
+}
+
+static void collect_inputs(const nb_report *r, const nb_render_options *o, render_inputs *in)
+{
+    memset(in, 0, sizeof *in);
+    if (r->from_file) {
+        nb_grow(&in->set.items, &in->set.cap, 1, sizeof *in->set.items);
+        in->set.items[in->set.n++] = (nb_file_id){(dev_t)r->file_dev, (ino_t)r->file_ino,
+                                                  r->file, 0};
+    }
+    add_input(in, r->file, r->seal.s);
+    for (int role = 0; role < NB_ROLES; role++)
+        for (size_t i = 0; i < r->nfonts[role]; i++) {
+            const nb_text *f = &r->fonts[role][i];
+            int given = f->pos.file && strcmp(f->pos.file, "--font") == 0;
+            add_input(in, given ? NULL : r->file, f->s);
+        }
+    if (o) {
+        add_input(in, NULL, o->sign_p12);
+        add_input(in, NULL, o->sign_key);
+        add_input(in, NULL, o->sign_cert);
+    }
+    nb_file_set_seal(&in->set);
+}
+
+static void free_inputs(render_inputs *in)
+{
+    for (size_t i = 0; i < in->nnames; i++)
+        free(in->names[i]);
+    free(in->names);
+    nb_file_set_free(&in->set);
+}
+
+static int dump_layout(const nb_doc *doc, const nb_report *r, const nb_render_options *o,
+                       nb_diags *d)
 {
     if (!o || !o->dump_layout)
         return NB_OK;
-    int to_stdout = strcmp(o->dump_layout, "-") == 0;
-    FILE *f = to_stdout ? stdout : fopen(o->dump_layout, "w");
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
     if (!f) {
         nb_diag_add(d, NB_ERROR, (nb_pos){o->dump_layout, 0, 0}, "cannot write: %s",
                     strerror(errno));
         return NB_EINPUT;
     }
     nb_doc_dump(doc, f, o->dump_json);
-    if (!to_stdout && fclose(f) != 0) {
-        nb_diag_add(d, NB_ERROR, (nb_pos){o->dump_layout, 0, 0}, "cannot write: %s",
-                    strerror(errno));
-        return NB_EINPUT;
-    }
-    return NB_OK;
+    fclose(f);
+    render_inputs in;
+    collect_inputs(r, o, &in);
+    int rc = nb_output_write(o->dump_layout, text, size, &in.set, d);
+    free_inputs(&in);
+    free(text);
+    return rc;
 }
 
 int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *options,
@@ -395,7 +460,7 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     nb_doc doc = {0};
     int rc = nb_typeset(r, e->fonts, e->title_words, &doc, d);
     if (rc == NB_OK)
-        rc = dump_layout(&doc, o, d);
+        rc = dump_layout(&doc, r, o, d);
     if (rc == NB_OK) {
         nb_buf out = {0};
         nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies};
@@ -418,66 +483,33 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     return rc;
 }
 
-/* Writes bytes to path through a temporary file in the same folder, renamed into place only when
- * complete: a failed or interrupted write never leaves a partial file or destroys the old one. */
-int nb_write_file_atomic(const char *path, const unsigned char *data, size_t size, nb_diags *d)
-{
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t n = dirlen + strlen(base) + 16;
-    char *tmp = nb_malloc(n);
-    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot write: %s", strerror(errno));
-        free(tmp);
-        return NB_EINPUT;
-    }
-    size_t done = 0;
-    int ok = 1;
-    while (done < size) {
-        ssize_t w = write(fd, data + done, size - done);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            ok = 0;
-            break;
-        }
-        done += (size_t)w;
-    }
-    int saved = errno;
-    if (ok && fsync(fd) != 0) {
-        ok = 0;
-        saved = errno;
-    }
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
-    if (ok) {
-        chmod(tmp, 0644);
-        if (rename(tmp, path) != 0) {
-            ok = 0;
-            saved = errno;
-        }
-    }
-    if (!ok) {
-        unlink(tmp);
-        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot write: %s", strerror(saved));
-    }
-    free(tmp);
-    return ok ? NB_OK : NB_EINPUT;
-}
-
 int nb_render_file(nb_engine *e, const nb_report *r, const nb_render_options *o,
                    const char *path, nb_diags *d)
 {
+    if (o && o->dump_layout && nb_output_same(path, o->dump_layout)) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0},
+                    "the PDF and the layout dump would be the same file; not written");
+        return NB_EINPUT;
+    }
+    render_inputs in;
+    collect_inputs(r, o, &in);
+    /* Refused before the work, not only after it. */
+    struct stat st;
+    const char *input = strcmp(path, "-") && stat(path, &st) == 0
+                            ? nb_file_set_find(&in.set, st.st_dev, st.st_ino) : NULL;
+    int rc = NB_OK;
+    if (input) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0},
+                    "the output would replace the input %s; not written", input);
+        rc = NB_EINPUT;
+    }
     unsigned char *pdf = NULL;
     size_t size = 0;
-    int rc = nb_render_memory(e, r, o, &pdf, &size, d);
     if (rc == NB_OK)
-        rc = nb_write_file_atomic(path, pdf, size, d);
+        rc = nb_render_memory(e, r, o, &pdf, &size, d);
+    if (rc == NB_OK)
+        rc = nb_output_write(path, pdf, size, &in.set, d);
     free(pdf);
+    free_inputs(&in);
     return rc;
 }

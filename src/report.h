@@ -78,6 +78,8 @@ struct nb_report {
     char *file;       /* owned: the name used in positions */
     char *source;     /* owned: the whole input text, for positions inside scalars */
     size_t source_len;
+    int from_file;    /* loaded by nb_report_load_file: the file's device and inode, so that */
+    unsigned long long file_dev, file_ino; /* rendering never writes over it */
 
     nb_text agency;   /* 发布机关 (required) */
     int year;         /* required */

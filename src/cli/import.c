@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "import.h"
+#include "output.h"
 #include "util.h"
 
 #include <errno.h>
@@ -103,7 +104,12 @@ static int run(nb_cli *cli, int argc, char **argv)
         int loaded = nb_report_load_memory(e, out, yaml, len, &r, d);
         nb_report_free(r);
         if (!to_stdout) {
-            rc = nb_write_file_atomic(out, (const unsigned char *)yaml, len, d);
+            nb_file_set inputs = {0}; /* `import x.yaml -o x.yaml` must not replace its source */
+            if (strcmp(in, "-"))
+                nb_file_set_add(&inputs, in);
+            nb_file_set_seal(&inputs);
+            rc = nb_output_write(out, yaml, len, &inputs, d);
+            nb_file_set_free(&inputs);
         } else if (fwrite(yaml, 1, len, stdout) != len || fflush(stdout) != 0) {
             nb_diag_add(d, NB_ERROR, (nb_pos){out, 0, 0}, "cannot write: %s", strerror(errno));
             rc = NB_EINPUT;
