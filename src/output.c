@@ -247,7 +247,7 @@ int nb_output_write(const char *path, const void *data, size_t size, const nb_fi
     if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
         return write_in_place(path, data, size, d);
     if (S_ISDIR(st.st_mode))
-        return fail(d, path, "cannot write: %s", "is a folder");
+        return fail(d, path, "cannot write: %s", strerror(EISDIR));
     if (!S_ISREG(st.st_mode))
         return fail(d, path, "cannot write: %s",
                     "not a regular file, a character device or a FIFO");

@@ -113,7 +113,7 @@ refused "-o DANGLING-LINK" "a symbolic link to a file that does not exist"
 [ ! -e real/missing.pdf ] || problem "-o DANGLING-LINK created the file it names"
 mkdir folder.pdf
 expect_status 2 "$NB" render r.yaml -o folder.pdf
-refused "-o FOLDER" "is a folder"
+refused "-o FOLDER" "cannot write: Is a directory"
 
 # 5. Modes: a new file gets 0666 less the umask; a replaced file keeps its mode and owner.
 for mask in 077 027 022; do
