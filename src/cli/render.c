@@ -145,17 +145,6 @@ static int sign_options_ok(const nb_cli *cli, nb_render_options *o)
     return 1;
 }
 
-/* Writes the rendered PDF to standard output. */
-static int write_stdout(const nb_cli *cli, const unsigned char *pdf, size_t size)
-{
-    if (fwrite(pdf, 1, size, stdout) != size || fflush(stdout) != 0) {
-        nb_cli_error(cli, "cannot write the PDF to standard output",
-                     "无法把 PDF 写到标准输出");
-        return NB_EINPUT;
-    }
-    return NB_OK;
-}
-
 static int run(nb_cli *cli, int argc, char **argv)
 {
     render_args a = {0};
@@ -188,16 +177,9 @@ static int run(nb_cli *cli, int argc, char **argv)
             rc = NB_EINPUT;
         }
     }
-    size_t size = 0;
-    if (rc == NB_OK && strcmp(a.output, "-") == 0) {
-        unsigned char *pdf = NULL;
-        rc = nb_render_memory(e, r, &a.o, &pdf, &size, d);
-        if (rc == NB_OK)
-            rc = write_stdout(cli, pdf, size);
-        free(pdf);
-    } else if (rc == NB_OK) {
+    /* "-" (standard output), devices, links and inputs are the library's (src/output.c). */
+    if (rc == NB_OK)
         rc = nb_render_file(e, r, &a.o, a.output, d);
-    }
     nb_cli_print_diags(cli, d, stderr);
     if (cli->verbosity > 0)
         nb_cli_note(cli, rc == NB_OK ? "%s: written (%zu errors, %zu warnings)"
