@@ -248,6 +248,7 @@ static void free_table(nb_ltable *t)
     for (size_t i = 0; i < t->nrules; i++)
         free_rule(&t->rules[i]);
     free(t->rules);
+    free(t->widths);
 }
 
 void nb_layout_free(nb_layout *l)
@@ -265,6 +266,7 @@ void nb_layout_free(nb_layout *l)
     for (size_t i = 0; i < l->ntables; i++)
         free_table(&l->tables[i]);
     free(l->tables);
+    free_strs(l->words, l->nwords);
     free(l);
 }
 
@@ -1023,14 +1025,83 @@ static void read_rule(loader *L, nb_ltable *t, yaml_node_t *n, size_t *cap)
 
 /* ---- tables and the layout ---- */
 
+/* A width in mm: digits with at most two decimals, more than 0 and at most 1000. */
+static int get_mm(loader *L, yaml_node_t *n, float *out)
+{
+    const char *s = scalar_of(n);
+    int ok = s && is_plain(n) && s[0] >= '0' && s[0] <= '9';
+    double v = 0, scale = 0;
+    for (const char *c = s; ok && *c; c++) {
+        if (*c == '.' && scale == 0)
+            scale = 1;
+        else if (*c >= '0' && *c <= '9' && v < 10000 && scale < 100) {
+            if (scale > 0)
+                scale *= 10;
+            v = v * 10 + (*c - '0');
+        } else
+            ok = 0;
+    }
+    if (scale > 0)
+        v /= scale;
+    if (!ok || v <= 0 || v > 1000) {
+        error_at(L, n, "a column width must be a number of mm, more than 0 and at most 1000 "
+                       "(e.g. 12 or 14.5)");
+        return 0;
+    }
+    *out = (float)v;
+    return 1;
+}
+
+/* widths: [mm, …], one per grid column: the table's preferred proportions (the national
+ * template's), scaled to the 版心 when set. */
+static void read_widths(loader *L, nb_ltable *t, yaml_node_t *n)
+{
+    size_t count = n->type == YAML_SEQUENCE_NODE
+                       ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+                       : 0;
+    if (count != (size_t)t->ncols) {
+        error_at(L, n, "widths must be a list of %d column widths in mm, one per column",
+                 t->ncols);
+        return;
+    }
+    float *w = nb_calloc(count, sizeof *w);
+    int ok = 1;
+    for (size_t i = 0; i < count; i++)
+        ok &= get_mm(L, node_at(L, n->data.sequence.items.start[i]), &w[i]);
+    if (!ok) {
+        free(w);
+        return;
+    }
+    t->widths = w;
+}
+
+/* words: [自然人, …]: text a table label never breaks inside. */
+static void read_words(loader *L, nb_layout *lay, yaml_node_t *n)
+{
+    if (n->type != YAML_SEQUENCE_NODE) {
+        error_at(L, n, "words must be a list of words a table label never breaks inside");
+        return;
+    }
+    size_t cap = lay->nwords;
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        char *w = get_string(L, node_at(L, *it), "a word");
+        if (!w)
+            continue;
+        nb_grow(&lay->words, &cap, lay->nwords + 1, sizeof *lay->words);
+        lay->words[lay->nwords++] = w;
+    }
+}
+
 static void read_table(loader *L, nb_layout *lay, yaml_node_t *n, size_t *cap_tables)
 {
     field f[] = {{"table", NULL, NULL},         {"name", NULL, NULL},
                  {"section", NULL, NULL},       {"columns", NULL, NULL},
                  {"header_rows", NULL, NULL},   {"kind", NULL, NULL},
                  {"value_columns", NULL, NULL}, {"cell_name", NULL, NULL},
-                 {"grid", NULL, NULL},          {"rules", NULL, NULL}};
-    if (!read_map(L, n, "a table", f, 10))
+                 {"grid", NULL, NULL},          {"rules", NULL, NULL},
+                 {"widths", NULL, NULL}};
+    if (!read_map(L, n, "a table", f, 11))
         return;
     int ok = require(L, n, &f[0], "a table") & require(L, n, &f[1], "a table") &
              require(L, n, &f[2], "a table") & require(L, n, &f[3], "a table") &
@@ -1077,6 +1148,8 @@ static void read_table(loader *L, nb_layout *lay, yaml_node_t *n, size_t *cap_ta
     }
     for (size_t i = 0; i < t.nslots; i++)
         t.slots[i].name = cell_name(pattern, t.groups[t.slots[i].group].name, t.slots[i].column);
+    if (f[10].val)
+        read_widths(L, &t, f[10].val);
     if (L->errors == before && f[9].val) {
         if (f[9].val->type != YAML_SEQUENCE_NODE)
             error_at(L, f[9].val, "rules must be a list");
@@ -1170,6 +1243,8 @@ static void remove_grid_column(nb_ltable *t, int c)
             g->first_slot = (int)s;
         t->slots[s].index = g->nslots++;
     }
+    if (t->widths)
+        memmove(t->widths + c, t->widths + c + 1, (size_t)(t->ncols - c - 1) * sizeof *t->widths);
     t->ncols--;
     free(cell_map);
     free(slot_map);
@@ -1344,8 +1419,8 @@ static void read_layout(loader *L, nb_layout **out)
     }
     field f[] = {{"layout", NULL, NULL}, {"title", NULL, NULL},          {"national", NULL, NULL},
                  {"base", NULL, NULL},   {"remove_columns", NULL, NULL}, {"sections", NULL, NULL},
-                 {"tables", NULL, NULL}};
-    if (!read_map(L, root, "a layout", f, 7))
+                 {"tables", NULL, NULL}, {"words", NULL, NULL}};
+    if (!read_map(L, root, "a layout", f, 8))
         return;
     if (!require(L, root, &f[0], "a layout"))
         return;
@@ -1413,6 +1488,8 @@ static void read_layout(loader *L, nb_layout **out)
     } else if (f[4].val) {
         remove_columns(L, lay, f[4].val);
     }
+    if (f[7].val)
+        read_words(L, lay, f[7].val);
     *out = lay;
 }
 

@@ -80,6 +80,8 @@ typedef struct nb_ltable {
     nb_slot *slots; size_t nslots;
     nb_group *groups; size_t ngroups;
     nb_rule *rules; size_t nrules;
+    float *widths;        /* owned: ncols preferred column widths in mm (`widths:`, the national
+                           * template's proportions, scaled to the 版心), or NULL */
 } nb_ltable;
 
 typedef struct nb_layout {
@@ -93,6 +95,8 @@ typedef struct nb_layout {
                                   * "总体情况" …; a report's own heading replaces one of these,
                                   * the number stays: print numbers[i] then the heading */
     nb_ltable *tables; size_t ntables;
+    char **words; size_t nwords; /* owned: words a table label never breaks inside (`words:`);
+                                  * a variant's add to its base's */
 } nb_layout;
 
 /* Loads one layout file. Returns NB_OK or NB_EINPUT with diagnostics; on NB_OK the caller owns

@@ -1,6 +1,10 @@
-/* Tables (FORMAT.md §1.4, §2.5): column widths solved from the cells' text, rows set in the flow
- * between grid lines, page breaks between rows only, with the header rows drawn again and a cut
- * spanning label drawn as a whole cell, label repeated, on each page it reaches. */
+/* Tables (FORMAT.md §1.4, §2.5) as the national template sets them: column widths from the
+ * layout's own proportions (`widths:`), widened only where a number or an unbreakable word
+ * needs it; labels broken only between the layout's words (`words:`), never letter-spaced;
+ * one 号 size for every table of a document (五号, or 小五 for all of them when one needs it);
+ * rows set in the flow, page breaks between rows — a table without header rows only between its
+ * blocks —, the header rows drawn again after a break and a cut spanning label drawn on each
+ * page where it fits. Row heights are computed once per table, so setting is linear in rows. */
 #include "typeset.h"
 #include "geometry.h"
 #include "util.h"
@@ -12,14 +16,17 @@
 #include <string.h>
 
 #define RULE_WIDTH 0.5f
-#define LINE_FACTOR 1.35f  /* line height / font size */
-#define VPAD_FACTOR 0.3f   /* top and bottom padding / font size */
-#define HPAD_FACTOR 0.25f  /* left and right padding / font size */
-#define NUMBER_ROOM 0.5f   /* extra room beside a number, in ems: digits never touch a rule */
-#define MAX_STEPS 64       /* line counts tabulated per cell */
+#define LINE_FACTOR 1.3f           /* line height / font size: single spacing */
+#define VPAD_FACTOR 0.25f          /* top and bottom padding / font size */
+#define HPAD (1.5f * NB_MM)        /* left and right padding (Word's default is 1.9 mm) */
+#define DATA_MIN_W (12.0f * NB_MM) /* a data column, unless the 版心 cannot give it */
+/* A line may pass its cell's content width by this much (pt): two 五号 characters in a
+ * 10.4 mm column of 表四 (15 columns in 156 mm) then keep 1.5 mm less 0.02 pt to each rule. */
+#define FIT_SLACK 0.05f
 
-/* 五号 first, then smaller, never below 小五. */
-static const float table_sizes[] = {NB_SIZE_TABLE, 10.0f, 9.5f, NB_SIZE_TABLE_MIN};
+/* 五号 for every table, or 小五 for every table; never a size in between (issue: one 号). */
+static const float table_sizes[] = {NB_SIZE_TABLE, NB_SIZE_TABLE_MIN};
+#define NSIZES (sizeof table_sizes / sizeof table_sizes[0])
 
 typedef struct tcell {
     int row, col, rowspan, colspan; /* grid coordinates, clamped to the grid */
@@ -34,13 +41,12 @@ typedef struct tcell {
     int shaped;
     float min_w;                    /* widest unbreakable piece */
     float nat_w;                    /* the whole text on one line */
-    /* need[k-1]: the least content width at which the text takes at most k lines. */
-    float need[MAX_STEPS];
-    int nneed;
     /* Final breaking. */
     nb_text_line *lines;            /* owned */
     size_t nlines;
-    int left;                       /* left-aligned (long label in a wide cell) */
+    float block_w;                  /* the widest line */
+    int left;                       /* flush left (a row label); else the lines, left-aligned
+                                     * with each other, are centred as a block */
 } tcell;
 
 typedef struct tsetup {
@@ -54,7 +60,9 @@ typedef struct tsetup {
     float *colw;      /* ncols */
     float *colx;      /* ncols + 1 */
     int *value_col;   /* ncols: the column holds one-column value cells */
-    int loose;        /* labels may break inside unbreakable pieces (last resort) */
+    float *h;         /* nrows: row heights, header and body apart */
+    float *acc;       /* nrows + 1: acc[r] = sum of h[0..r) */
+    int *breakable;   /* nrows + 1: a page may end before row r */
     int failed;       /* a cell's text could not be shaped */
 } tsetup;
 
@@ -111,6 +119,26 @@ static int clean_header_rows(const nb_ltable *lt, int nrows)
     return h;
 }
 
+/* Where a page may end: anywhere between body rows, except that a table without header rows
+ * whose blocks start with a full-width title row (表二's 第二十条第（…）项) breaks only before
+ * such a row, so that every block keeps its title and its 信息内容 row. */
+static void find_breaks(tsetup *s)
+{
+    int *title = nb_calloc((size_t)s->nrows + 1, sizeof *title);
+    int titles = 0;
+    for (size_t i = 0; i < s->ncells; i++) {
+        const tcell *c = &s->cells[i];
+        if (!c->is_value && c->colspan == s->ncols && c->rowspan == 1 && !c->header) {
+            title[c->row] = 1;
+            titles++;
+        }
+    }
+    for (int r = 0; r <= s->nrows; r++)
+        s->breakable[r] = r > s->header_rows && r < s->nrows &&
+                          (s->header_rows > 0 || !titles || title[r]);
+    free(title);
+}
+
 static int setup_cells(tsetup *s, nb_flow *f, const nb_table *t)
 {
     const nb_ltable *lt = t->layout;
@@ -126,6 +154,9 @@ static int setup_cells(tsetup *s, nb_flow *f, const nb_table *t)
     s->colw = nb_calloc((size_t)s->ncols, sizeof *s->colw);
     s->colx = nb_calloc((size_t)s->ncols + 1, sizeof *s->colx);
     s->value_col = nb_calloc((size_t)s->ncols, sizeof *s->value_col);
+    s->h = nb_calloc((size_t)s->nrows, sizeof *s->h);
+    s->acc = nb_calloc((size_t)s->nrows + 1, sizeof *s->acc);
+    s->breakable = nb_calloc((size_t)s->nrows + 1, sizeof *s->breakable);
     const nb_report *r = f->report;
     const char *layout_file = r && r->layout_ref && r->layout_ref->file ? r->layout_ref->file
                               : t->pos.file;
@@ -156,6 +187,7 @@ static int setup_cells(tsetup *s, nb_flow *f, const nb_table *t)
         }
         c->len = strlen(c->text);
     }
+    find_breaks(s);
     return 0;
 }
 
@@ -169,100 +201,47 @@ static void free_cells(tsetup *s)
     free(s->colw);
     free(s->colx);
     free(s->value_col);
+    free(s->h);
+    free(s->acc);
+    free(s->breakable);
+    memset(s, 0, sizeof *s);
 }
 
-/* Lines the cell's text takes at content width w (0 for an empty cell). */
-static int break_count(const tcell *c, float w)
+/* No break inside a word of the layout's list, nor after a label's leading item number
+ * ("1." stays with the word after it). */
+static void keep_words(const nb_layout *lay, const char *text, nb_text_block *b)
 {
-    if (!c->shaped || c->block.nchars == 0)
-        return 0;
-    if (c->nowrap)
-        return 1;
-    nb_text_line *lines = NULL;
-    size_t n = nb_text_break(&c->block, w, w, &lines);
-    free(lines);
-    return (int)n;
-}
-
-/* The narrowest content width the cell may have. */
-static float floor_width(const tsetup *s, const tcell *c)
-{
-    if (c->nowrap || !s->loose)
-        return c->min_w;
-    float w = 0; /* the widest single character */
-    for (size_t i = 0; i < c->block.nchars; i++)
-        if (c->block.chars[i].width > w)
-            w = c->block.chars[i].width;
-    return w;
-}
-
-/* Tabulates need[]: for each line count, the least width (to 0.05 pt) that gives it. */
-static void tabulate(const tsetup *s, tcell *c)
-{
-    c->nneed = 0;
-    if (!c->shaped || c->block.nchars == 0)
-        return;
-    float lo_w = floor_width(s, c), hi_w = c->nat_w > lo_w ? c->nat_w : lo_w;
-    int most = c->nowrap ? 1 : break_count(c, lo_w);
-    if (most < 1)
-        most = 1;
-    for (int k = 1; k <= most && k <= MAX_STEPS; k++) {
-        float lo = lo_w, hi = k == 1 ? hi_w : c->need[k - 2];
-        if (break_count(c, lo) <= k) {
-            hi = lo;
-        } else {
-            while (hi - lo > 0.05f) {
-                float mid = (lo + hi) / 2;
-                if (break_count(c, mid) <= k)
-                    hi = mid;
-                else
-                    lo = mid;
-            }
+    size_t i = 0;
+    while (i < b->nchars && b->chars[i].cp >= '0' && b->chars[i].cp <= '9')
+        i++;
+    if (i > 0 && i + 1 < b->nchars && (b->chars[i].cp == '.' || b->chars[i].cp == 0x3001))
+        b->chars[i].break_after = 0;
+    for (size_t w = 0; lay && w < lay->nwords; w++) {
+        const char *word = lay->words[w];
+        size_t wl = strlen(word);
+        for (const char *p = strstr(text, word); p && wl; p = strstr(p + 1, word)) {
+            size_t from = (size_t)(p - text), to = from + wl;
+            for (size_t k = 0; k < b->nchars && b->chars[k].offset < to; k++)
+                if (b->chars[k].offset >= from && b->chars[k].offset + b->chars[k].len < to)
+                    b->chars[k].break_after = 0;
         }
-        c->need[c->nneed++] = hi;
-        if (hi <= lo_w)
-            break;
     }
 }
 
-/* Content width for at most k lines. */
-static float need_for(const tsetup *s, const tcell *c, int k)
+static void set_size(tsetup *s, float size)
 {
-    if (c->nneed == 0)
-        return 0;
-    if (c->nowrap)
-        return c->nat_w + NUMBER_ROOM * s->size;
-    if (k < 1)
-        k = 1;
-    if (k > c->nneed)
-        return c->need[c->nneed - 1] < floor_width(s, c) ? c->need[c->nneed - 1] : floor_width(s, c);
-    return c->need[k - 1];
-}
-
-/* Line count at content width w, from the table (exact breaking below its range). */
-static int lines_for(const tcell *c, float w)
-{
-    if (c->nneed == 0)
-        return 0;
-    if (c->nowrap)
-        return 1;
-    if (w + 0.01f < c->need[c->nneed - 1])
-        return break_count(c, w);
-    int lo = 1, hi = c->nneed; /* need[] falls as k grows: find the least k with need <= w */
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (c->need[mid - 1] <= w + 0.01f)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    s->size = size;
+    s->lh = LINE_FACTOR * size;
+    s->vpad = VPAD_FACTOR * size;
+    s->hpad = HPAD;
 }
 
 static int shape_cells(tsetup *s, float size, nb_diags *diags)
 {
     nb_flow *f = s->f;
     const nb_font_list *fonts = &f->roles[NB_ROLE_TABLE];
+    const nb_layout *lay = f->report ? f->report->layout_ref : NULL;
+    set_size(s, size);
     for (size_t i = 0; i < s->ncells; i++) {
         tcell *c = &s->cells[i];
         if (c->shaped) {
@@ -271,7 +250,7 @@ static int shape_cells(tsetup *s, float size, nb_diags *diags)
         }
         if (c->len == 0)
             continue;
-        /* Pitch = size: tables are not on the body grid. */
+        /* Pitch = size: a cell's characters sit on its own grid of the table size. */
         if (nb_text_shape(&c->block, fonts, c->text, c->len, size, size, f->report, NULL, c->pos,
                           diags) != 0) {
             nb_text_free(&c->block);
@@ -279,90 +258,12 @@ static int shape_cells(tsetup *s, float size, nb_diags *diags)
             continue;
         }
         c->shaped = 1;
+        if (!c->is_value)
+            keep_words(lay, c->text, &c->block);
         c->nat_w = nb_text_width(&c->block);
         c->min_w = c->nowrap ? c->nat_w : nb_text_min_width(&c->block);
     }
     return s->failed ? -1 : 0;
-}
-
-static void set_size(tsetup *s, float size)
-{
-    s->size = size;
-    s->lh = LINE_FACTOR * size;
-    s->vpad = VPAD_FACTOR * size;
-    s->hpad = HPAD_FACTOR * size;
-}
-
-/* ---- heights ---- */
-
-static float cell_height(const tsetup *s, int nlines)
-{
-    return (float)(nlines > 0 ? nlines : 1) * s->lh + 2 * s->vpad;
-}
-
-/* Heights of rows [a, b) with every cell clipped to them: one-row cells first, then each
- * spanning cell's excess goes to the last row it covers, shorter spans first. `nlines[i]` is
- * cell i's line count. */
-static void row_heights(const tsetup *s, const int *nlines, int a, int b, float *h)
-{
-    for (int r = a; r < b; r++)
-        h[r] = cell_height(s, 1);
-    int longest = 1;
-    for (size_t i = 0; i < s->ncells; i++) {
-        const tcell *c = &s->cells[i];
-        int ra = c->row > a ? c->row : a, rb = c->row + c->rowspan < b ? c->row + c->rowspan : b;
-        if (ra >= rb)
-            continue;
-        if (rb - ra == 1) {
-            float ch = cell_height(s, nlines[i]);
-            if (ch > h[ra])
-                h[ra] = ch;
-        } else if (rb - ra > longest) {
-            longest = rb - ra;
-        }
-    }
-    for (int span = 2; span <= longest; span++) {
-        for (size_t i = 0; i < s->ncells; i++) {
-            const tcell *c = &s->cells[i];
-            int ra = c->row > a ? c->row : a;
-            int rb = c->row + c->rowspan < b ? c->row + c->rowspan : b;
-            if (rb - ra != span)
-                continue;
-            float sum = 0;
-            for (int r = ra; r < rb; r++)
-                sum += h[r];
-            float ch = cell_height(s, nlines[i]);
-            if (ch > sum)
-                h[rb - 1] += ch - sum;
-        }
-    }
-}
-
-static float sum_heights(const float *h, int a, int b)
-{
-    float t = 0;
-    for (int r = a; r < b; r++)
-        t += h[r];
-    return t;
-}
-
-/* Content width of a cell under widths w. */
-static float content_width(const tsetup *s, const tcell *c, const float *w)
-{
-    float t = 0;
-    for (int k = c->col; k < c->col + c->colspan; k++)
-        t += w[k];
-    return t - 2 * s->hpad;
-}
-
-/* Height of the whole table (header once) under widths w, from the tabulated line counts. */
-static float table_height(const tsetup *s, const float *w, int *nlines, float *h)
-{
-    for (size_t i = 0; i < s->ncells; i++)
-        nlines[i] = lines_for(&s->cells[i], content_width(s, &s->cells[i], w));
-    row_heights(s, nlines, 0, s->header_rows, h);
-    row_heights(s, nlines, s->header_rows, s->nrows, h);
-    return sum_heights(h, 0, s->nrows);
 }
 
 /* ---- widths ---- */
@@ -375,179 +276,109 @@ static float sum_widths(const float *w, int n)
     return t;
 }
 
-/* Column widths when every cell may take `k` lines per row it spans. */
-static void widths_for_lines(const tsetup *s, int k, float *w)
+/* Content width of a cell under widths w: room for its lines, FIT_SLACK included. */
+static float content_width(const tsetup *s, const tcell *c, const float *w)
 {
+    float t = 0;
+    for (int k = c->col; k < c->col + c->colspan; k++)
+        t += w[k];
+    return t - 2 * s->hpad + FIT_SLACK;
+}
+
+/* The least width of every column: its numbers whole, its widest word whole, a data column at
+ * least 12 mm where the 版心 has room for that in every data column (表四's 15 columns of
+ * 10.4 mm do not: there a column holding a long number takes from the others down to what
+ * their own text needs); a spanning cell's shortfall is shared by the columns it spans. */
+static void min_widths(const tsetup *s, float *mn)
+{
+    int ndata = 0;
     for (int c = 0; c < s->ncols; c++)
-        w[c] = 2 * s->hpad + s->size; /* even an empty column keeps one character's room */
+        ndata += s->value_col[c];
+    float data_min = (float)ndata * DATA_MIN_W <= NB_TEXT_W + 0.01f ? DATA_MIN_W : 0;
+    for (int c = 0; c < s->ncols; c++)
+        mn[c] = s->value_col[c] && data_min > 0 ? data_min : 2 * s->hpad + s->size;
     for (size_t i = 0; i < s->ncells; i++) {
         const tcell *c = &s->cells[i];
-        if (c->colspan != 1)
+        if (c->colspan != 1 || !c->shaped)
             continue;
-        float need = need_for(s, c, k * c->rowspan) + 2 * s->hpad;
-        if (need > w[c->col])
-            w[c->col] = need;
+        float need = c->min_w + 2 * s->hpad - FIT_SLACK;
+        if (need > mn[c->col])
+            mn[c->col] = need;
     }
-    int longest = 1;
-    for (size_t i = 0; i < s->ncells; i++)
-        if (s->cells[i].colspan > longest)
-            longest = s->cells[i].colspan;
-    /* Value columns are equal (a row of numbers reads as one), spanning cells widen what they
-     * span in proportion; a few rounds settle both. */
-    for (int round = 0; round < 4; round++) {
-        float most = 0;
-        for (int c = 0; c < s->ncols; c++)
-            if (s->value_col[c] && w[c] > most)
-                most = w[c];
-        for (int c = 0; c < s->ncols; c++)
-            if (s->value_col[c])
-                w[c] = most;
-        int changed = 0;
-        for (int span = 2; span <= longest; span++) {
-            for (size_t i = 0; i < s->ncells; i++) {
-                const tcell *c = &s->cells[i];
-                if (c->colspan != span)
-                    continue;
-                float need = need_for(s, c, k * c->rowspan);
-                float have = content_width(s, c, w);
-                if (need <= have + 0.01f)
-                    continue;
-                float total = have + 2 * s->hpad;
-                for (int col = c->col; col < c->col + span; col++)
-                    w[col] += (need - have) * w[col] / total;
-                changed = 1;
-            }
-        }
-        if (!changed)
-            break;
+    for (size_t i = 0; i < s->ncells; i++) {
+        const tcell *c = &s->cells[i];
+        if (c->colspan == 1 || !c->shaped)
+            continue;
+        float need = c->min_w + 2 * s->hpad - FIT_SLACK;
+        float have = 0;
+        for (int k = c->col; k < c->col + c->colspan; k++)
+            have += mn[k];
+        if (need > have)
+            for (int k = c->col; k < c->col + c->colspan; k++)
+                mn[k] += (need - have) / (float)c->colspan;
     }
 }
 
-/* Gives spare width where it saves the most height per point, a column at a time (all value
- * columns together, so they stay equal); returns what is left. */
-static float spend_on_height(const tsetup *s, float *w, float spare)
+/* Widths at the current size: the layout's proportions scaled to the 版心; a column under its
+ * least width is raised to it and the others give the difference in proportion to what they
+ * have above their own least width. Returns 0, or -1 when the least widths pass the 版心. */
+static int solve_widths(tsetup *s)
 {
-    size_t n = s->ncells;
-    int *nlines = nb_calloc(n ? n : 1, sizeof *nlines);
-    int *trial_lines = nb_calloc(n ? n : 1, sizeof *trial_lines);
-    float *h = nb_calloc((size_t)s->nrows, sizeof *h);
-    float *trial = nb_calloc((size_t)s->ncols, sizeof *trial);
-    int nvalue = 0;
-    for (int c = 0; c < s->ncols; c++)
-        nvalue += s->value_col[c];
-    /* Units: -1 = the value columns together, else one other column. */
-    for (int step = 0; step < 400 && spare > 0.05f; step++) {
-        float height = table_height(s, w, nlines, h);
-        float best_ratio = 0, best_delta = 0;
-        int best_unit = -2;
-        for (int unit = -1; unit < s->ncols; unit++) {
-            if (unit == -1 ? nvalue == 0 : s->value_col[unit])
-                continue;
-            int width_units = unit == -1 ? nvalue : 1;
-            for (size_t i = 0; i < n; i++) {
-                const tcell *c = &s->cells[i];
-                if (c->nowrap || nlines[i] <= 1)
-                    continue;
-                int overlap = 0;
-                for (int col = c->col; col < c->col + c->colspan; col++)
-                    overlap += unit == -1 ? s->value_col[col] : col == unit;
-                if (!overlap)
-                    continue;
-                float have = content_width(s, c, w);
-                float delta = (need_for(s, c, nlines[i] - 1) - have) / (float)overlap + 0.01f;
-                float cost = delta * (float)width_units;
-                if (delta <= 0 || cost > spare)
-                    continue;
-                memcpy(trial, w, (size_t)s->ncols * sizeof *w);
-                for (int col = 0; col < s->ncols; col++)
-                    if (unit == -1 ? s->value_col[col] : col == unit)
-                        trial[col] += delta;
-                float gain = height - table_height(s, trial, trial_lines, h);
-                if (gain > 0.01f && gain / cost > best_ratio) {
-                    best_ratio = gain / cost;
-                    best_delta = delta;
-                    best_unit = unit;
-                }
-            }
-        }
-        if (best_unit == -2)
-            break;
-        for (int col = 0; col < s->ncols; col++)
-            if (best_unit == -1 ? s->value_col[col] : col == best_unit)
-                w[col] += best_delta;
-        spare -= best_delta * (float)(best_unit == -1 ? nvalue : 1);
-    }
-    free(nlines);
-    free(trial_lines);
-    free(h);
-    free(trial);
-    return spare;
-}
-
-/* Solves the widths at the current size; returns 0 if the table fits the 版心's width. */
-static int solve_at_size(tsetup *s)
-{
-    for (size_t i = 0; i < s->ncells; i++)
-        tabulate(s, &s->cells[i]);
+    int n = s->ncols;
+    float *mn = nb_calloc((size_t)n, sizeof *mn);
     float *w = s->colw;
-    /* The fewest lines per row that fit; past every cell's line count, the minimums. */
-    int most = 1;
-    for (size_t i = 0; i < s->ncells; i++)
-        if (s->cells[i].nneed + 1 > most)
-            most = s->cells[i].nneed + 1;
-    int k = 1;
-    for (; k <= most; k++) {
-        widths_for_lines(s, k, w);
-        if (sum_widths(w, s->ncols) <= NB_TEXT_W + 0.01f)
-            break;
+    min_widths(s, mn);
+    int fits = sum_widths(mn, n) <= NB_TEXT_W + 0.01f;
+    if (fits) {
+        const float *pref = s->lt->widths;
+        float total = pref ? sum_widths(pref, n) : (float)n;
+        for (int c = 0; c < n; c++) {
+            w[c] = (pref ? pref[c] : 1.0f) * NB_TEXT_W / total;
+            if (w[c] < mn[c])
+                w[c] = mn[c];
+        }
+        float excess = sum_widths(w, n) - NB_TEXT_W, slack = 0;
+        for (int c = 0; c < n; c++)
+            slack += w[c] - mn[c];
+        if (excess > 0 && slack > 0)
+            for (int c = 0; c < n; c++)
+                w[c] -= excess * (w[c] - mn[c]) / slack;
     }
-    if (k > most)
-        return -1;
-    float spare = spend_on_height(s, w, NB_TEXT_W - sum_widths(w, s->ncols));
-
-    /* What is left goes to every column in proportion to its width. */
-    float total = sum_widths(w, s->ncols);
-    for (int c = 0; c < s->ncols; c++)
-        w[c] += spare * w[c] / total;
-    return 0;
+    free(mn);
+    return fits ? 0 : -1;
 }
 
-static int solve(tsetup *s, nb_diags *diags)
-{
-    size_t nsizes = sizeof table_sizes / sizeof table_sizes[0];
-    for (size_t i = 0; i < nsizes; i++) {
-        set_size(s, table_sizes[i]);
-        if (shape_cells(s, s->size, i == 0 ? diags : NULL) != 0)
-            return -1;
-        if (solve_at_size(s) == 0)
-            return 0;
-    }
-    /* At 小五 the minimums still do not fit: let labels break anywhere. */
-    s->loose = 1;
-    if (solve_at_size(s) == 0)
-        return 0;
-    /* Numbers wider than the page allows: scale the minimums down to the 版心. */
-    float total = sum_widths(s->colw, s->ncols);
-    for (int c = 0; c < s->ncols; c++)
-        s->colw[c] *= NB_TEXT_W / total;
-    nb_diag_add(diags, NB_WARNING, s->f->report ? (nb_pos){s->f->report->file, 0, 0} : (nb_pos){0},
-                "%s is too wide for the page even at 9 pt; its numbers may touch their rules",
-                s->name);
-    return 0;
-}
+/* ---- breaking and heights ---- */
 
-/* Breaks every cell at its final width and decides its alignment. */
+/* A line's width as placed: one the breaker let pass its width by squeezing marks (the
+ * compressing style) is squeezed to it. */
+static float line_width(const nb_text_line *l) { return l->natural > l->target ? l->target : l->natural; }
+
+/* Breaks every cell at its final width and decides its alignment: a label in a row of numbers,
+ * left of them and one row high, is flush left; every other cell is a centred block whose lines
+ * start where its first line starts. No line is letter-spaced. */
 static void break_cells(tsetup *s)
 {
     s->colx[0] = NB_TEXT_LEFT;
     for (int c = 0; c < s->ncols; c++)
         s->colx[c + 1] = s->colx[c] + s->colw[c];
     s->colx[s->ncols] = NB_TEXT_RIGHT; /* no rounding gap at the right edge */
+    int *first_value = nb_malloc((size_t)s->nrows * sizeof *first_value);
+    for (int r = 0; r < s->nrows; r++)
+        first_value[r] = s->ncols;
+    for (size_t i = 0; i < s->ncells; i++) {
+        const tcell *c = &s->cells[i];
+        if (c->is_value && c->col < first_value[c->row])
+            first_value[c->row] = c->col;
+    }
     for (size_t i = 0; i < s->ncells; i++) {
         tcell *c = &s->cells[i];
         free(c->lines);
         c->lines = NULL;
         c->nlines = 0;
+        c->block_w = 0;
+        c->left = !c->is_value && !c->header && c->rowspan == 1 &&
+                  first_value[c->row] < s->ncols && c->col + c->colspan <= first_value[c->row];
         if (!c->shaped || c->block.nchars == 0)
             continue;
         float w = content_width(s, c, s->colw);
@@ -558,74 +389,211 @@ static void break_cells(tsetup *s)
         } else {
             c->nlines = nb_text_break(&c->block, w, w, &c->lines);
         }
-    }
-    /* Where row labels are long enough to wrap, the wide ones read as a list: flush left, the
-     * wrapped lines justified. Otherwise, and for narrow group labels, headers and numbers,
-     * text is centred. Row labels are the body labels left of every value. */
-    int first_value = s->ncols;
-    for (size_t i = 0; i < s->ncells; i++)
-        if (s->cells[i].is_value && s->cells[i].col < first_value)
-            first_value = s->cells[i].col;
-    int wrapped = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < s->ncells; i++) {
-            tcell *c = &s->cells[i];
-            int wide_row_label = !c->header && !c->is_value && c->col + c->colspan <= first_value &&
-                                 content_width(s, c, s->colw) >= 8 * s->size;
-            if (pass == 0) {
-                wrapped |= wide_row_label && c->nlines > 1;
-                continue;
-            }
-            c->left = wrapped && wide_row_label;
-            for (size_t l = 0; l < c->nlines; l++)
-                c->lines[l].justify = c->left && l + 1 < c->nlines;
+        for (size_t l = 0; l < c->nlines; l++) {
+            c->lines[l].justify = 0;
+            if (line_width(&c->lines[l]) > c->block_w)
+                c->block_w = line_width(&c->lines[l]);
         }
+    }
+    free(first_value);
+}
+
+static float cell_height(const tsetup *s, size_t nlines)
+{
+    return (float)(nlines > 0 ? nlines : 1) * s->lh + 2 * s->vpad;
+}
+
+typedef struct span_ref {
+    int span;
+    size_t cell;
+} span_ref;
+
+static int by_span(const void *a, const void *b)
+{
+    const span_ref *x = a, *y = b;
+    if (x->span != y->span)
+        return x->span < y->span ? -1 : 1;
+    return x->cell < y->cell ? -1 : x->cell > y->cell;
+}
+
+/* Row heights, once: one-row cells first, then each spanning cell's excess goes to the last row
+ * it covers, shorter spans first (sorted once: linear in the cells and their spans). Header
+ * rows and body rows are measured apart, as the header is drawn apart on later pages. */
+static void measure_rows(tsetup *s)
+{
+    for (int r = 0; r < s->nrows; r++)
+        s->h[r] = cell_height(s, 1);
+    span_ref *spans = nb_calloc(s->ncells ? s->ncells : 1, sizeof *spans);
+    size_t nspans = 0;
+    for (size_t i = 0; i < s->ncells; i++) {
+        const tcell *c = &s->cells[i];
+        if (c->rowspan == 1) {
+            float ch = cell_height(s, c->nlines);
+            if (ch > s->h[c->row])
+                s->h[c->row] = ch;
+        } else {
+            spans[nspans++] = (span_ref){c->rowspan, i};
+        }
+    }
+    qsort(spans, nspans, sizeof *spans, by_span);
+    for (size_t k = 0; k < nspans; k++) {
+        const tcell *c = &s->cells[spans[k].cell];
+        float sum = 0;
+        for (int r = c->row; r < c->row + c->rowspan; r++)
+            sum += s->h[r];
+        float ch = cell_height(s, c->nlines);
+        if (ch > sum)
+            s->h[c->row + c->rowspan - 1] += ch - sum;
+    }
+    free(spans);
+    s->acc[0] = 0;
+    for (int r = 0; r < s->nrows; r++)
+        s->acc[r + 1] = s->acc[r] + s->h[r];
+}
+
+/* Height of rows [a, b). */
+static float rows_height(const tsetup *s, int a, int b) { return s->acc[b] - s->acc[a]; }
+
+/* ---- preparing: one size for all tables of the document ---- */
+
+typedef enum { PREP_OK, PREP_TOO_WIDE, PREP_FAILED } prep_result;
+
+static prep_result prepare_at(tsetup *s, nb_flow *f, const nb_table *t, float size,
+                              nb_diags *diags)
+{
+    if (!s->cells) {
+        memset(s, 0, sizeof *s);
+        if (!t || !t->layout || setup_cells(s, f, t) != 0)
+            return PREP_FAILED;
+    }
+    if (shape_cells(s, size, diags) != 0)
+        return PREP_FAILED;
+    if (solve_widths(s) != 0)
+        return PREP_TOO_WIDE;
+    break_cells(s);
+    measure_rows(s);
+    return PREP_OK;
+}
+
+/* Solved tables, kept in the flow from the first question about any table (how much room its
+ * start needs) to the end of the document: the size is decided for all of them at once. */
+struct nb_table_cache {
+    const nb_table *table;
+    int ok;
+    tsetup s;
+    struct nb_table_cache *next;
+};
+
+/* Prepares every table of the report at 五号, or at 小五 when one of them does not fit at
+ * 五号; a table too wide even at 小五 is an error. */
+static void prepare_all(nb_flow *f)
+{
+    const nb_report *r = f->report;
+    size_t n = r ? r->ntables : 0;
+    nb_table_cache **slot = &f->tables;
+    for (size_t i = 0; i < n; i++) {
+        if (!r->tables[i])
+            continue;
+        nb_table_cache *c = nb_calloc(1, sizeof *c);
+        c->table = r->tables[i];
+        *slot = c;
+        slot = &c->next;
+    }
+    float size = table_sizes[NSIZES - 1];
+    for (size_t k = 0; k < NSIZES; k++) {
+        int fits = 1;
+        for (nb_table_cache *c = f->tables; c; c = c->next) {
+            prep_result res = prepare_at(&c->s, f, c->table, table_sizes[k],
+                                         k == 0 ? f->diags : NULL);
+            c->ok = res == PREP_OK;
+            fits &= res != PREP_TOO_WIDE;
+        }
+        if (fits) {
+            size = table_sizes[k];
+            break;
+        }
+    }
+    f->table_size = size;
+    for (nb_table_cache *c = f->tables; c; c = c->next) {
+        if (c->ok || c->s.failed || !c->s.cells)
+            continue;
+        nb_pos where = c->table->pos.file ? c->table->pos
+                       : (nb_pos){r && r->file ? r->file : NULL, 0, 0};
+        nb_diag_add(f->diags, NB_ERROR, where,
+                    "%s does not fit the page's width even at 小五 (9 pt): its numbers are "
+                    "too long for its columns",
+                    c->s.name);
     }
 }
 
-static int *final_counts(const tsetup *s)
+static const tsetup *prepared(nb_flow *f, const nb_table *table)
 {
-    int *n = nb_calloc(s->ncells ? s->ncells : 1, sizeof *n);
-    for (size_t i = 0; i < s->ncells; i++)
-        n[i] = (int)s->cells[i].nlines;
-    return n;
+    if (!f->table_size)
+        prepare_all(f);
+    nb_table_cache **end = &f->tables;
+    for (nb_table_cache *c = f->tables; c; end = &c->next, c = c->next)
+        if (c->table == table)
+            return c->ok ? &c->s : NULL;
+    /* A table the report does not list (a caller setting one table by itself): at the size
+     * decided, or the first that fits when it is the only one. */
+    nb_table_cache *c = nb_calloc(1, sizeof *c);
+    c->table = table;
+    *end = c;
+    for (size_t k = 0; k < NSIZES; k++) {
+        if (f->tables != c && table_sizes[k] != f->table_size)
+            continue;
+        c->ok = prepare_at(&c->s, f, table, table_sizes[k], f->diags) == PREP_OK;
+        if (c->ok || f->tables != c)
+            break;
+    }
+    return c->ok ? &c->s : NULL;
+}
+
+void nb_table_cache_free(nb_flow *f)
+{
+    while (f->tables) {
+        nb_table_cache *c = f->tables;
+        f->tables = c->next;
+        free_cells(&c->s);
+        free(c);
+    }
 }
 
 /* ---- drawing ---- */
 
 typedef struct piece {
     const tcell *cell;
+    size_t index;   /* the cell's index */
     int ra, rb;     /* grid rows drawn */
     int la;         /* local row index of ra on the page */
     int repeat;
 } piece;
 
-/* Draws header rows and body rows [r0, r1) with the table's top at `top`; returns the bottom. */
+/* Draws header rows and body rows [r0, r1) with the table's top at `top`; returns the bottom.
+ * A cut spanning label shows its text where its rows on this page hold it; in its last piece
+ * it shows it anyway if no earlier piece could (`shown`, per cell, across pages). */
 static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int r1, int first,
-                          const int *counts)
+                          int *shown)
 {
     int hr = s->header_rows, nlocal = hr + (r1 - r0);
-    float *h = nb_calloc((size_t)s->nrows, sizeof *h);
-    row_heights(s, counts, 0, hr, h);
-    row_heights(s, counts, r0, r1, h);
     /* Local rows: the header, then the body rows of this page. */
-    int *grid_row = nb_calloc((size_t)nlocal, sizeof *grid_row);
+    int *grid_row = nb_calloc((size_t)nlocal + 1, sizeof *grid_row);
     float *row_top = nb_calloc((size_t)nlocal + 1, sizeof *row_top);
     float y = top;
     for (int l = 0; l < nlocal; l++) {
         grid_row[l] = l < hr ? l : r0 + (l - hr);
         row_top[l] = y;
-        y -= h[grid_row[l]];
+        y -= s->h[grid_row[l]];
     }
     row_top[nlocal] = y;
-    int *owner = nb_malloc((size_t)nlocal * (size_t)s->ncols * sizeof *owner);
+    int *owner = nb_malloc(((size_t)nlocal * (size_t)s->ncols + 1) * sizeof *owner);
     for (int i = 0; i < nlocal * s->ncols; i++)
         owner[i] = -1;
     piece *pieces = nb_calloc(s->ncells ? s->ncells : 1, sizeof *pieces);
     size_t npieces = 0;
     for (size_t i = 0; i < s->ncells; i++) {
         const tcell *c = &s->cells[i];
-        piece p = {c, 0, 0, 0, 0};
+        piece p = {c, i, 0, 0, 0, 0};
         if (c->header) {
             p.ra = c->row;
             p.rb = c->row + c->rowspan;
@@ -649,31 +617,33 @@ static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int
         const tcell *c = p->cell;
         float x0 = s->colx[c->col], x1 = s->colx[c->col + c->colspan];
         float ytop = row_top[p->la], ybot = row_top[p->la + (p->rb - p->ra)];
-        nb_box *b = nb_page_add_box(page, NB_BOX_CELL, x0, ybot, x1 - x0, ytop - ybot, c->text,
-                                    c->len);
+        int whole = c->header || (p->ra == c->row && p->rb == c->row + c->rowspan);
+        int fits = ytop - ybot >= cell_height(s, c->nlines) - 0.01f;
+        int last = p->rb == c->row + c->rowspan;
+        int show = whole || fits || (last && !shown[p->index]);
+        nb_box *b = nb_page_add_box(page, NB_BOX_CELL, x0, ybot, x1 - x0, ytop - ybot,
+                                    show ? c->text : "", show ? c->len : 0);
         b->table = s->name;
         b->row = p->ra;
         b->col = c->col;
         b->rowspan = p->rb - p->ra;
         b->colspan = c->colspan;
-        b->repeat = p->repeat;
-        if (!c->nlines)
+        b->repeat = p->repeat && show;
+        if (!c->nlines || !show)
             continue;
+        shown[p->index] = 1;
         float text_h = (float)c->nlines * s->lh;
         float ly = ytop - ((ytop - ybot) - text_h) / 2;
+        float x = c->left ? x0 + s->hpad : x0 + ((x1 - x0) - c->block_w) / 2;
         for (size_t l = 0; l < c->nlines; l++, ly -= s->lh) {
             const nb_text_line *line = &c->lines[l];
-            /* A line over its width is squeezed to it (先挤进) when placed. */
-            float w = line->justify || line->natural > line->target ? line->target
-                                                                    : line->natural;
-            float x = c->left ? x0 + s->hpad : x0 + ((x1 - x0) - w) / 2;
             nb_text_place(&c->block, line, page, x, ly - nb_text_baseline_drop(s->size, s->lh));
             size_t from = line->first < c->block.nchars ? c->block.chars[line->first].offset
                                                          : c->block.len;
             size_t to = line->end < c->block.nchars ? c->block.chars[line->end].offset
                                                      : c->block.len;
-            nb_box *tb = nb_page_add_box(page, NB_BOX_CELL_TEXT, x, ly - s->lh, w, s->lh,
-                                         c->block.text + from, to - from);
+            nb_box *tb = nb_page_add_box(page, NB_BOX_CELL_TEXT, x, ly - s->lh, line_width(line),
+                                         s->lh, c->block.text + from, to - from);
             tb->table = s->name;
             tb->row = p->ra;
             tb->col = c->col;
@@ -724,147 +694,92 @@ static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int
     free(owner);
     free(row_top);
     free(grid_row);
-    free(h);
     return y;
 }
 
 /* ---- the flow ---- */
 
-/* Height of body rows [r0, r1) as they would be drawn on one page. */
-static float segment_height(const tsetup *s, const int *counts, float *h, int r0, int r1)
+/* The first rows that must start on one page: up to the first place a page may end after two
+ * body rows (a table without header rows: its first block). */
+static int first_rows_end(const tsetup *s)
 {
-    row_heights(s, counts, r0, r1, h);
-    return sum_heights(h, r0, r1);
+    int r = s->header_rows + 2;
+    while (r < s->nrows && !s->breakable[r])
+        r++;
+    return r < s->nrows ? r : s->nrows;
 }
 
-/* A break before row r is clean when every spanning cell it cuts keeps room for its whole
- * label on both sides without stretching rows (heights h of the unbroken table). */
-static int clean_break(const tsetup *s, const int *counts, const float *h, int r)
+/* A break before row r (page rows from r0) is clean when every spanning label it cuts keeps
+ * room for its whole text on one side or the other. */
+static int clean_break(const tsetup *s, int r0, int r)
 {
     for (size_t i = 0; i < s->ncells; i++) {
         const tcell *c = &s->cells[i];
-        if (c->header || c->row >= r || c->row + c->rowspan <= r)
+        if (c->header || c->row >= r || c->row + c->rowspan <= r || !c->nlines)
             continue;
-        float need = cell_height(s, counts[i]);
-        if (need > sum_heights(h, c->row, r) + 0.01f ||
-            need > sum_heights(h, r, c->row + c->rowspan) + 0.01f)
+        float need = cell_height(s, c->nlines) - 0.01f;
+        int from = c->row > r0 ? c->row : r0;
+        if (rows_height(s, from, r) < need && rows_height(s, r, c->row + c->rowspan) < need)
             return 0;
     }
     return 1;
 }
 
-static int prepare(tsetup *s, nb_flow *f, const nb_table *t, nb_diags *diags)
-{
-    memset(s, 0, sizeof *s);
-    if (!t || !t->layout || setup_cells(s, f, t) != 0)
-        return -1;
-    if (solve(s, diags) != 0)
-        return -1;
-    break_cells(s);
-    return 0;
-}
-
-/* Solved tables, kept in the flow from the first question about a table (how much room its
- * start needs) to its setting: solving the widths is most of a table's cost. */
-struct nb_table_cache {
-    const nb_table *table;
-    int ok;
-    tsetup s;
-    struct nb_table_cache *next;
-};
-
-static const tsetup *prepared(nb_flow *f, const nb_table *table)
-{
-    for (nb_table_cache *c = f->tables; c; c = c->next)
-        if (c->table == table)
-            return c->ok ? &c->s : NULL;
-    nb_table_cache *c = nb_calloc(1, sizeof *c);
-    c->table = table;
-    c->ok = prepare(&c->s, f, table, f->diags) == 0;
-    c->next = f->tables;
-    f->tables = c;
-    return c->ok ? &c->s : NULL;
-}
-
-void nb_table_cache_free(nb_flow *f)
-{
-    while (f->tables) {
-        nb_table_cache *c = f->tables;
-        f->tables = c->next;
-        free_cells(&c->s);
-        free(c);
-    }
-}
-
 float nb_table_min_height(nb_flow *f, const nb_table *table)
 {
-    const tsetup *solved = prepared(f, table);
-    if (!solved)
+    const tsetup *s = prepared(f, table);
+    if (!s)
         return 0;
-    tsetup s = *solved; /* a view: the cache owns the cells */
-    int *counts = final_counts(&s);
-    float *h = nb_calloc((size_t)s.nrows, sizeof *h);
-    float header = segment_height(&s, counts, h, 0, s.header_rows);
-    float all = segment_height(&s, counts, h, s.header_rows, s.nrows);
-    float result;
-    if (s.header_rows == 0 && all <= NB_TEXT_H)
-        result = all; /* a small table without a header stays whole */
-    else
-        result = header + segment_height(&s, counts, h, s.header_rows,
-                                         s.header_rows + 2 < s.nrows ? s.header_rows + 2 : s.nrows);
-    free(h);
-    free(counts);
-    return result;
+    return rows_height(s, 0, s->header_rows) + rows_height(s, s->header_rows, first_rows_end(s));
 }
 
 void nb_table_set(nb_flow *f, const nb_table *table)
 {
-    const tsetup *solved = prepared(f, table);
-    if (!solved)
+    const tsetup *s = prepared(f, table);
+    if (!s)
         return;
-    tsetup s = *solved; /* a view: the cache owns the cells */
-    int *counts = final_counts(&s);
-    float *h = nb_calloc((size_t)s.nrows, sizeof *h);
-    int hr = s.header_rows;
-    float header = segment_height(&s, counts, h, 0, hr);
-    float all = segment_height(&s, counts, h, hr, s.nrows);
+    int hr = s->header_rows;
+    float header = rows_height(s, 0, hr);
     nb_flow_page(f);
     int fresh = f->y >= NB_TEXT_TOP - 0.5f;
-    /* The start: without a header a table moves whole to the next page if it fits there;
-     * otherwise the header goes with at least the first two body rows (as min_height says). */
-    if (!fresh) {
-        float need = hr == 0 && all <= NB_TEXT_H
-                         ? all
-                         : header + segment_height(&s, counts, h, hr, hr + 2 < s.nrows ? hr + 2
-                                                                                      : s.nrows);
-        if (need > nb_flow_space(f) + 0.01f)
-            nb_flow_new_page(f);
-    }
-    float *whole = nb_calloc((size_t)s.nrows, sizeof *whole);
-    row_heights(&s, counts, hr, s.nrows, whole);
+    if (!fresh && header + rows_height(s, hr, first_rows_end(s)) > nb_flow_space(f) + 0.01f)
+        nb_flow_new_page(f);
+    int *shown = nb_calloc(s->ncells ? s->ncells : 1, sizeof *shown);
     int r0 = hr, first = 1;
     do {
         float avail = nb_flow_space(f) - header;
-        int r1 = r0 + 1;
-        while (r1 < s.nrows && segment_height(&s, counts, h, r0, r1 + 1) <= avail + 0.01f)
+        int r1 = r0;
+        while (r1 < s->nrows && rows_height(s, r0, r1 + 1) <= avail + 0.01f)
             r1++;
-        if (r1 > s.nrows) /* a table of header rows only */
-            r1 = s.nrows;
-        /* A cut group label too tall for its rows on either page would stretch them: break
-         * up to three rows earlier where no label is squeezed so. */
-        for (int back = r1; r1 < s.nrows && back > r0 + 1 && back >= r1 - 3; back--) {
-            if (clean_break(&s, counts, whole, back)) {
-                r1 = back;
-                break;
+        if (r1 == r0 && r1 < s->nrows)
+            r1++; /* a row taller than the page: it goes alone */
+        if (r1 < s->nrows) {
+            /* End at the last place a page may end, preferring (up to three places back) one
+             * that cuts no label too tall for its rows on both pages. */
+            int b = r1;
+            /* The last page of a table holds at least two body rows, as a paragraph's does. */
+            if (s->nrows - b < 2 && s->nrows - 2 > r0 + 1)
+                b = s->nrows - 2;
+            while (b > r0 && !s->breakable[b])
+                b--;
+            if (b > r0) {
+                r1 = b;
+                for (int k = 0, t = b; t > r0 && k < 4; t--) {
+                    if (!s->breakable[t])
+                        continue;
+                    if (clean_break(s, r0, t)) {
+                        r1 = t;
+                        break;
+                    }
+                    k++;
+                }
             }
         }
-        f->y = draw_segment(&s, nb_flow_page(f), f->y, r0, r1, first, counts);
+        f->y = draw_segment(s, nb_flow_page(f), f->y, r0, r1, first, shown);
         first = 0;
         r0 = r1;
-        if (r0 < s.nrows)
+        if (r0 < s->nrows)
             nb_flow_new_page(f);
-    } while (r0 < s.nrows);
-    free(whole);
-    free(h);
-    free(counts);
+    } while (r0 < s->nrows);
+    free(shown);
 }

@@ -18,7 +18,8 @@ typedef struct nb_flow {
     nb_diags *diags;
     int page;                     /* index of the current page in doc->pages, -1 before the first */
     float y;                      /* top of the free space on the current page */
-    struct nb_table_cache *tables; /* owned: tables solved so far (table.c) */
+    struct nb_table_cache *tables; /* owned: the report's tables, solved (table.c) */
+    float table_size;             /* the one size of every table, pt; 0 until decided */
     const char *title_words;      /* borrowed: layouts/title-words.txt, or NULL */
 } nb_flow;
 typedef struct nb_table_cache nb_table_cache;

@@ -64,9 +64,29 @@ int main(void)
 
     check("t.yaml", "layout: t\ncolour: red\n",
           LIST("t.yaml:2:1: unknown key 'colour' in a layout (allowed: layout, title, national, "
-               "base, remove_columns, sections, tables)",
+               "base, remove_columns, sections, tables, words)",
                "t.yaml:1:1: missing key 'sections' in a layout",
                "t.yaml:1:1: missing key 'tables' in a layout"),
+          __LINE__);
+
+    /* Column widths: one per column, each a number of mm; words: a list of text. */
+    check("t.yaml",
+          HEAD TABLE3 "      - [A, B, C]\n"
+                      "    widths: [10, 0, 1e3]\n"
+                      "  - table: u\n"
+                      "    name: 表Y\n"
+                      "    section: 3\n"
+                      "    columns: 2\n"
+                      "    grid:\n"
+                      "      - [A, B]\n"
+                      "    widths: [10]\n"
+                      "words: [自然人, '']\n",
+          LIST("t.yaml:10:18: a column width must be a number of mm, more than 0 and at most 1000 "
+               "(e.g. 12 or 14.5)",
+               "t.yaml:10:21: a column width must be a number of mm, more than 0 and at most 1000 "
+               "(e.g. 12 or 14.5)",
+               "t.yaml:17:13: widths must be a list of 2 column widths in mm, one per column",
+               "t.yaml:18:14: a word must not be empty"),
           __LINE__);
 
     check("t.yaml", "layout: t\ntables: [\n",
