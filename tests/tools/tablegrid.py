@@ -2,7 +2,8 @@
 """Checks that the tables of a nianbao render look like the national template (issue 12), from
 its --dump-layout JSON and from MuPDF's reading of the PDF (not from our code).
 
-Usage: tablegrid.py [--grid] DUMP.json LAYOUT.yaml FILE.pdf
+Usage: tablegrid.py [--grid] [--stext XML] DUMP.json LAYOUT.yaml FILE.pdf
+(--stext: MuPDF's `mutool draw -F stext` output to read instead of running it on FILE.pdf)
 
   words    no label line ends inside a word of the layout's `words:` list (a variant's list is
            its base's plus its own);
@@ -205,6 +206,11 @@ def check_holes(boxes):
 def main(argv):
     grid = "--grid" in argv
     args = [a for a in argv if a != "--grid"]
+    stext = None
+    if "--stext" in args:
+        i = args.index("--stext")
+        stext = args[i + 1] if i + 1 < len(args) else None
+        del args[i:i + 2]
     if len(args) != 3:
         print(__doc__, file=sys.stderr)
         return 2
@@ -223,7 +229,11 @@ def main(argv):
     check_data(cells)
     check_padding_align(cells, lines)
     try:
-        pages = pdfgeom.parse_stext(pdfgeom.run_mutool(pdf))
+        if stext:
+            with open(stext, "rb") as f:
+                pages = pdfgeom.parse_stext(f.read())
+        else:
+            pages = pdfgeom.parse_stext(pdfgeom.run_mutool(pdf))
     except RuntimeError as e:
         print(e, file=sys.stderr)
         return 2
