@@ -264,12 +264,22 @@ def check_piece(doc, line, chars):
                   % (gap, a.c, b.c, pitch / 4))
 
 
+def han_font(line):
+    """The font of a line's Han characters (a short last line such as "2025年" is mostly
+    digits, set in the Latin face)."""
+    fonts = {}
+    for c in line.chars:
+        if is_han(c.c):
+            fonts[c.font] = fonts.get(c.font, 0) + 1
+    return max(fonts, key=fonts.get) if fonts else line.font
+
+
 def continues(prev, line):
     """`line` goes on with the paragraph of `prev` (16 pt, same font, at the left edge, one line
     pitch below or at the head of the next page)."""
     if abs(prev.size - BODY) > TOL_SIZE or abs(line.size - BODY) > TOL_SIZE:
         return False
-    if line.font != prev.font or heading_kind(line):
+    if han_font(line) != han_font(prev) or heading_kind(line):
         return False
     if not at(visible_x0(line, BODY_PITCH), LEFT) and not at(cell(line.chars[0], BODY_PITCH)[0],
                                                              LEFT):

@@ -14,8 +14,9 @@ Usage: tablegrid.py [--grid] [--stext XML] DUMP.json LAYOUT.yaml FILE.pdf
            line), and no space is added between two full-width characters (no letter-spacing);
   size     every glyph inside a table cell has one size, the same in all tables: 10.5 pt (五号) or
            9 pt (小五);
-  grid     (with --grid) in every cell line, each Han character and full-width mark after the
-           line's first one starts a whole number of cells (the table size) after it, +-0.3 pt;
+  grid     (with --grid) in every cell line, each Han character and full-width mark starts a
+           whole number of cells (the table size) after the first of its run (+-0.3 pt); a
+           Latin word or number keeps its own width and starts a new run;
   holes    no page but the last is more than 30 % empty, except a page whose next page starts
            with a section heading followed by a table (that heading keeps with the table's
            start); such pages are printed as "exempt: page N (...)" on standard output.
@@ -159,11 +160,16 @@ def check_sizes_and_grid(found, grid):
                         % (b["page"], b["table"], b["text"], c.x0 - a.x1, a.c, c.c))
                 break
         if grid:
-            han = [c for c in chars if full_width(c.c)]
-            if not han:
-                continue
-            first = han[0]
-            for c in han[1:]:
+            # Each run of full-width characters (a Latin word or number between runs keeps its own
+            # width) steps by whole cells of the table size.
+            first = None
+            for c in chars:
+                if not full_width(c.c):
+                    first = None
+                    continue
+                if first is None:
+                    first = c
+                    continue
                 steps = (c.x0 - first.x0) / first.size
                 if abs(steps - round(steps)) * first.size > 0.3:
                     problem("page %d %s: '%s': '%s' is %.2f cells after '%s', off the cell's grid"
