@@ -265,13 +265,13 @@ def check_piece(doc, line, chars):
 
 
 def han_font(line):
-    """The font of a line's Han characters (a short last line such as "2025年" is mostly
-    digits, set in the Latin face)."""
+    """The font of a line's Han characters, None without any (a short last line such as
+    "2025年" or "12.5%" is mostly or only digits, set in the Latin face)."""
     fonts = {}
     for c in line.chars:
         if is_han(c.c):
             fonts[c.font] = fonts.get(c.font, 0) + 1
-    return max(fonts, key=fonts.get) if fonts else line.font
+    return max(fonts, key=fonts.get) if fonts else None
 
 
 def continues(prev, line):
@@ -279,7 +279,8 @@ def continues(prev, line):
     pitch below or at the head of the next page)."""
     if abs(prev.size - BODY) > TOL_SIZE or abs(line.size - BODY) > TOL_SIZE:
         return False
-    if han_font(line) != han_font(prev) or heading_kind(line):
+    fonts = (han_font(line), han_font(prev))
+    if (None not in fonts and fonts[0] != fonts[1]) or heading_kind(line):
         return False
     if not at(visible_x0(line, BODY_PITCH), LEFT) and not at(cell(line.chars[0], BODY_PITCH)[0],
                                                              LEFT):
