@@ -195,7 +195,7 @@ def docx(items, path):
         ppr = ""
         if style:
             ppr += '<w:pStyle w:val="%s"/>' % style
-        if num:
+        if num is not None:
             ppr += '<w:numPr><w:ilvl w:val="%d"/><w:numId w:val="1"/></w:numPr>' % num
         if jc:
             ppr += '<w:jc w:val="%s"/>' % jc

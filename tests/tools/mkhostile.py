@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Writes hostile source files for the import tests, into the current folder.
+
+  mkhostile.py docx GOOD.docx    truncated.docx (the first half of GOOD), damaged.docx (GOOD with
+      document.xml's compressed bytes overwritten), bomb-size.docx (document.xml inflating to
+      200 MiB), bomb-ratio.docx (15 MiB of XML from 15 KiB), lying.docx (document.xml bigger
+      than its headers say), laughs.docx (entities nested ten deep, ten wide), notzip.docx
+      (random bytes), nodoc.docx (a zip without word/document.xml), deep.docx (10,000 nested
+      elements)
+  mkhostile.py pdf              pages-10000.pdf (a valid PDF of 10,000 empty pages),
+      truncated.pdf, loop.pdf (a page tree that contains itself)
+Standard library only."""
+
+import os
+import struct
+import sys
+import zipfile
+import zlib
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx_with(path, document, **parts):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        for name, data in parts.items():
+            z.writestr(name, data)
+        if document is not None:
+            z.writestr("word/document.xml", document)
+
+
+def bomb(path, size):
+    """document.xml of `size` bytes of white space inside a paragraph, written in chunks."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            f.write(('<w:document %s><w:body><w:p><w:r><w:t>' % W).encode())
+            chunk = b" " * (1 << 20)
+            for _ in range(size >> 20):
+                f.write(chunk)
+            f.write(b"</w:t></w:r></w:p></w:body></w:document>")
+
+
+def lying(good, path):
+    """GOOD with document.xml's stated size (local and central headers) cut to 100 bytes."""
+    data = bytearray(open(good, "rb").read())
+    name = b"word/document.xml"
+    at = 0
+    while True:
+        at = data.find(name, at)
+        if at < 0:
+            break
+        if data[at - 30:at - 26] == b"PK\x03\x04":
+            struct.pack_into("<I", data, at - 30 + 22, 100)
+        elif data[at - 46:at - 42] == b"PK\x01\x02":
+            struct.pack_into("<I", data, at - 46 + 24, 100)
+        at += 1
+    open(path, "wb").write(data)
+
+
+def damaged(good, path):
+    data = bytearray(open(good, "rb").read())
+    at = data.find(b"word/document.xml") + len("word/document.xml") + 40
+    for i in range(at, min(at + 200, len(data))):
+        data[i] = (data[i] * 7 + 13) & 0xFF
+    open(path, "wb").write(data)
+
+
+def docx(good):
+    data = open(good, "rb").read()
+    open("truncated.docx", "wb").write(data[: len(data) // 2])
+    damaged(good, "damaged.docx")
+    lying(good, "lying.docx")
+    bomb("bomb-size.docx", 200 << 20)
+    bomb("bomb-ratio.docx", 15 << 20)
+    ents = ['<!ENTITY a0 "年报年报年报年报年报">']
+    for i in range(1, 10):
+        ents.append('<!ENTITY a%d "%s">' % (i, ("&a%d;" % (i - 1)) * 10))
+    docx_with("laughs.docx", '<?xml version="1.0"?><!DOCTYPE d [%s]><w:document %s><w:body>'
+              "<w:p><w:r><w:t>&a9;</w:t></w:r></w:p></w:body></w:document>" % ("".join(ents), W))
+    open("notzip.docx", "wb").write(os.urandom(50000))
+    docx_with("nodoc.docx", None, **{"word/styles.xml": "<w:styles %s/>" % W})
+    docx_with("deep.docx", "<w:document %s><w:body><w:p>%s<w:r><w:t>深</w:t></w:r>%s</w:p>"
+              "</w:body></w:document>" % (W, "<w:ins>" * 10000, "</w:ins>" * 10000))
+
+
+def pdf_file(path, objects, root=1):
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for o in offsets:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, root, xref)
+    open(path, "wb").write(out)
+
+
+def pdf():
+    n = 10000
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
+                n, b" ".join(b"%d 0 R" % (4 + i) for i in range(n))),
+            b"<< /Length 0 >>\nstream\n\nendstream"]
+    for i in range(n):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>")
+    pdf_file("pages-10000.pdf", objs)
+    data = open("pages-10000.pdf", "rb").read()
+    open("truncated.pdf", "wb").write(data[: len(data) // 3])
+    pdf_file("loop.pdf", [b"<< /Type /Catalog /Pages 2 0 R >>",
+                          b"<< /Type /Pages /Count 2 /Kids [2 0 R 3 0 R] >>",
+                          b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "docx":
+        docx(sys.argv[2])
+    elif sys.argv[1] == "pdf":
+        pdf()
+    else:
+        sys.exit("mkhostile.py docx GOOD.docx | pdf")
