@@ -2,6 +2,7 @@
  * PDF bytes in memory. Diagnostics are collected and dropped: only crashes, sanitizer reports and
  * leaks are findings. */
 #include "targets.h"
+#include "import.h"
 #include "layout.h"
 
 #include <stdio.h>
@@ -57,4 +58,31 @@ int nb_fuzz_render(nb_engine *e, const uint8_t *data, size_t size)
     nb_report_free(r);
     nb_diags_free(d);
     return 0;
+}
+
+typedef int (*import_reader)(const char *, const char *, size_t, nb_import_doc *, nb_diags *);
+
+static int fuzz_import(import_reader read, const uint8_t *data, size_t size)
+{
+    nb_diags *d = nb_diags_new();
+    nb_import_doc doc;
+    if (read("fuzz", (const char *)data, size, &doc, d) == NB_OK)
+        nb_import_doc_clear(&doc);
+    nb_diags_free(d);
+    return 0;
+}
+
+int nb_fuzz_import_html(const uint8_t *data, size_t size)
+{
+    return fuzz_import(nb_import_read_html, data, size);
+}
+
+int nb_fuzz_import_docx(const uint8_t *data, size_t size)
+{
+    return fuzz_import(nb_import_read_docx, data, size);
+}
+
+int nb_fuzz_import_pdf(const uint8_t *data, size_t size)
+{
+    return fuzz_import(nb_import_read_pdf, data, size);
 }

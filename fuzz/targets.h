@@ -13,6 +13,11 @@ int nb_fuzz_report(nb_engine *engine, const uint8_t *data, size_t size);
 int nb_fuzz_layout(const uint8_t *data, size_t size);
 int nb_fuzz_render(nb_engine *engine, const uint8_t *data, size_t size);
 
+/* The import source readers (src/import.h): one file in, its document freed. */
+int nb_fuzz_import_html(const uint8_t *data, size_t size);
+int nb_fuzz_import_docx(const uint8_t *data, size_t size);
+int nb_fuzz_import_pdf(const uint8_t *data, size_t size);
+
 /* The engine of the source tree's fonts and layouts (NB_SOURCE_DATADIR), or aborts. The caller
  * owns it. */
 nb_engine *nb_fuzz_engine(void);

@@ -8,7 +8,8 @@
       (random bytes), nodoc.docx (a zip without word/document.xml), deep.docx (10,000 nested
       elements)
   mkhostile.py pdf              pages-10000.pdf (a valid PDF of 10,000 empty pages),
-      truncated.pdf, loop.pdf (a page tree that contains itself)
+      truncated.pdf, loop.pdf (a page tree that contains itself), table.pdf (a page with a
+      small ruled table in Helvetica)
 Standard library only."""
 
 import os
@@ -98,6 +99,24 @@ def pdf_file(path, objects, root=1):
     open(path, "wb").write(out)
 
 
+def table_pdf(path):
+    """One page: a line of text and a 3 x 3 table ruled with lines, a merged cell among them."""
+    content = (b"BT /F1 16 Tf 72 760 Td (Annual report 2024) Tj ET\n"
+               b"0.5 w 72 700 m 372 700 l S 72 680 m 372 680 l S 72 660 m 372 660 l S "
+               b"72 640 m 372 640 l S 72 700 m 72 640 l S 172 680 m 172 640 l S "
+               b"272 700 m 272 640 l S 372 700 m 372 640 l S\n"
+               b"BT /F1 9 Tf 80 686 Td (Merged head) Tj 200 0 Td (Total) Tj ET\n"
+               b"BT /F1 9 Tf 80 666 Td (Rules) Tj 100 0 Td (1) Tj 100 0 Td (11) Tj ET\n"
+               b"BT /F1 9 Tf 80 646 Td (Norms) Tj 100 0 Td (8) Tj 100 0 Td (66) Tj ET\n"
+               b"BT /F1 11 Tf 72 600 Td (A paragraph after the table.) Tj ET\n")
+    pdf_file(path, [b"<< /Type /Catalog /Pages 2 0 R >>",
+                    b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                    b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                    b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+                    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+
+
 def pdf():
     n = 10000
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -109,6 +128,7 @@ def pdf():
     pdf_file("pages-10000.pdf", objs)
     data = open("pages-10000.pdf", "rb").read()
     open("truncated.pdf", "wb").write(data[: len(data) // 3])
+    table_pdf("table.pdf")
     pdf_file("loop.pdf", [b"<< /Type /Catalog /Pages 2 0 R >>",
                           b"<< /Type /Pages /Count 2 /Kids [2 0 R 3 0 R] >>",
                           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])

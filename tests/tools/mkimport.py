@@ -10,11 +10,13 @@
   mkimport.py expect SAMPLE.yaml LAYOUT.yaml           what a reader must find, as JSON: the
         paragraphs' texts (numbers included) and each table as its full grid of cell texts
         (a merged cell's text at its top-left, "" where it covers)
+LAYOUT.yaml may be the layouts folder: the sample's `layout:` is taken from there.
 
 The sample's prose and numbers are used as they are; only the packaging differs.
 Standard library and python3-yaml only."""
 
 import json
+import os
 import re
 import sys
 import zipfile
@@ -45,7 +47,7 @@ def tables(layout, sample):
             if isinstance(item, dict) and "table" in item:
                 values[item["table"]] = item["values"]
     out = {}
-    for t in layout["tables"]:
+    for t in layout.get("tables", []):  # a derived layout (base:) is compared on prose only
         if t["table"] not in values:
             continue
         vals = values[t["table"]]
@@ -58,9 +60,9 @@ def tables(layout, sample):
                     row.append((cell, 1, 1))
                 elif "values" in cell:
                     nums = vals[cell["values"]]
-                    slots = len(cell.get("columns", default_cols or []))
-                    width = cell.get("cols", 1)
-                    for k in range(slots):
+                    columns = cell.get("columns", default_cols or [])
+                    for k, col in enumerate(columns):
+                        width = col.get("cols", 1) if isinstance(col, dict) else cell.get("cols", 1)
                         row.append((number(nums[k]), 1, width))
                 else:
                     row.append((cell["text"], cell.get("rows", 1), cell.get("cols", 1)))
@@ -96,8 +98,11 @@ def grid(rows):
 def document(sample, layout):
     """The report in reading order: ("title", text), ("h1"|"h2"|"p", text), ("table", rows)."""
     tabs = tables(layout, sample)
-    items = [("title", sample["agency"]),
-             ("title", "%d年政府信息公开工作年度报告" % sample["year"])]
+    if sample.get("title"):
+        items = [("title", sample["title"])]
+    else:
+        items = [("title", sample["agency"]),
+                 ("title", "%d年政府信息公开工作年度报告" % sample["year"])]
     for i, sec in enumerate(sample["sections"]):
         items.append(("h1", sec.get("heading", layout["sections"][i])))
         for item in sec.get("body", []):
@@ -105,7 +110,9 @@ def document(sample, layout):
                 items.append(("p", clean(item)))
             elif "h2" in item:
                 items.append(("h2", clean(item["h2"])))
-            elif "table" in item:
+            elif "item" in item:
+                items.append(("p", clean(item["item"])))
+            elif "table" in item and item["table"] in tabs:
                 items.append(("table", tabs[item["table"]]))
     if sample.get("signoff"):
         items.append(("p", sample["signoff"]))
@@ -121,7 +128,8 @@ def esc(s):
 
 def html(items):
     """A portal article page, as content management systems of government sites serve them."""
-    title = items[0][1] + items[1][1]
+    titles = [c for k, c in items if k == "title"]
+    title = "".join(titles)
     out = ['<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">',
            '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
            "<title>%s_政府信息公开年报</title>" % esc(title),
@@ -136,11 +144,11 @@ def html(items):
            '<div class="leftbar"><ul><li><a href="/a">政府信息公开指南</a></li>',
            '<li><a href="/b">政府信息公开制度</a></li><li><a href="/c">政府信息公开年报</a></li></ul></div>',
            '<div class="article">',
-           '<div class="article-title"><h1>%s<br>%s</h1></div>' % (esc(items[0][1]), esc(items[1][1])),
+           '<div class="article-title"><h1>%s</h1></div>' % "<br>".join(esc(t) for t in titles),
            '<div class="article-info">发布日期：2025-01-24　来源：市政府办公室　'
            '<span class="fontsize">字号：<a>大</a> <a>中</a> <a>小</a></span></div>',
            '<div class="article-content" id="zoom">']
-    for kind, body in items[2:]:
+    for kind, body in items[len(titles):]:
         if kind == "h1":
             out.append('<p style="text-indent:2em;"><strong><span style="font-family:黑体;">%s'
                        "</span></strong></p>" % esc(body))
@@ -284,7 +292,8 @@ def docx(items, path):
 
 
 def expect(items):
-    out = {"paragraphs": [], "tables": []}
+    titles = [c for k, c in items if k == "title"]
+    out = {"title": "".join(titles), "ntitle": len(titles), "paragraphs": [], "tables": []}
     for kind, content in items:
         if kind == "table":
             out["tables"].append(grid(content))
@@ -297,8 +306,14 @@ def main():
     what, sample_path, layout_path = sys.argv[1:4]
     with open(sample_path, encoding="utf-8") as f:
         sample = yaml.safe_load(f)
+    if os.path.isdir(layout_path):  # the folder of layouts: the sample's own
+        layout_path = os.path.join(layout_path, sample.get("layout", "gov-2021") + ".yaml")
     with open(layout_path, encoding="utf-8") as f:
         layout = yaml.safe_load(f)
+    if "base" in layout:  # the sections of the base; its tables changed, so left out
+        with open(os.path.join(os.path.dirname(layout_path), layout["base"] + ".yaml"),
+                  encoding="utf-8") as f:
+            layout.setdefault("sections", yaml.safe_load(f)["sections"])
     items = document(sample, layout)
     if what == "html":
         with open(sys.argv[4], "wb") as f:
