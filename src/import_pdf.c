@@ -927,7 +927,8 @@ static item *page_items(pdf_reader *r, page_draw *pg, int page, fz_rect bounds, 
     ptable *tables = find_tables(pg, &ntables);
     item *items = NULL;
     size_t n = 0, cap = 0;
-    qsort(pg->chars, pg->nchars, sizeof *pg->chars, cmp_char);
+    if (pg->nchars)
+        qsort(pg->chars, pg->nchars, sizeof *pg->chars, cmp_char);
     /* line by line (each sorted by x), characters into the cells they sit in; the rest stay,
      * in the same order, for prose */
     size_t kept = 0;
@@ -1013,7 +1014,8 @@ static item *page_items(pdf_reader *r, page_draw *pg, int page, fz_rect bounds, 
         s = e;
     }
     /* stable order: tables were added first; sort by top */
-    qsort(items, n, sizeof *items, cmp_item);
+    if (n)
+        qsort(items, n, sizeof *items, cmp_item);
     *nitems = n;
     return items;
 }
