@@ -426,7 +426,8 @@ typedef struct ptable {
     int nrows;
     tcell *cells;
     size_t ncells;
-    int page;
+    int page;           /* where it starts */
+    int last_page;      /* where its last part (joined from later pages) is */
 } ptable;
 
 static void ptable_free(ptable *t)
@@ -822,14 +823,22 @@ static int join_tables(ptable *a, ptable *b)
         for (size_t j = 0; j < a->ncells; j++) {
             tcell *up = &a->cells[j];
             if (up->row + up->rowspan != a->nrows || fabsf(up->x0 - c->x0) > 2 * SNAP ||
-                fabsf(up->x1 - c->x1) > 2 * SNAP || numeric(cell_str(up)) || !*cell_str(up))
+                fabsf(up->x1 - c->x1) > 2 * SNAP || numeric(cell_str(up)))
                 continue;
             float em = up->cut_size > 0 ? up->cut_size : 10;
             int full = up->last_x0 <= up->x0 + 1.2f * em && up->last_x1 >= up->x1 - 1.2f * em;
-            if (!*cell_str(c) || !strcmp(cell_str(c), cell_str(up))) {
+            int group = up->rowspan > 1 || c->rowspan > 1; /* a label over several rows */
+            if (!*cell_str(up)) {
+                /* nianbao prints a cut label on the part with more of its rows */
+                if (group && *cell_str(c) && !numeric(cell_str(c))) {
+                    nb_buf_put(&up->text, c->text.data, c->text.len);
+                    up->rowspan += c->rowspan;
+                    c->keep = 0;
+                }
+            } else if (!*cell_str(c) || !strcmp(cell_str(c), cell_str(up))) {
                 up->rowspan += c->rowspan;
                 c->keep = 0;
-            } else if (full && !numeric(cell_str(c))) {
+            } else if (full && group && !numeric(cell_str(c))) {
                 nb_buf_put(&up->text, c->text.data, c->text.len);
                 up->rowspan += c->rowspan;
                 c->keep = 0;
@@ -849,6 +858,7 @@ static int join_tables(ptable *a, ptable *b)
         a->cells[a->ncells++] = moved;
     }
     a->nrows += b->nrows - skip;
+    a->last_page = b->page;
     ptable_free(b);
     return 1;
 }
@@ -971,7 +981,7 @@ static item *page_items(pdf_reader *r, page_draw *pg, int page, fz_rect bounds, 
         s = e;
     }
     for (int t = 0; t < ntables; t++) {
-        tables[t].page = page;
+        tables[t].page = tables[t].last_page = page;
         clean_cells(&tables[t]);
         nb_grow(&items, &cap, n + 1, sizeof *items);
         items[n].y = tables[t].y0;
@@ -1074,7 +1084,7 @@ static void assemble(pdf_reader *r, item *items, size_t n)
         if (it->is_table) {
             flush_para(r, &p, body);
             prev = NULL;
-            if (last_table && last_table->page == it->table.page - 1 &&
+            if (last_table && last_table->last_page == it->table.page - 1 &&
                 join_tables(last_table, &it->table))
                 continue;
             if (last_table)
