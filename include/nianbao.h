@@ -93,6 +93,12 @@ NB_API void nb_report_free(nb_report *report);
  * names above. Returns NB_OK, or NB_EINPUT for an unknown role. */
 NB_API int nb_report_use_font(nb_report *report, const char *role, const char *font);
 
+/* A font preset: "government" takes 方正小标宋简体 (title), 黑体 (一、 headings), 楷体_GB2312
+ * ((一) headings) and 仿宋_GB2312 (body, tables) where installed, after fonts the report or
+ * nb_report_use_font names and before the bundled ones; each one missing is a warning naming
+ * it and the bundled font used instead. Returns NB_OK, or NB_EINPUT for another name. */
+int nb_report_use_fonts(nb_report *report, const char *preset);
+
 /* How text is set: "grid" (the default; every Han character and full-width mark one cell of
  * the 28-cell line, FORMAT.md §3.4a) or "compact" (clreq punctuation compression). Overrides the
  * report's own `style:`. Returns NB_OK, or NB_EINPUT for another name. */

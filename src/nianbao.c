@@ -299,6 +299,15 @@ int nb_report_set_style(nb_report *r, const char *style)
     return NB_OK;
 }
 
+int nb_report_use_fonts(nb_report *r, const char *preset)
+{
+    if (strcmp(preset, "government") != 0)
+        return NB_EINPUT;
+    r->fonts_government = 1;
+    r->fonts_government_pos = (nb_pos){"--fonts", 0, 0};
+    return NB_OK;
+}
+
 int nb_report_use_font(nb_report *r, const char *role, const char *font)
 {
     for (int i = 0; i < NB_ROLES; i++) {

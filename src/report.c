@@ -592,7 +592,7 @@ static void read_fonts(loader *L, const ynode *m)
 {
     nb_report *r = L->r;
     if (m->type != YN_MAP) {
-        error_at(L, m->pos, "fonts must be a mapping from role to font names");
+        error_at(L, m->pos, "fonts must be 'government' or a mapping from role to font names");
         return;
     }
     for (size_t i = 0; i + 1 < m->n; i += 2) {
@@ -854,8 +854,12 @@ static void read_report(loader *L, const ynode *root)
             if (seal)
                 get_text(L, v, "seal", 0, &r->seal);
         } else if (!strcmp(key, "fonts")) {
-            if (!is_null(v))
+            if (v->type == YN_SCALAR && !is_null(v) && !strcmp(v->value, "government")) {
+                r->fonts_government = 1;
+                r->fonts_government_pos = v->pos;
+            } else if (!is_null(v)) {
                 read_fonts(L, v);
+            }
         } else if (!strcmp(key, "style")) {
             nb_text t = {0};
             if (get_text(L, v, "style", 0, &t)) {

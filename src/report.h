@@ -97,6 +97,8 @@ struct nb_report {
     size_t nfonts[NB_ROLES];
 
     nb_style style;   /* style: grid (default) or compact; the command line may override */
+    int fonts_government;     /* fonts: government (or --fonts government) */
+    nb_pos fonts_government_pos;
 
     nb_block *preamble;    /* owned: paragraphs before 一、 (`preamble:`), may be empty */
     size_t npreamble;

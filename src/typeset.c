@@ -11,21 +11,30 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const default_fonts[NB_ROLES] = {
-    "FandolSong-Bold",    /* title: 小标宋 */
-    "FandolHei-Regular",  /* heading1: 黑体 */
-    "FandolKai-Regular",  /* heading2: 楷体 */
-    "FandolFang-Regular", /* body and level-3 headings: 仿宋 */
-    "FandolFang-Regular", /* table */
-    "FandolSong-Regular", /* folio: 宋体 */
+/* The bundled fonts per role, tried in order after the report's. The title's 小标宋 stand-in is
+ * Noto Serif CJK SC Black cut to GB 2312 (fonts/LICENSE-NOTE.md); FandolSong-Bold sets what it
+ * lacks. */
+static const char *const default_fonts[NB_ROLES][2] = {
+    {"NotoSerifCJKsc-Black", "FandolSong-Bold"}, /* title: 小标宋 */
+    {"FandolHei-Regular"},                       /* heading1: 黑体 */
+    {"FandolKai-Regular"},                       /* heading2: 楷体 */
+    {"FandolFang-Regular"},                      /* body and level-3 headings: 仿宋 */
+    {"FandolFang-Regular"},                      /* table */
+    {"FandolSong-Regular"},                      /* folio: 宋体 (its dashes) */
+};
+
+/* `fonts: government`: the fonts agencies set their documents in, taken per role when
+ * installed (they are not free; a missing one is named in a warning). */
+static const char *const government_fonts[NB_ROLES] = {
+    "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312", "仿宋_GB2312", NULL,
 };
 
 /* Latin letters and digits per role: Liberation Serif has the metrics of Times New Roman,
- * which official documents use with 仿宋 and 小标宋; Liberation Sans Bold goes with 黑体. Page
- * numbers keep the 宋体 digits GB/T 9704 7.5 asks for. */
+ * which official documents use with 仿宋 and 小标宋; Liberation Sans Bold goes with 黑体. The
+ * page number's digits are the body's, so that "— 3 —" matches the 3 in the text. */
 static const char *const default_latin[NB_ROLES] = {
     "LiberationSerif-Bold", "LiberationSans-Bold", "LiberationSerif-Regular",
-    "LiberationSerif-Regular", "LiberationSerif-Regular", NULL,
+    "LiberationSerif-Regular", "LiberationSerif-Regular", "LiberationSerif-Regular",
 };
 
 static const char *const section_numbers[NB_SECTIONS] = {"一、", "二、", "三、",
@@ -98,22 +107,34 @@ static int resolve_roles(nb_flow *f, nb_fontset *set, const nb_report *r)
                 free(why);
                 nb_font_close(probe);
                 ok = 0;
-            } else if (l->count < 7) {
+            } else if (l->count < 5) {
                 l->fonts[l->count++] = font;
             }
+        }
+        if (r->fonts_government && government_fonts[role]) {
+            nb_font *gov = nb_fontset_get(set, government_fonts[role]);
+            if (gov && l->count < 6)
+                l->fonts[l->count++] = gov;
+            else if (!gov)
+                nb_diag_add(f->diags, NB_WARNING, r->fonts_government_pos,
+                            "fonts: government: %s is not installed; the %s role uses the "
+                            "bundled %s instead",
+                            government_fonts[role], nb_role_names[role], default_fonts[role][0]);
         }
         if (default_latin[role] && !(l->latin = nb_fontset_get(set, default_latin[role]))) {
             nb_diag_add(f->diags, NB_ERROR, (nb_pos){r->file, 0, 0},
                         "the bundled font %s is missing", default_latin[role]);
             ok = 0;
         }
-        nb_font *def = nb_fontset_get(set, default_fonts[role]);
-        if (!def) {
-            nb_diag_add(f->diags, NB_ERROR, (nb_pos){r->file, 0, 0},
-                        "the bundled font %s is missing", default_fonts[role]);
-            ok = 0;
-        } else {
-            l->fonts[l->count++] = def;
+        for (int k = 0; k < 2 && default_fonts[role][k]; k++) {
+            nb_font *def = nb_fontset_get(set, default_fonts[role][k]);
+            if (!def) {
+                nb_diag_add(f->diags, NB_ERROR, (nb_pos){r->file, 0, 0},
+                            "the bundled font %s is missing", default_fonts[role][k]);
+                ok = 0;
+            } else if (l->count < 8) {
+                l->fonts[l->count++] = def;
+            }
         }
     }
     return ok;

@@ -42,8 +42,9 @@ grid gap 1 expected a quarter 字
 grid font-body 1 expected FandolFang-Regular for body text
 grid font-h1 1 expected FandolHei-Regular for 一、 heading
 grid font-h2 1 expected FandolKai-Regular for （一） heading
-grid title-font 1 expected FandolSong-Bold for the title
+grid title-font 1 expected NotoSerifCJKsc-Black for the title
 grid title-size 1 the first line is not a 22 pt title
+grid folio-digits 1 expected the body's Latin face
 grid folio-font 1 page number glyph '—' in FandolFang-Regular, expected FandolSong-Regular
 grid not-flush 1 a full line is flush
 grid gu-zi 1 (孤字)

@@ -12,6 +12,7 @@ enum {
     OPT_DUMP_FORMAT,
     OPT_FONT,
     OPT_STYLE,
+    OPT_FONTS,
     OPT_SIGN,
     OPT_SIGN_KEY,
     OPT_SIGN_CERT,
@@ -42,6 +43,10 @@ static const nb_cli_option render_options[] = {
      "grid (every Han character and full-width mark one cell) or compact (marks squeezed); "
      "overrides the report's style:",
      "grid（每个汉字和全角标点占一格）或 compact（标点挤压）；优先于报告中的 style:"},
+    {OPT_FONTS, "fonts", "PRESET",
+     "government: 方正小标宋简体, 黑体, 楷体_GB2312 and 仿宋_GB2312 where installed (a warning "
+     "names each one missing and the bundled font used instead)",
+     "government：已安装时使用方正小标宋简体、黑体、楷体_GB2312 和仿宋_GB2312（缺少的逐一警告并说明改用的内置字体）"},
     {OPT_SIGN, "sign", "FILE.p12", "sign with the key and certificates in a PKCS#12 file",
      "用 PKCS#12 文件中的密钥和证书签名"},
     {OPT_SIGN_KEY, "sign-key", "KEY.pem", "sign with this private key (with --sign-cert)",
@@ -68,6 +73,7 @@ static const nb_cli_option render_options[] = {
 typedef struct render_args {
     const char *output;
     const char *style;
+    const char *preset;
     const char *fonts[MAX_FONTS];
     int nfonts;
     nb_render_options o;
@@ -108,6 +114,11 @@ static int take(nb_cli *cli, void *ctx, int key, const char *v)
             return nb_cli_usage_error(cli, "--style takes grid or compact",
                                       "--style 取 grid 或 compact");
         a->style = v;
+        break;
+    case OPT_FONTS:
+        if (strcmp(v, "government"))
+            return nb_cli_usage_error(cli, "--fonts takes government", "--fonts 取 government");
+        a->preset = v;
         break;
     case OPT_SIGN: o->sign_p12 = v; break;
     case OPT_SIGN_KEY: o->sign_key = v; break;
@@ -165,6 +176,8 @@ static int run(nb_cli *cli, int argc, char **argv)
     int rc = nb_cli_load_report(e, in, &r, d);
     if (rc == NB_OK && a.style)
         rc = nb_report_set_style(r, a.style);
+    if (rc == NB_OK && a.preset)
+        rc = nb_report_use_fonts(r, a.preset);
     for (int i = a.nfonts - 1; i >= 0 && rc == NB_OK; i--) {
         char role[32];
         const char *eq = strchr(a.fonts[i], '=');

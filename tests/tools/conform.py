@@ -28,8 +28,10 @@ FORMAT.md §2.3–2.4 and §3 (clreq):
   gu-zi      no paragraph ends with a line holding a single Han character (孤字) when the line
              before it has two or more break opportunities;
   fonts      body text 16 pt in the 仿宋 font, 一、 headings in the 黑体 font, （一） headings in
-             the 楷体 font, the title 22 pt in the 小标宋 font, page numbers 14 pt in the 宋体 font;
-             Latin letters and digits may come from a --latin-font;
+             the 楷体 font, the title 22 pt in the 小标宋 font (FandolSong-Bold where the bundled Noto Serif
+             CJK SC Black subset lacks a character), page numbers' dashes 14 pt in the 宋体
+             font and their digits in the body's Latin face; Latin letters and digits may come
+             from a --latin-font;
   pages      no heading is the last line of a page, a heading keeps two lines of the paragraph it
              introduces on its page, no paragraph leaves its first line alone at a page foot or
              its last line alone at a page head.
@@ -65,12 +67,14 @@ H1_RE = re.compile(r"^[一二三四五六七八九十]+、")
 H2_RE = re.compile(r"^（[一二三四五六七八九十]+）")
 
 DEFAULT_FONTS = {"body": "FandolFang-Regular", "h1": "FandolHei-Regular",
-                 "h2": "FandolKai-Regular", "title": "FandolSong-Bold",
+                 "h2": "FandolKai-Regular", "title": "NotoSerifCJKsc-Black",
                  "folio": "FandolSong-Regular"}
+# Faces a role falls back to for characters its first font lacks (the title's GB 2312 subset).
+FALLBACK_FONTS = {"title": {"FandolSong-Bold"}}
 # Letters and digits come from a Times-like face (Liberation, bundled) in every role but the
 # page number; by default they must, unless --latin-font names others.
 DEFAULT_LATIN = {"body": "LiberationSerif", "h1": "LiberationSans-Bold", "h2": "LiberationSerif",
-                 "title": "LiberationSerif-Bold"}
+                 "title": "LiberationSerif-Bold", "folio": "LiberationSerif"}
 
 
 def is_han(c):
@@ -298,7 +302,9 @@ def check_document(doc):
         doc.out.append("page 1: the first line is not a 22 pt title")
     for l in titles:
         for ch in l.chars:
-            if ch.font != doc.fonts["title"] and not latin_ok(doc, ch, "title"):
+            if ch.font != doc.fonts["title"] and not latin_ok(doc, ch, "title") and \
+                    not (doc.fonts["title"] == DEFAULT_FONTS["title"]
+                         and ch.font in FALLBACK_FONTS["title"]):
                 doc.v(l, "has %r in %s, expected %s for the title"
                       % (ch.c, ch.font, doc.fonts["title"]))
                 break
@@ -351,7 +357,12 @@ def check_folio_font(doc, page_lines):
     for line in page_lines:
         if line.folio:
             for ch in line.chars:
-                if ch.font != doc.fonts["folio"]:
+                # The digits are the body's Latin face, the dashes the 宋体 font.
+                if ch.c.isdigit() and not latin_ok(doc, ch, "folio"):
+                    doc.v(line, "page number digit %r in %s, expected the body's Latin face %s"
+                          % (ch.c, ch.font, DEFAULT_LATIN["folio"]))
+                    break
+                if ch.font != doc.fonts["folio"] and not latin_ok(doc, ch, "folio"):
                     doc.v(line, "page number glyph %r in %s, expected %s"
                           % (ch.c, ch.font, doc.fonts["folio"]))
                     break

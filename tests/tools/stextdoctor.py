@@ -151,6 +151,12 @@ def doctor(case, data):
     elif case == "title-size":
         for g in rows[0]:
             g.font.set("size", "20")
+    elif case == "folio-digits":  # the page number's digits of page 1 in the 宋体 font
+        for r in pages[0]:
+            if r[0].font.get("size") == "14":
+                set_font(parent, [g for g in r if g.c.isdigit()], "FandolSong-Regular")
+                return root
+        sys.exit(3)
     elif case == "folio-font":  # the page number of page 2 in the body font
         for r in pages[1]:
             if r[0].font.get("size") == "14":
@@ -204,7 +210,7 @@ def doctor(case, data):
     return root
 
 
-CASES = ["clean", "pair", "squeeze", "end-half", "gap", "font-body", "font-h1", "font-h2", "title-font", "title-size", "folio-font", "not-flush",
+CASES = ["clean", "pair", "squeeze", "end-half", "gap", "font-body", "font-h1", "font-h2", "title-font", "title-size", "folio-digits", "folio-font", "not-flush",
          "gu-zi", "heading-foot", "orphan"]
 
 
