@@ -98,6 +98,12 @@ static void format_value(tcell *c, const nb_slot *slot, const nb_value *v)
     } else {
         snprintf(c->num, sizeof c->num, "%" PRId64, v->num);
     }
+    /* A negative number takes the minus sign U+2212, not the hyphen (GB/T 15835, GB 3102). */
+    size_t len = strlen(c->num);
+    if (c->num[0] == '-' && len + 2 < sizeof c->num) {
+        memmove(c->num + 3, c->num + 1, len);
+        memcpy(c->num, "\xE2\x88\x92", 3);
+    }
     c->text = c->num;
 }
 

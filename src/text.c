@@ -30,7 +30,7 @@ static nb_char_class classify(uint32_t c)
     case 0x2014: case 0x2026: case 0x2E3A: case 0x22EF:
         return NB_CC_DASH;
     }
-    if (c > 0x20 && c < 0x7F)
+    if ((c > 0x20 && c < 0x7F) || c == 0x2212 /* minus sign: travels with its digits */)
         return NB_CC_LATIN;
     if ((c >= 0xC0 && c < 0x2000) && c != 0xD7 && c != 0xF7)
         return NB_CC_LATIN; /* accented Latin, Greek, Cyrillic */
@@ -280,6 +280,12 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
         else if ((c->cp == 0x3015 /* 〕 */ && n->cp >= '0' && n->cp <= '9') ||
                  (c->cp >= '0' && c->cp <= '9' && n->cp == 0x53F7 /* 号 */))
             ok = 0; /* a document number such as 〔2021〕30号 stays whole */
+        else if (c->cp >= '0' && c->cp <= '9' &&
+                 (n->cp == 0x5E74 || n->cp == 0x6708 || n->cp == 0x65E5))
+            ok = 0; /* 2025年, 12月, 31日: a number keeps its unit */
+        else if ((c->cp == 0x5E74 || c->cp == 0x6708) && n->cp >= '0' && n->cp <= '9' && i > 0 &&
+                 b->chars[i - 1].cp >= '0' && b->chars[i - 1].cp <= '9')
+            ok = 0; /* and a date stays whole: 2025年12月31日 */
         c->break_after = (unsigned char)ok;
     }
     /* A run of dashes breaks only between pairs. */

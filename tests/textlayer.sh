@@ -21,6 +21,12 @@ for yaml in "$NB_SOURCE"/samples/*.yaml; do
 done
 [ "$count" -ge 2 ] || problem "only $count sample(s) found under samples/"
 
+# A negative count in a table (gov-2019-example's 行政许可 本年增/减 is -3) is set with the minus
+# sign U+2212, which pdftotext returns as such; no hyphen stands before a digit.
+pdftotext gov-2019-example.pdf minus.txt
+grep -q '−3' minus.txt || problem "gov-2019-example: no '−3' (U+2212) in the text layer"
+grep -q -- '-[0-9]' minus.txt && problem "a hyphen-minus before a digit: $(grep -- '-[0-9]' minus.txt | head -3)"
+
 sed 's/^layout:/style: compact\nlayout:/' "$NB_SOURCE/samples/seed.yaml" >compact.yaml
 render compact.yaml compact.pdf
 st=0
