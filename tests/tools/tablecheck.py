@@ -210,7 +210,9 @@ def main():
             for label in labels.get(block["table"], []):
                 if "".join(str(label).split()) not in have:
                     problem(f"no cell reads back the label {label}")
-            want = Counter(str(v) for vs in (block.get("values") or {}).values()
+            # A negative value is set with the minus sign U+2212 (issue 12).
+            want = Counter(str(v).replace("-", "\u2212", 1) if str(v).startswith("-") else str(v)
+                           for vs in (block.get("values") or {}).values()
                            for v in vs if v is not None)
             for v, n in want.items():
                 if counts[v] < n:
