@@ -92,7 +92,10 @@ char *nb_import_clean(const char *s, size_t len)
         if (pending_space && last && !nb_import_is_cjk(last) && !nb_import_is_cjk(cp))
             nb_buf_put(&out, " ", 1);
         pending_space = 0;
-        nb_buf_put(&out, s + i - n, n);
+        if (cp == 0x2212) /* the minus sign of a typeset number (nianbao's own PDFs set it) */
+            nb_buf_put(&out, "-", 1);
+        else
+            nb_buf_put(&out, s + i - n, n);
         last = cp;
     }
     if (!out.data)
