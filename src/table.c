@@ -575,11 +575,12 @@ typedef struct piece {
     int repeat;
 } piece;
 
-/* Draws header rows and body rows [r0, r1) with the table's top at `top`; returns the bottom.
+/* Draws header rows and body rows [r0, r1) with the table's top at `top`, each row `extra`
+ * taller than measured; returns the bottom.
  * A cut spanning label shows its text where its rows on this page hold it; in its last piece
  * it shows it anyway if no earlier piece could (`shown`, per cell, across pages). */
 static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int r1, int first,
-                          int *shown)
+                          int *shown, float extra)
 {
     int hr = s->header_rows, nlocal = hr + (r1 - r0);
     /* Local rows: the header, then the body rows of this page. */
@@ -589,7 +590,7 @@ static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int
     for (int l = 0; l < nlocal; l++) {
         grid_row[l] = l < hr ? l : r0 + (l - hr);
         row_top[l] = y;
-        y -= s->h[grid_row[l]];
+        y -= s->h[grid_row[l]] + extra;
     }
     row_top[nlocal] = y;
     int *owner = nb_malloc(((size_t)nlocal * (size_t)s->ncols + 1) * sizeof *owner);
@@ -781,7 +782,18 @@ void nb_table_set(nb_flow *f, const nb_table *table)
                 }
             }
         }
-        f->y = draw_segment(s, nb_flow_page(f), f->y, r0, r1, first, shown);
+        /* The last page of the table ends on a grid line, its rows a little taller (less than
+         * a line in all), so that the text after it stays on the page's 22-line grid and the
+         * space after a table is always one line. */
+        float extra = 0;
+        if (r1 == s->nrows) {
+            float bottom = f->y - header - rows_height(s, r0, r1);
+            float lines = ceilf((NB_TEXT_TOP - bottom) / NB_LINE_PITCH - 0.001f);
+            float grid = NB_TEXT_TOP - lines * NB_LINE_PITCH;
+            if (grid >= NB_TEXT_BOTTOM - 0.01f && bottom > grid)
+                extra = (bottom - grid) / (float)(hr + r1 - r0);
+        }
+        f->y = draw_segment(s, nb_flow_page(f), f->y, r0, r1, first, shown, extra);
         first = 0;
         r0 = r1;
         if (r0 < s->nrows)

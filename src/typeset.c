@@ -755,8 +755,7 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, n
             if (it->kind == IT_TABLE) {
                 nb_flow_page(&f);
                 nb_table_set(&f, it->table);
-                /* One grid line after a table, always (not up to the next grid line): the text
-                 * after it keeps the pitch from there. */
+                /* One grid line after a table, always: the table ends on a grid line. */
                 f.y -= NB_LINE_PITCH;
                 if (lines_left(&f) < 1 && i + 1 < nitems)
                     nb_flow_new_page(&f);
