@@ -479,7 +479,10 @@ static void run_text(const xmlNode *top, nb_buf *out, run_stats *st, int style_b
         int descend = n->type == XML_ELEMENT_NODE && !is_w(n, "del") && !is_w(n, "instrText") &&
                       !is_w(n, "delText") && !is_w(n, "pPr") && !is_w(n, "rPr") &&
                       !is_w(n, "tcPr") && !is_w(n, "trPr") && !is_w(n, "tblPr");
-        if (is_w(n, "t") && n->parent && is_w(n->parent, "r")) {
+        if (is_w(n, "t") && n->parent && is_w(n->parent, "r") &&
+            w_onoff(child_w(child_w(n->parent, "rPr"), "vanish")) > 0) {
+            descend = 0; /* hidden text: Word does not show it */
+        } else if (is_w(n, "t") && n->parent && is_w(n->parent, "r")) {
             xmlChar *t = xmlNodeGetContent(n);
             size_t len = t ? strlen((const char *)t) : 0;
             nb_buf_put(out, t, len);

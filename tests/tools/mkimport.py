@@ -6,7 +6,7 @@
         in <strong>, tables with rowspan/colspan as the layout's grid merges them
   mkimport.py docx SAMPLE.yaml LAYOUT.yaml OUT.docx    a Word file: title and headings with
         outline levels from heading styles, 一、 and （一） numbers from numbering.xml (not typed),
-        tables with w:gridSpan and w:vMerge
+        runs split mid-word, hidden runs (w:vanish), tables with w:gridSpan and w:vMerge
   mkimport.py expect SAMPLE.yaml LAYOUT.yaml           what a reader must find, as JSON: the
         paragraphs' texts (numbers included) and each table as its full grid of cell texts
         (a merged cell's text at its top-left, "" where it covers)
@@ -219,6 +219,9 @@ def docx(items, path):
             para(heading_num.sub("", content), style="Heading2", num=1)
         elif kind == "p":
             para(content)
+            # a hidden run (w:vanish), as a comment or a revision note can leave: not shown
+            body[-1] = body[-1].replace("</w:p>", '<w:r><w:rPr><w:vanish/></w:rPr><w:t>'
+                                        "（隐藏的批注）</w:t></w:r></w:p>")
         else:
             rows = content
             ncols = sum(cs for _, _, cs in rows[0]) + 0
