@@ -22,7 +22,9 @@
 #define PDF_MAX_BYTES (64u << 20)       /* the file */
 #define PDF_MAX_PAGES 200               /* reports have 3 to 30 */
 #define PDF_MAX_CHARS 200000            /* characters in the whole document */
-#define PDF_MAX_RULES 20000             /* rules on one page */
+#define PDF_MAX_RULES 5000              /* rules on one page (a table page draws some 1,000) */
+#define PDF_MAX_DOC_RULES 50000         /* rules in the whole document */
+#define PDF_MAX_GRID 10000              /* grid cells of one table part (rows x columns) */
 #define PDF_MEMORY (192u << 20)         /* MuPDF's allocations at once */
 #define RULE_THIN 2.5f                  /* a filled rectangle this thin (pt) is a rule */
 #define SNAP 1.5f                       /* rules this close (pt) are one grid line */
@@ -117,6 +119,7 @@ typedef struct page_draw {
     int seq;
     fz_cookie *cookie;
     size_t *total_chars;
+    size_t *total_rules;
     struct pdf_reader *reader;
     int too_much;
     /* the path being walked */
@@ -140,6 +143,7 @@ typedef struct pdf_reader {
     font_info *fonts;
     size_t nfonts, capf;
     size_t total_chars;
+    size_t total_rules;
     size_t cells;
     int overflow;
 } pdf_reader;
@@ -235,13 +239,14 @@ static void add_rule(page_draw *pg, int horizontal, float at, float a, float b)
 {
     if (pg->too_much)
         return;
-    if (pg->nh + pg->nv >= PDF_MAX_RULES) {
+    if (pg->nh + pg->nv >= PDF_MAX_RULES || *pg->total_rules >= PDF_MAX_DOC_RULES) {
         pg->too_much = 1;
         pg->cookie->abort = 1;
         return;
     }
     if (!isfinite(at) || !isfinite(a) || !isfinite(b))
         return;
+    ++*pg->total_rules;
     rule r = {at, a < b ? a : b, a < b ? b : a};
     if (horizontal) {
         nb_grow(&pg->h, &pg->caph, pg->nh + 1, sizeof *pg->h);
@@ -426,6 +431,9 @@ typedef struct ptable {
     int nrows;
     tcell *cells;
     size_t ncells;
+    float *ys;          /* row boundaries of the page's part, before joining */
+    int nys;
+    int *owner;         /* (nys-1) x (nxs-1): the cell covering each grid cell; NULL once joined */
     int page;           /* where it starts */
     int last_page;      /* where its last part (joined from later pages) is */
 } ptable;
@@ -436,6 +444,8 @@ static void ptable_free(ptable *t)
         nb_buf_free(&t->cells[i].text);
     free(t->cells);
     free(t->xs);
+    free(t->ys);
+    free(t->owner);
     memset(t, 0, sizeof *t);
 }
 
@@ -519,7 +529,7 @@ static int build_table(const page_draw *pg, const int *hs, int nh, const int *vs
     ys[nh + 1] = vbottom;
     int nx = snap(xs, nv), ny = snap(ys, nh + 2);
     /* a box (one row or one column: a frame, a text box) is no table */
-    if (nx < 3 || ny < 3 || ny > 2000 || nx > 200) {
+    if (nx < 3 || ny < 3 || (ny - 1) * (nx - 1) > PDF_MAX_GRID) {
         free(xs), free(ys);
         return 0;
     }
@@ -535,17 +545,23 @@ static int build_table(const page_draw *pg, const int *hs, int nh, const int *vs
             if (r + 1 < rows && !covered(pg->h, hs, nh, ys[r + 1], xm))
                 uf_union(parent, r * cols + c, (r + 1) * cols + c);
         }
+    /* each group's bounding rows and columns, in one pass; groups in reading order */
+    int *box = nb_malloc(sizeof(int) * 4 * (size_t)(rows * cols));
+    for (int i = 0; i < rows * cols; i++) {
+        int root = uf_find(parent, i), r = i / cols, c = i % cols;
+        int *b = &box[4 * root];
+        if (root == i) {
+            b[0] = b[1] = r;
+            b[2] = b[3] = c;
+        }
+        b[0] = r < b[0] ? r : b[0], b[1] = r > b[1] ? r : b[1];
+        b[2] = c < b[2] ? c : b[2], b[3] = c > b[3] ? c : b[3];
+    }
     size_t cap = 0;
     for (int i = 0; i < rows * cols; i++) {
         if (uf_find(parent, i) != i)
             continue;
-        int r0 = rows, r1 = -1, c0 = cols, c1 = -1;
-        for (int j = i; j < rows * cols; j++)
-            if (uf_find(parent, j) == i) {
-                int r = j / cols, c = j % cols;
-                r0 = r < r0 ? r : r0, r1 = r > r1 ? r : r1;
-                c0 = c < c0 ? c : c0, c1 = c > c1 ? c : c1;
-            }
+        int r0 = box[4 * i], r1 = box[4 * i + 1], c0 = box[4 * i + 2], c1 = box[4 * i + 3];
         nb_grow(&t->cells, &cap, t->ncells + 1, sizeof *t->cells);
         tcell *cell = &t->cells[t->ncells++];
         memset(cell, 0, sizeof *cell);
@@ -554,13 +570,37 @@ static int build_table(const page_draw *pg, const int *hs, int nh, const int *vs
         cell->x0 = xs[c0], cell->x1 = xs[c1 + 1], cell->y0 = ys[r0], cell->y1 = ys[r1 + 1];
         cell->keep = 1;
     }
+    /* which cell covers each grid cell, to place characters quickly */
+    t->owner = nb_malloc(sizeof(int) * (size_t)(rows * cols));
+    for (size_t k = 0; k < t->ncells; k++) {
+        const tcell *c = &t->cells[k];
+        for (int r = c->row; r < c->row + c->rowspan; r++)
+            for (int cc = c->col; cc < c->col + c->colspan; cc++)
+                t->owner[r * cols + cc] = (int)k;
+    }
+    free(box);
     free(parent);
     t->x0 = xs[0], t->x1 = xs[nx - 1], t->y0 = ys[0], t->y1 = ys[ny - 1];
     t->xs = xs;
     t->nxs = nx;
+    t->ys = ys;
+    t->nys = ny;
     t->nrows = rows;
-    free(ys);
     return 1;
+}
+
+/* The interval of v (sorted, n >= 2 boundaries) that x falls in: 0 .. n-2. */
+static int upper_index(const float *v, int n, float x)
+{
+    int lo = 0, hi = n - 2;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (x >= v[mid])
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
 }
 
 /* The page's tables: groups of rules that touch each other. */
@@ -646,7 +686,8 @@ static size_t next_line(pchar *chars, size_t *count, size_t start)
     size_t k = start;
     for (size_t i = start; i < end; i++) {
         int twin = 0;
-        for (size_t j = k; j-- > start && chars[i].x0 - chars[j].x0 < 0.3f * chars[i].size;)
+        size_t floor = k > start + 4 ? k - 4 : start; /* twins sit side by side: look back 4 */
+        for (size_t j = k; j-- > floor && chars[i].x0 - chars[j].x0 < 0.3f * chars[i].size;)
             if (chars[j].c == chars[i].c && fabsf(chars[j].y - chars[i].y) < 0.3f * chars[i].size) {
                 chars[j].doubled = 1;
                 twin = 1;
@@ -789,7 +830,8 @@ static void remap_columns(ptable *t, const float *xs, int n)
  * of both parts': a part may not show every boundary (a header over merged label columns). */
 static int join_tables(ptable *a, ptable *b)
 {
-    if (fabsf(a->x0 - b->x0) > 2 * SNAP || fabsf(a->x1 - b->x1) > 2 * SNAP)
+    if (fabsf(a->x0 - b->x0) > 2 * SNAP || fabsf(a->x1 - b->x1) > 2 * SNAP ||
+        a->ncells + b->ncells > NB_IMPORT_MAX_CELLS)
         return 0;
     float *xs = nb_malloc(sizeof(float) * (size_t)(a->nxs + b->nxs));
     memcpy(xs, a->xs, sizeof(float) * (size_t)a->nxs);
@@ -863,6 +905,13 @@ static int join_tables(ptable *a, ptable *b)
     return 1;
 }
 
+static int cmp_cell(const void *a, const void *b)
+{
+    const tcell *p = a, *q = b;
+    return p->row != q->row ? (p->row > q->row) - (p->row < q->row)
+                            : (p->col > q->col) - (p->col < q->col);
+}
+
 static void emit_table(pdf_reader *r, ptable *t)
 {
     nb_import_block *b = nb_import_add_block(r->doc, NB_IMPORT_TABLE, t->page, 0);
@@ -870,21 +919,19 @@ static void emit_table(pdf_reader *r, ptable *t)
         overflow(r, t->page);
         return;
     }
-    for (int row = 0; row < t->nrows && !r->overflow; row++) {
-        nb_import_row *out = NULL;
-        int last_col = -1;
-        for (;;) { /* the cells starting in this row, left to right */
-            tcell *next = NULL;
-            for (size_t i = 0; i < t->ncells; i++) {
-                tcell *c = &t->cells[i];
-                if (c->keep && c->row == row && c->col > last_col && (!next || c->col < next->col))
-                    next = c;
-            }
-            if (!next)
-                break;
-            last_col = next->col;
-            if (!out)
+    if (t->ncells)
+        qsort(t->cells, t->ncells, sizeof *t->cells, cmp_cell);
+    nb_import_row *out = NULL;
+    int out_row = -1;
+    for (size_t i = 0; i < t->ncells && !r->overflow; i++) {
+        tcell *next = &t->cells[i];
+        if (!next->keep)
+            continue;
+        {
+            if (!out || next->row != out_row) {
                 out = nb_import_add_row(b);
+                out_row = next->row;
+            }
             if (!nb_import_add_cell(out, cell_str(next), next->text.len, next->rowspan,
                                     next->colspan, t->page, 0, &r->cells)) {
                 overflow(r, t->page);
@@ -953,10 +1000,9 @@ static item *page_items(pdf_reader *r, page_draw *pg, int page, fz_rect bounds, 
                 if (cx < tb->x0 || cx > tb->x1 || cy < tb->y0 || cy > tb->y1)
                     continue;
                 placed = 1;
-                for (size_t k = 0; k < tb->ncells; k++) {
-                    tcell *cell = &tb->cells[k];
-                    if (cx < cell->x0 || cx > cell->x1 || cy < cell->y0 || cy > cell->y1)
-                        continue;
+                int col = upper_index(tb->xs, tb->nxs, cx), row = upper_index(tb->ys, tb->nys, cy);
+                {
+                    tcell *cell = &tb->cells[tb->owner[row * (tb->nxs - 1) + col]];
                     /* a new line in the cell is a space, which cleaning drops in Chinese */
                     if (!cell->text.len || fabsf(cell->last_y - c->y) > 0.3f * c->size) {
                         cell->last_x0 = c->x0;
@@ -1031,17 +1077,35 @@ static item *page_items(pdf_reader *r, page_draw *pg, int page, fz_rect bounds, 
 }
 
 /* The most common value of v (rounded to 0.5 pt), weighted by w. */
+typedef struct keyed {
+    float key, weight;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    float x = ((const keyed *)a)->key, y = ((const keyed *)b)->key;
+    return (x > y) - (x < y);
+}
+
 static float mode(const float *v, const float *w, size_t n)
 {
-    float best = 0, best_w = -1;
-    for (size_t i = 0; i < n; i++) {
-        float key = roundf(v[i] * 2) / 2, sum = 0;
-        for (size_t j = 0; j < n; j++)
-            if (fabsf(roundf(v[j] * 2) / 2 - key) < 0.01f)
-                sum += w[j];
+    if (!n)
+        return 0;
+    keyed *k = nb_malloc(n * sizeof *k);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (keyed){roundf(v[i] * 2) / 2, w[i]};
+    qsort(k, n, sizeof *k, cmp_keyed);
+    float best = k[0].key, best_w = -1;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        float sum = 0;
+        for (; j < n && k[j].key == k[i].key; j++)
+            sum += k[j].weight;
         if (sum > best_w)
-            best_w = sum, best = key;
+            best_w = sum, best = k[i].key;
+        i = j;
     }
+    free(k);
     return best;
 }
 
@@ -1190,6 +1254,7 @@ int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_impor
             memset(&pg, 0, sizeof pg);
             pg.cookie = &cookie;
             pg.total_chars = &r.total_chars;
+            pg.total_rules = &r.total_rules;
             pg.reader = &r;
             draw_device *dd = fz_new_derived_device(ctx, draw_device);
             dd->page = &pg;
@@ -1208,8 +1273,12 @@ int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_impor
                 nb_diag_add(diags, NB_ERROR, (nb_pos){name, at_page + 1, 0},
                             r.total_chars >= PDF_MAX_CHARS
                                 ? "more than %d characters in the document; it is not read"
-                                : "the page draws more than %d rules; it is not read",
-                            r.total_chars >= PDF_MAX_CHARS ? PDF_MAX_CHARS : PDF_MAX_RULES);
+                            : r.total_rules >= PDF_MAX_DOC_RULES
+                                ? "more than %d ruling lines in the document; it is not read"
+                                : "the page draws more than %d ruling lines; it is not read",
+                            r.total_chars >= PDF_MAX_CHARS       ? PDF_MAX_CHARS
+                            : r.total_rules >= PDF_MAX_DOC_RULES ? PDF_MAX_DOC_RULES
+                                                                 : PDF_MAX_RULES);
                 failed = 1;
             } else {
                 size_t nitems;

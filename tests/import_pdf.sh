@@ -8,8 +8,9 @@
 #   published text: the same table cells in the same order and the same paragraphs (white space
 #   aside) — with fake-bold doubled characters, labels broken inside words, a table row and a
 #   merged label cut by a page break, and no repeated headers.
-# - Hostile PDFs (10,000 pages, truncated, a page tree that contains itself, no text) are
-#   refused with a message within 2 s and 300 MiB.
+# - Hostile PDFs (10,000 pages, truncated, a page tree that contains itself, no text, 4,800
+#   crossing rules, 12 pages of 99 x 99 tables joined past the cell limit) are refused with a
+#   message, and 60,000 glyphs kerned onto one spot are read, each within 2 s and 300 MiB.
 . "$NB_SOURCE/tests/lib.sh"
 need_python yaml
 workdir
@@ -64,7 +65,7 @@ out += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o fo
 out += b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % x
 open("blank.pdf", "wb").write(out)
 PY
-for f in pages-10000 truncated loop blank; do
+for f in pages-10000 truncated loop blank rules dense; do
     rc=0
     limited 2 300 "$dump" pdf $f.pdf >$f.out 2>$f.err || rc=$?
     [ "$rc" -eq 2 ] || problem "$f.pdf: exit $rc, want 2 ($(head -c 300 $f.err))"
@@ -72,4 +73,9 @@ for f in pages-10000 truncated loop blank; do
 done
 grep -q "10000 pages, more than the 200" pages-10000.err || problem "pages: $(cat pages-10000.err)"
 grep -q "no text" blank.err || problem "blank: $(cat blank.err)"
+grep -q "100000 table cells" dense.err || problem "dense: $(cat dense.err)"
+# 60,000 glyphs on one spot: read (as the two characters they are) in linear time
+rc=0
+limited 2 300 "$dump" pdf same-spot.pdf >same-spot.json 2>same-spot.err || rc=$?
+[ "$rc" -eq 0 ] && grep -q '"p":"ab"' same-spot.json || problem "same-spot.pdf: exit $rc"
 finish

@@ -9,7 +9,8 @@
       elements)
   mkhostile.py pdf              pages-10000.pdf (a valid PDF of 10,000 empty pages),
       truncated.pdf, loop.pdf (a page tree that contains itself), table.pdf (a page with a
-      small ruled table in Helvetica)
+      small ruled table in Helvetica), same-spot.pdf (60,000 glyphs kerned onto one spot),
+      rules.pdf (4,800 crossing rules), dense.pdf (12 pages of a 99 x 99 ruled table full)
 Standard library only."""
 
 import os
@@ -117,6 +118,20 @@ def table_pdf(path):
                     b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
 
 
+def content_pdf(path, contents):
+    """Pages of the given content streams, Helvetica as /F1."""
+    n = len(contents)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
+                n, b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(n))),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for i, c in enumerate(contents):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+                    b"/Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * i))
+        objs.append(b"<< /Length %d >>\nstream\n" % len(c) + c + b"\nendstream")
+    pdf_file(path, objs)
+
+
 def pdf():
     n = 10000
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -129,6 +144,25 @@ def pdf():
     data = open("pages-10000.pdf", "rb").read()
     open("truncated.pdf", "wb").write(data[: len(data) // 3])
     table_pdf("table.pdf")
+    # 60,000 glyphs kerned back onto one spot, twins and not: one line, one x
+    same = b"BT /F1 10 Tf 100 700 Td [" + b"(a) 556 (b) 556 " * 30000 + b"] TJ ET"
+    content_pdf("same-spot.pdf", [same])
+    # 2,500 x 2,500 rules: a grid far past any table
+    grid = b"0.1 w " + b"".join(b"10 %.2f m 585 %.2f l S " % (10 + i * 0.33, 10 + i * 0.33)
+                                for i in range(2400)) + \
+        b"".join(b"%.2f 10 m %.2f 830 l S " % (10 + i * 0.23, 10 + i * 0.23) for i in range(2400))
+    content_pdf("rules.pdf", [grid])
+    # 12 pages, each a 99 x 99 table with a character in every cell: joined page after page
+    page = bytearray(b"0.2 w ")
+    for i in range(100):
+        page += b"20 %.1f m 575 %.1f l S " % (20 + i * 8, 20 + i * 8)
+        page += b"%.1f 20 m %.1f 812 l S " % (20 + i * 5.6, 20 + i * 5.6)
+    page += b"BT /F1 4 Tf "
+    for r in range(99):
+        page += b"1 0 0 1 %.1f %.1f Tm " % (21, 22 + r * 8)
+        page += b"[" + b"(7) -1150 " * 99 + b"] TJ "
+    page += b"ET"
+    content_pdf("dense.pdf", [bytes(page)] * 12)
     pdf_file("loop.pdf", [b"<< /Type /Catalog /Pages 2 0 R >>",
                           b"<< /Type /Pages /Count 2 /Kids [2 0 R 3 0 R] >>",
                           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
