@@ -283,9 +283,9 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
         else if (c->cp >= '0' && c->cp <= '9' &&
                  (n->cp == 0x5E74 || n->cp == 0x6708 || n->cp == 0x65E5))
             ok = 0; /* 2025年, 12月, 31日: a number keeps its unit */
-        else if ((c->cp == 0x5E74 || c->cp == 0x6708) && n->cp >= '0' && n->cp <= '9' && i > 0 &&
+        else if (c->cp == 0x6708 && n->cp >= '0' && n->cp <= '9' && i > 0 &&
                  b->chars[i - 1].cp >= '0' && b->chars[i - 1].cp <= '9')
-            ok = 0; /* and a date stays whole: 2025年12月31日 */
+            ok = 0; /* and a month keeps its day: 12月31日 (a line may end after 2025年) */
         c->break_after = (unsigned char)ok;
     }
     /* A run of dashes breaks only between pairs. */

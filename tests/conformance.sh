@@ -9,7 +9,7 @@ need_python
 workdir
 
 count=0
-for yaml in "$NB_SOURCE"/samples/*.yaml; do
+for yaml in "$NB_SOURCE"/samples/*.yaml "$NB_SOURCE"/tests/data/pages/*.yaml; do
     name=$(basename "$yaml" .yaml)
     render "$yaml" "$name.pdf"
     count=$((count + 1))

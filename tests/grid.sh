@@ -1,6 +1,7 @@
 #!/bin/sh
 # The 28-cell grid (FORMAT.md §3.4a), read back through MuPDF by tests/tools/gridcheck.py: in
-# every sample, every body line made only of Han characters and full-width marks has each
+# every sample (and tests/data/pages/*.yaml),
+# every body line made only of Han characters and full-width marks has each
 # character's origin on LEFT + k × 156 mm/28 (±0.3 pt), no line holds more than 28 cells, and a
 # full line shorter than 28 cells is one that 推出 stretched evenly to keep a 禁则. The compact
 # style (`style: compact`) is the counter-case: the same seed set compact must fail the check.
@@ -11,7 +12,7 @@ need_python
 workdir
 
 count=0
-for yaml in "$NB_SOURCE"/samples/*.yaml; do
+for yaml in "$NB_SOURCE"/samples/*.yaml "$NB_SOURCE"/tests/data/pages/*.yaml; do
     name=$(basename "$yaml" .yaml)
     render "$yaml" "$name.pdf"
     count=$((count + 1))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Pages without holes and a 落款 that never stands alone (issue 12; GB/T 9704 7.3.5), read back
 # through MuPDF by tests/tools/pagefill.py:
-#   - every sample: no page but the last more than 30 % empty, except a page followed by a
+#   - every sample (and tests/data/pages/*.yaml, fixtures of real reports' shapes): no page but the last more than 30 % empty, except a page followed by a
 #     section heading that keeps with its table (a heading, at most two lines, then table text);
 #     body text on the last page above the 落款;
 #   - 24 variants of the seed whose section 六 is one line ("本年度未收取信息处理费。") and whose
@@ -13,7 +13,7 @@ need mutool
 need_python yaml
 workdir
 
-for yaml in "$NB_SOURCE"/samples/*.yaml; do
+for yaml in "$NB_SOURCE"/samples/*.yaml "$NB_SOURCE"/tests/data/pages/*.yaml; do
     name=$(basename "$yaml" .yaml)
     render "$yaml" "$name.pdf"
     for what in holes signoff; do

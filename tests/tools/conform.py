@@ -203,7 +203,13 @@ def latin_ok(doc, ch, role):
 def check_fonts(doc, line, kind):
     want = {1: "h1", 2: "h2"}.get(kind, "body")
     expect = doc.fonts[want]
-    for ch in line.chars:
+    # A run-in heading ("（一）主动公开情况。" then its paragraph on the same line): the 楷体
+    # heading up to its 。, the body font after it.
+    runin = kind == 2 and "。" in line.text[:-1]
+    head_end = line.text.index("。") if runin else len(line.text)
+    for k, ch in enumerate(line.chars):
+        if runin and k > head_end:
+            want, expect = "body", doc.fonts["body"]
         if abs(ch.size - BODY) > TOL_SIZE:
             continue
         if latin_ok(doc, ch, want):
