@@ -1697,6 +1697,14 @@ static int bind_value(const nb_ltable *t, const nb_slot *s, const nb_cell_input 
     const char *what = s->kind == NB_KIND_AMOUNT   ? "an amount"
                        : s->kind == NB_KIND_CHANGE ? "a number"
                                                    : "a count";
+    /* 010: YAML 1.1 readers take it for octal 8, YAML 1.2 and people for ten. */
+    const char *digits = text + (text[0] == '+' || text[0] == '-');
+    if (!in->quoted && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9') {
+        nb_diag_add(d, NB_ERROR, in->text.pos,
+                    "%s %s: '%s' has a leading zero, which is ambiguous (YAML 1.1 reads it as an "
+                    "octal number); write it without", t->name, s->name, text);
+        return 0;
+    }
     int64_t num = 0;
     int r = s->kind == NB_KIND_AMOUNT   ? parse_amount(text, &num)
             : s->kind == NB_KIND_CHANGE ? parse_whole(text, 1, MAX_COUNT, &num)

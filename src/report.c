@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <hb.h>
 #include <yaml.h>
 
 const char *const nb_role_names[NB_ROLES] = {"title", "heading1", "heading2", "body", "table",
@@ -28,6 +29,10 @@ const char *const nb_role_names[NB_ROLES] = {"title", "heading1", "heading2", "b
                                           * text is some 570 pages (a report has 5 to 20) */
 #define MAX_ROWS 1000
 #define MAX_VALUES 64
+#define MAX_TABLES 32      /* table blocks of a report: the national format has five */
+#define MAX_MARKS 30       /* combining marks in a row (UAX #15's stream-safe limit) */
+#define MAX_TITLE_BREAKS 2 /* typed line breaks in a title: three lines */
+#define MAX_DUPLICATES 20  /* duplicate-key messages per mapping; the rest are counted */
 
 /* ---- source text: characters, positions ---------------------------------------------------- */
 
@@ -46,6 +51,45 @@ static int allowed_text_char(uint32_t c)
 {
     return c == '\t' || c == '\n' || (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF) ||
            (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* Characters a reader cannot see, or that reorder what is seen (the "Trojan Source" controls):
+ * in a report they are a copying accident or a trick, and no font draws them. Refused with
+ * their name, wherever they are. */
+static const char *invisible_name(uint32_t c)
+{
+    switch (c) {
+    case 0x00AD: return "SOFT HYPHEN, an invisible character";
+    case 0x061C: return "ARABIC LETTER MARK, an invisible bidirectional control";
+    case 0x180E: return "MONGOLIAN VOWEL SEPARATOR, an invisible character";
+    case 0x200B: return "ZERO WIDTH SPACE, an invisible character";
+    case 0x200C: return "ZERO WIDTH NON-JOINER, an invisible character";
+    case 0x200D: return "ZERO WIDTH JOINER, an invisible character";
+    case 0x200E: return "LEFT-TO-RIGHT MARK, an invisible bidirectional control";
+    case 0x200F: return "RIGHT-TO-LEFT MARK, an invisible bidirectional control";
+    case 0x2028: return "LINE SEPARATOR, an invisible line break";
+    case 0x2029: return "PARAGRAPH SEPARATOR, an invisible line break";
+    case 0x202A: return "LEFT-TO-RIGHT EMBEDDING, an invisible bidirectional control";
+    case 0x202B: return "RIGHT-TO-LEFT EMBEDDING, an invisible bidirectional control";
+    case 0x202C: return "POP DIRECTIONAL FORMATTING, an invisible bidirectional control";
+    case 0x202D: return "LEFT-TO-RIGHT OVERRIDE, an invisible bidirectional control";
+    case 0x202E: return "RIGHT-TO-LEFT OVERRIDE, an invisible bidirectional control";
+    case 0x2060: return "WORD JOINER, an invisible character";
+    case 0x2061: case 0x2062: case 0x2063: case 0x2064:
+        return "an invisible mathematical operator";
+    case 0x2066: return "LEFT-TO-RIGHT ISOLATE, an invisible bidirectional control";
+    case 0x2067: return "RIGHT-TO-LEFT ISOLATE, an invisible bidirectional control";
+    case 0x2068: return "FIRST STRONG ISOLATE, an invisible bidirectional control";
+    case 0x2069: return "POP DIRECTIONAL ISOLATE, an invisible bidirectional control";
+    case 0x206A: case 0x206B: case 0x206C: case 0x206D: case 0x206E: case 0x206F:
+        return "a deprecated invisible format character";
+    case 0x3164: return "HANGUL FILLER, an invisible character";
+    case 0xFEFF: return "ZERO WIDTH NO-BREAK SPACE (a byte order mark inside the text), an "
+                        "invisible character";
+    case 0xFFF9: case 0xFFFA: case 0xFFFB: return "an invisible interlinear annotation control";
+    default:
+        return c >= 0xE0000 && c <= 0xE007F ? "a tag character, invisible" : NULL;
+    }
 }
 
 /* Length of the UTF-8 sequence starting with byte b (source text is validated first). */
@@ -143,6 +187,7 @@ typedef struct loader {
     cursor cur;
     size_t nodes, blocks;
     size_t text_total; /* bytes of text in all blocks so far */
+    size_t tables;     /* table blocks so far */
 } loader;
 
 static void error_at(loader *L, nb_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -172,12 +217,25 @@ static nb_pos byte_pos(loader *L, size_t off)
 
 /* Checks the whole source before libyaml sees it, so that a bad byte gets our message and an
  * exact position rather than a reader error with a byte offset. */
+/* Combining marks stack on one character; shaping a stack costs its square. Unicode's
+ * stream-safe format (UAX #15) allows 30 in a row, and so does nianbao. */
+static int is_mark(hb_unicode_funcs_t *ucd, uint32_t c)
+{
+    if (c < 0x300)
+        return 0;
+    hb_unicode_general_category_t gc = hb_unicode_general_category(ucd, c);
+    return gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+           gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+           gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
+}
+
 static int check_source(loader *L)
 {
     const char *s = L->r->source;
     size_t n = L->r->source_len;
     size_t i = 0;
-    int line = 1, col = 1;
+    int line = 1, col = 1, marks = 0;
+    hb_unicode_funcs_t *ucd = hb_unicode_funcs_get_default();
     while (i < n) {
         uint32_t c;
         size_t len = nb_utf8_decode(s + i, n - i, &c);
@@ -192,6 +250,18 @@ static int check_source(loader *L)
                      (unsigned)c);
             return 0;
         }
+        const char *invisible = invisible_name(c);
+        if (invisible) {
+            error_at(L, (nb_pos){L->r->file, line, col}, "U+%04X %s: remove it", (unsigned)c,
+                     invisible);
+            return 0;
+        }
+        marks = is_mark(ucd, c) ? marks + 1 : 0;
+        if (marks > MAX_MARKS) {
+            error_at(L, (nb_pos){L->r->file, line, col},
+                     "more than %d combining marks in a row on one character", MAX_MARKS);
+            return 0;
+        }
         step(s, n, &i, &line, &col);
     }
     return 1;
@@ -200,6 +270,8 @@ static int check_source(loader *L)
 static int check_text_chars(loader *L, const char *s, size_t n, nb_pos pos)
 {
     size_t i = 0;
+    int marks = 0;
+    hb_unicode_funcs_t *ucd = hb_unicode_funcs_get_default();
     while (i < n) {
         uint32_t c;
         size_t len = nb_utf8_decode(s + i, n - i, &c);
@@ -209,6 +281,16 @@ static int check_text_chars(loader *L, const char *s, size_t n, nb_pos pos)
         }
         if (!allowed_text_char(c)) {
             error_at(L, pos, "control character U+%04X is not allowed in text", (unsigned)c);
+            return 0;
+        }
+        const char *invisible = invisible_name(c); /* written as an escape, "\u200b" */
+        if (invisible) {
+            error_at(L, pos, "U+%04X %s: remove it", (unsigned)c, invisible);
+            return 0;
+        }
+        marks = is_mark(ucd, c) ? marks + 1 : 0;
+        if (marks > MAX_MARKS) {
+            error_at(L, pos, "more than %d combining marks in a row on one character", MAX_MARKS);
             return 0;
         }
         i += len;
@@ -237,7 +319,9 @@ static int compare_keys(const void *a, const void *b)
     return x < y ? -1 : x > y; /* keeps the input order among equal keys */
 }
 
-/* Keys are strings, each given once. Sorting keeps a large mapping from costing n² compares. */
+/* Keys are strings, each given once. Sorting keeps a large mapping from costing n² compares,
+ * and so does remembering where each run of equal keys starts; past MAX_DUPLICATES messages the
+ * rest are counted in one line. */
 static void check_mapping(loader *L, ynode *m)
 {
     size_t nkeys = 0;
@@ -250,14 +334,20 @@ static void check_mapping(loader *L, ynode *m)
             keys[nkeys++] = &m->items[i];
     }
     qsort(keys, nkeys, sizeof *keys, compare_keys);
-    for (size_t i = 1; i < nkeys; i++)
-        if (strcmp(keys[i - 1]->value, keys[i]->value) == 0) {
-            size_t first = i - 1;
-            while (first > 0 && strcmp(keys[first - 1]->value, keys[i]->value) == 0)
-                first--;
+    size_t first = 0, reported = 0, more = 0;
+    for (size_t i = 1; i < nkeys; i++) {
+        if (strcmp(keys[first]->value, keys[i]->value) != 0) {
+            first = i;
+            continue;
+        }
+        if (reported++ < MAX_DUPLICATES)
             error_at(L, keys[i]->pos, "duplicate key '%s' (first given at line %d)",
                      keys[i]->value, keys[first]->pos.line);
-        }
+        else
+            more++;
+    }
+    if (more)
+        error_at(L, m->pos, "and %zu more duplicate keys in this mapping", more);
     free((void *)keys);
 }
 
@@ -494,6 +584,23 @@ static nb_text raw_text(const ynode *y)
     return t;
 }
 
+/* Whether normalised text holds nothing but blanks: ASCII ones, the ideographic space U+3000,
+ * no-break spaces and the other Unicode spaces. Such a paragraph prints as nothing. */
+static int only_blanks(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        size_t len = nb_utf8_decode(s + i, n - i, &c);
+        if (!len)
+            return 0;
+        if (!(c == ' ' || c == '\t' || c == '\n' || c == 0xA0 || c == 0x1680 ||
+              (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
 /* A text field: a non-empty scalar, normalised. `what` names it in messages. */
 static int get_text(loader *L, const ynode *y, const char *what, int keep_newlines, nb_text *out)
 {
@@ -503,9 +610,10 @@ static int get_text(loader *L, const ynode *y, const char *what, int keep_newlin
     }
     nb_text t = {.pos = y->pos, .src = y->src, .style = y->style};
     t.s = normalise(L, y, keep_newlines, &t.len);
-    if (!t.len || is_null(y)) {
+    if (!t.len || is_null(y) || only_blanks(t.s, t.len)) {
         free(t.s);
-        error_at(L, y->pos, "%s must not be empty", what);
+        error_at(L, y->pos, "%s must not be empty%s", what,
+                 t.len && !is_null(y) ? " (it holds only spaces)" : "");
         return 0;
     }
     free(out->s);
@@ -561,6 +669,11 @@ static void read_year(loader *L, const ynode *y)
         error_at(L, y->pos, "year must be an integer");
         return;
     }
+    if (y->len - sign > 1 && y->value[sign] == '0') {
+        error_at(L, y->pos, "year %s has a leading zero, which is ambiguous (YAML 1.1 reads it "
+                 "as an octal number); write it without", y->value);
+        return;
+    }
     /* An integer too long for atoi is out of range too; it is named as written. */
     r->year = y->len - sign <= 9 ? atoi(y->value) : 0;
     if (r->year < 2000 || r->year > 2100)
@@ -583,6 +696,10 @@ static void read_date(loader *L, const ynode *y)
     int yy = atoi(s), mm = atoi(s + 5), dd = atoi(s + 8);
     if (mm < 1 || mm > 12 || dd < 1 || dd > days_in_month(yy, mm)) {
         error_at(L, y->pos, "date '%s' is not a calendar date", s);
+        return;
+    }
+    if (yy < 2000 || yy > 2102) { /* the years a report's year allows, and two after */
+        error_at(L, y->pos, "date '%s' is out of range: a report is dated 2000 to 2102", s);
         return;
     }
     r->date_y = yy, r->date_m = mm, r->date_d = dd;
@@ -631,6 +748,10 @@ static void read_fonts(loader *L, const ynode *m)
 static void read_table(loader *L, const ynode *m, nb_block *b)
 {
     b->kind = NB_BLOCK_TABLE;
+    /* A table is at least a page or so of output even when empty: thousands of them took
+     * minutes. Refused once, at the first table past the limit. */
+    if (++L->tables == MAX_TABLES + 1)
+        error_at(L, m->pos, "a report has at most %d tables", MAX_TABLES);
     nb_table_input *t = &b->table;
     const ynode *key = NULL, *values = NULL;
     for (size_t i = 0; i + 1 < m->n; i += 2) {
@@ -715,6 +836,8 @@ static void read_block_text(loader *L, const ynode *y, nb_block *b)
         b->text.s = normalise(L, y, 0, &b->text.len);
         if (!b->text.len || is_null(y))
             error_at(L, y->pos, "empty paragraph");
+        else if (only_blanks(b->text.s, b->text.len))
+            error_at(L, y->pos, "empty paragraph: it holds only spaces");
         return;
     }
     if (y->type != YN_MAP) {
@@ -810,6 +933,18 @@ static void read_section(loader *L, const ynode *m, nb_section *sec)
         read_block(L, &body->items[i], &sec->blocks[i]);
 }
 
+/* A title is set in one to three lines (GB/T 9704 7.3.1 shapes them); typed line breaks choose
+ * where. More than two would be dropped by the title breaker, so they are refused here. */
+static void check_title_breaks(loader *L, const nb_text *title)
+{
+    size_t breaks = 0;
+    for (size_t i = 0; i < title->len; i++)
+        breaks += title->s[i] == '\n';
+    if (breaks > MAX_TITLE_BREAKS)
+        error_at(L, title->pos, "the title has %zu typed line breaks; at most %d (a title has "
+                 "at most %d lines)", breaks, MAX_TITLE_BREAKS, MAX_TITLE_BREAKS + 1);
+}
+
 static void read_report(loader *L, const ynode *root)
 {
     nb_report *r = L->r;
@@ -834,8 +969,8 @@ static void read_report(loader *L, const ynode *root)
             year = v;
             read_year(L, v);
         } else if (!strcmp(key, "title")) {
-            if (!is_null(v))
-                get_text(L, v, "title", 1, &r->title);
+            if (!is_null(v) && get_text(L, v, "title", 1, &r->title))
+                check_title_breaks(L, &r->title);
         } else if (!strcmp(key, "date")) {
             date = is_null(v) ? NULL : v;
             if (date)
@@ -903,6 +1038,12 @@ static void read_report(loader *L, const ynode *root)
             }
         }
     }
+    /* A report on year Y is dated in Y or after it, by the deadline of January 31 of Y + 1
+     * or, revised or late, up to two years on. */
+    if (date && year && r->date_y && r->year >= 2000 &&
+        (r->date_y < r->year || r->date_y > r->year + 2))
+        error_at(L, date->pos, "date '%s' is not plausible for a report on %d: it must fall in %d "
+                 "to %d", r->date.s, r->year, r->year, r->year + 2);
     if (seal && !signoff)
         error_at(L, seal->pos, "seal needs signoff: the seal is placed over the signature");
     if (sections) {

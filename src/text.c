@@ -144,7 +144,8 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
     b->pitch = pitch;
     b->style = report ? report->style : NB_STYLE_GRID;
     b->chars = nb_calloc(len + 1, sizeof *b->chars);
-    int missing = 0;
+    int missing = 0, nmissing = 0, more_missing = 0;
+    uint32_t missing_cps[NB_MAX_MISSING];
 
     /* Characters, classes, fonts. */
     for (size_t i = 0; i < len;) {
@@ -166,19 +167,32 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
         } else {
             c->font = pick_font(fonts, cp);
             if (!c->font) {
-                char u8[5] = {0};
-                nb_utf8_encode(cp, u8);
-                nb_pos p = src && report ? nb_report_text_pos(report, src, i) : where;
-                if (missing < 20)
+                /* Each character once, the first NB_MAX_MISSING of them: finding a position
+                 * costs a scan of the text, so a text full of them must not cost n². */
+                int seen = 0;
+                for (int k = 0; k < nmissing && !seen; k++)
+                    seen = missing_cps[k] == cp;
+                if (!seen && nmissing < NB_MAX_MISSING) {
+                    missing_cps[nmissing++] = cp;
+                    char u8[5] = {0};
+                    nb_utf8_encode(cp, u8);
+                    nb_pos p = src && report ? nb_report_text_pos(report, src, i) : where;
                     nb_diag_add(diags, NB_ERROR, p,
                                 "no font of this role has the character “%s” (U+%04X); name a "
                                 "font that has it under 'fonts:'",
                                 u8, (unsigned)cp);
+                } else if (!seen) {
+                    more_missing = 1;
+                }
                 missing++;
             }
         }
         i += n;
     }
+    if (more_missing)
+        nb_diag_add(diags, NB_ERROR, where,
+                    "more characters no font of this role has; only the first %d are named",
+                    NB_MAX_MISSING);
     if (missing) {
         nb_text_free(b); /* a failed shape holds nothing: callers may just return */
         return -1;
@@ -195,6 +209,19 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
     }
     for (size_t i = 0; i < b->nchars && !b->chars[i].font; i++)
         b->chars[i].font = first;
+
+    /* A text whose font changes at every character costs a shaping call and a PDF text run
+     * per character; a real paragraph changes font a few dozen times (digits, Latin words). */
+    size_t changes = 0;
+    for (size_t i = 1; i < b->nchars; i++)
+        changes += b->chars[i].font != b->chars[i - 1].font;
+    if (changes > NB_MAX_FONT_CHANGES) {
+        nb_diag_add(diags, NB_ERROR, where,
+                    "the text changes font %zu times (between Han characters and Latin letters, "
+                    "digits or marks); at most %d", changes, NB_MAX_FONT_CHANGES);
+        nb_text_free(b);
+        return -1;
+    }
 
     /* Shape each run of one font; map glyphs to the character their cluster starts at. */
     size_t cap = 0;
@@ -547,11 +574,19 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
             run->size = b->size;
             run->x = pen;
             run->y = y;
-            /* Room for the rest of the line at once, rather than growing glyph by glyph. */
-            size_t glyphs = 0;
-            for (size_t k = i; k < e; k++)
-                glyphs += b->chars[k].nglyphs;
-            size_t to = e < b->nchars ? b->chars[e].offset : b->len;
+            /* Room for the whole run at once, rather than growing glyph by glyph; only the
+             * run, not the rest of the line: a line whose font changes at every character
+             * would otherwise allocate the square of its length. The run ends where a
+             * character with glyphs in another font begins (as the test above decides). */
+            size_t glyphs = 0, k = i;
+            for (; k < e; k++) {
+                const nb_char *ck = &b->chars[k];
+                int skipped = ck->cls == NB_CC_SPACE && ck->width == 0;
+                if (k > i && !skipped && ck->nglyphs && ck->font != c->font)
+                    break;
+                glyphs += ck->nglyphs;
+            }
+            size_t to = k < b->nchars ? b->chars[k].offset : b->len;
             run->glyphs = nb_malloc(glyphs * sizeof *run->glyphs);
             run->text = nb_malloc(to - c->offset + 1);
         }

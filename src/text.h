@@ -3,6 +3,12 @@
 #ifndef NB_TEXT_H_INCLUDED
 #define NB_TEXT_H_INCLUDED
 
+/* Characters no font has: the first this many (distinct) are named, then the rest are counted
+ * in one message and the document stops there. */
+#define NB_MAX_MISSING 20
+/* Font changes in one text (a paragraph, a heading, a table cell). */
+#define NB_MAX_FONT_CHANGES 2000
+
 #include "diag.h"
 #include "font.h"
 #include "page.h"

@@ -37,6 +37,10 @@ static const char *const default_latin[NB_ROLES] = {
     "LiberationSerif-Regular", "LiberationSerif-Regular", "LiberationSerif-Regular",
 };
 
+/* Pages of one document: the limits on text (1 MiB) and tables keep a report under it; this
+ * stops whatever else grows before it costs minutes. */
+#define NB_MAX_PAGES 1000
+
 static const char *const section_numbers[NB_SECTIONS] = {"一、", "二、", "三、",
                                                          "四、", "五、", "六、"};
 
@@ -725,7 +729,9 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, n
     size_t table_index = 0;
     for (size_t b = 0; b < r->npreamble; b++)
         failed |= add_block(&f, &items, &nitems, &cap, &r->preamble[b], &table_index);
-    for (int s = 0; s < NB_SECTIONS; s++) {
+    /* A report full of characters no font has: stop naming them after a few. */
+    int stopped = 0;
+    for (int s = 0; s < NB_SECTIONS && !stopped; s++) {
         const nb_section *sec = &r->sections[s];
         item h = {.kind = IT_H1, .role = NB_ROLE_HEADING1};
         /* The layout gives the number and the national heading; a report may reword it. */
@@ -739,8 +745,17 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, n
         failed |= shape_item(&f, &h, h.owned_text, strlen(h.owned_text),
                              NULL) != 0;
         add_item(&items, &nitems, &cap, h);
-        for (size_t b = 0; b < sec->nblocks; b++)
+        for (size_t b = 0; b < sec->nblocks && !stopped; b++) {
+            if (failed && diags->errors - errors_before >= NB_MAX_MISSING) {
+                const nb_block *blk = &sec->blocks[b];
+                nb_diag_add(diags, NB_ERROR, blk->text.pos.file ? blk->text.pos : sec->pos,
+                            "too many errors about characters; the rest of the report was not "
+                            "set");
+                stopped = 1;
+                break;
+            }
             failed |= add_block(&f, &items, &nitems, &cap, &sec->blocks[b], &table_index);
+        }
     }
 
     /* The 落款 needs a blank line (two under a seal), the name and the date after the last
@@ -752,6 +767,13 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, n
     if (!failed) {
         for (size_t i = 0; i < nitems; i++) {
             item *it = &items[i];
+            if (doc->npages > NB_MAX_PAGES) {
+                nb_diag_add(diags, NB_ERROR, (nb_pos){r->file, 0, 0},
+                            "the document would be longer than %d pages; a report is a few "
+                            "dozen", NB_MAX_PAGES);
+                failed = 1;
+                break;
+            }
             if (it->kind == IT_TABLE) {
                 nb_flow_page(&f);
                 nb_table_set(&f, it->table);

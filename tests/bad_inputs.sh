@@ -4,7 +4,8 @@
 # render must give — optionally followed by the render arguments, default `-o out/NAME.pdf` —
 # and on the following lines the exact standard error (@SOURCE@ stands for the source tree). Each render must take under 2 seconds of
 # CPU time (user + system; under ASan + UBSan too), must not write its output when it fails, and
-# must write it when it succeeds.
+# must write it when it succeeds. Each render also runs within 300 MiB of address space and
+# 10 s of wall time (tests/lib.sh: limited; a sanitizer build gets the time limit only).
 . "$NB_SOURCE/tests/lib.sh"
 # Messages that name a file of the source tree (a layout) are compared with @SOURCE@ in its place.
 source_dir=$(cd "$NB_SOURCE" && pwd)
@@ -46,7 +47,32 @@ with_body nodes.txt >nodes-200001.yaml
 # About 9.3 MiB: a comment line of 66 bytes repeated past the 8 MiB input limit.
 awk 'BEGIN { for (i = 0; i < 147457; i++) print "# padding padding padding padding padding padding padding padding" }' >pad.txt
 cat "$base" pad.txt >input-9mb.yaml
-rm -f para.txt rows.txt blocks.txt nodes.txt pad.txt
+# 9,990 empty table blocks (410 KB): each would be a page or more; refused at the 33rd.
+awk 'BEGIN { for (i = 0; i < 9990; i++) print "      - table: active\n        values: {}" }' >tables.txt
+with_body tables.txt >tables-empty-9990.yaml
+# 1 MiB of combining marks: 16 paragraphs of one letter and 32,000 marks (shaping a stack of
+# marks costs its square).
+LC_ALL=C awk 'BEGIN { for (p = 0; p < 16; p++) { printf "      - a"; for (i = 0; i < 32000; i++) printf "\314\201"; print "" } }' >marks.txt
+with_body marks.txt >marks-1mb.yaml
+# A Han character and a combining mark from the Latin face, alternating: a font change at every
+# character, 24,000 in each of 16 paragraphs.
+LC_ALL=C awk 'BEGIN { for (p = 0; p < 16; p++) { printf "      - "; for (i = 0; i < 12000; i++) printf "\345\205\254\314\201"; print "" } }' >marks.txt
+with_body marks.txt >font-changes.yaml
+# 16 paragraphs of 21,000 distinct Hangul syllables, which no bundled font has.
+LC_ALL=C awk 'BEGIN { for (p = 0; p < 16; p++) { printf "      - ";
+                      for (i = 0; i < 21000; i++) { c = 44032 + (p * 21000 + i) % 11172;
+                          printf "%c%c%c", 224 + int(c / 4096), 128 + int(c / 64) % 64, 128 + c % 64 }
+                      print "" } }' >hangul.txt
+with_body hangul.txt >chars-no-font.yaml
+# 90,000 copies of one key (the duplicate check was quadratic: twenty are named, the rest
+# counted), and 990.
+awk 'BEGIN { for (i = 0; i < 90000; i++) print "agency: 测试局" }' >keys.txt
+tail -n +2 "$base" >>keys.txt
+mv keys.txt duplicate-keys-90000.yaml
+awk 'BEGIN { for (i = 0; i < 990; i++) print "agency: 测试局" }' >keys.txt
+tail -n +2 "$base" >>keys.txt
+mv keys.txt duplicate-keys-990.yaml
+rm -f para.txt rows.txt blocks.txt nodes.txt pad.txt tables.txt marks.txt hangul.txt
 
 # cpu_seconds: the user + system CPU time of this shell's finished children, in seconds
 # (`times` writes to a file: in a command substitution it would measure the subshell).
@@ -70,7 +96,7 @@ for expect in "$bad"/*.expect; do
     cpu_seconds >before.txt
     start=$(date +%s%N)
     status=0
-    "$NB" render "$name.yaml" "$@" 2>raw.txt || status=$?
+    limited 10 300 "$NB" render "$name.yaml" "$@" 2>raw.txt || status=$?
     wall=$(( ($(date +%s%N) - start) / 1000000 ))
     cpu_seconds >after.txt
     cpu=$(cat before.txt after.txt | awk 'NR == 1 { a = $1 } NR == 2 { printf "%d", ($1 - a) * 1000 }')
