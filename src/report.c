@@ -1038,12 +1038,18 @@ static void read_report(loader *L, const ynode *root)
             }
         }
     }
-    /* A report on year Y is dated in Y or after it, by the deadline of January 31 of Y + 1
-     * or, revised or late, up to two years on. */
-    if (date && year && r->date_y && r->year >= 2000 &&
-        (r->date_y < r->year || r->date_y > r->year + 2))
-        error_at(L, date->pos, "date '%s' is not plausible for a report on %d: it must fall in %d "
-                 "to %d", r->date.s, r->year, r->year, r->year + 2);
+    /* A report on year Y is written once Y is over, by January 31 of Y + 1 (条例 第四十九条),
+     * or, revised or published late, after that; never before Y. Much later is unusual but
+     * happens (a missing year published afterwards): a warning. */
+    if (date && year && r->date_y && r->year >= 2000) {
+        if (r->date_y < r->year)
+            error_at(L, date->pos, "date '%s' is before the year the report is on (%d)",
+                     r->date.s, r->year);
+        else if (r->date_y > r->year + 1)
+            nb_diag_add(L->diags, NB_WARNING, date->pos,
+                        "date '%s' is %d years after the year the report is on (%d); is the "
+                        "year or the date wrong?", r->date.s, r->date_y - r->year, r->year);
+    }
     if (seal && !signoff)
         error_at(L, seal->pos, "seal needs signoff: the seal is placed over the signature");
     if (sections) {

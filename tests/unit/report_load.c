@@ -269,7 +269,7 @@ static nb_report *parse_ok(const char *src)
     return r;
 }
 
-#define HEAD "agency: 某局\nyear: 2025\ndate: 2024-02-29\nlayout: gov-2021\n"
+#define HEAD "agency: 某局\nyear: 2024\ndate: 2024-02-29\nlayout: gov-2021\n"
 #define FIVE "  - body: []\n  - body: []\n  - body: []\n  - body: []\n  - body: []\n"
 #define SIX "sections: [{body: []}, {body: []}, {body: []}, {body: []}, {body: []}, {body: []}]\n"
 
@@ -287,7 +287,7 @@ static void check_texts(void)
                                  "      - item: \"It''s  两个空格\"\n"
                                  "      - h2: '（一）''引号'''\n" FIVE);
     if (r) {
-        CHECK_STR(r->title_text, "某局2025年政府信息公开工作年度报告");
+        CHECK_STR(r->title_text, "某局2024年政府信息公开工作年度报告");
         CHECK(r->date_d == 29, "2024-02-29 is a date");
         const nb_block *b = r->sections[0].blocks;
         CHECK(r->sections[0].nblocks == 4, "blocks %zu", r->sections[0].nblocks);
