@@ -863,7 +863,8 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     else if (t.unreadable)
         rc = NB_EINPUT;
     /* Output that could not be written (a full disk) needs the operator whatever else failed. */
-    if (t.unwritable || (b.report_path && write_json_report(&b, &t, seconds) != NB_OK))
+    int report_ok = !b.report_path || write_json_report(&b, &t, seconds) == NB_OK;
+    if (t.unwritable || !report_ok)
         rc = NB_EINPUT;
     free_batch(&b);
     free(default_report);
