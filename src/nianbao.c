@@ -16,6 +16,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <link.h>
 #include <pthread.h>
@@ -328,13 +329,25 @@ int nb_report_use_font(nb_report *r, const char *role, const char *font)
 int nb_report_load_file(nb_engine *e, const char *path, nb_report **out, nb_diags *d)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read: %s", strerror(errno));
+    /* O_NONBLOCK: a FIFO named x.yaml (in a batch folder, say) must not block the open; only a
+     * regular file is read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        int dir = S_ISDIR(st.st_mode);
+        close(fd);
+        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read: %s",
+                    dir ? strerror(EISDIR) : "not a regular file (a FIFO or a device)");
         return NB_EINPUT;
     }
-    struct stat st;
-    int have_id = fstat(fileno(f), &st) == 0;
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NB_EINPUT;
+    }
+    int have_id = 1;
     nb_buf b = {0};
     char chunk[65536];
     size_t n;

@@ -5,7 +5,8 @@
 # nothing, a folder, the report itself (by any name) and the other inputs are refused with exit 2
 # and nothing written; a new PDF's mode comes from the umask and a replaced file keeps its mode
 # (and, as root, its owner); batch never reads its own outputs back, reads a manifest with a
-# byte order mark, renders a file listed twice once, and refuses an output that is an input.
+# byte order mark, renders a file listed twice once, and refuses an output that is an input; a
+# FIFO given as a report is refused at once rather than waited on.
 . "$NB_SOURCE/tests/lib.sh"
 need cmp stat mkfifo
 need_python
@@ -166,4 +167,14 @@ expect_status 1 "$NB" batch pdfin/x.pdf -o pdfin
 grep -q 'would replace the input pdfin/x.pdf' err.txt ||
     problem "batch: an output that is an input: $(cat err.txt)"
 cmp -s pdfin/x.pdf r.yaml || problem "batch: the input pdfin/x.pdf was overwritten"
+# 7. A FIFO among the inputs is refused at once, not waited on: alone, and in a batch folder.
+mkdir fifoin
+cp r.yaml fifoin/a.yaml
+mkfifo fifoin/x.yaml
+expect_status 2 timeout 60 "$NB" render fifoin/x.yaml -o fifo.pdf
+refused "render FIFO" "fifoin/x.yaml: error: cannot read: not a regular file"
+expect_status 1 timeout 60 "$NB" batch fifoin -o fifoout
+grep -q 'fifoin/x.yaml: error: cannot read: not a regular file' err.txt ||
+    problem "batch with a FIFO: no message for it: $(head -c 400 err.txt)"
+[ -s fifoout/a.pdf ] || problem "batch with a FIFO: the good report was not written"
 finish
