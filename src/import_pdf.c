@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PDF_MAX_BYTES (64u << 20)       /* the file */
+#define PDF_MAX_BYTES (32u << 20)       /* the file (reports are 0.2 to 5 MB) */
 #define PDF_MAX_PAGES 200               /* reports have 3 to 30 */
 #define PDF_MAX_CHARS 200000            /* characters in the whole document */
 #define PDF_MAX_RULES 5000              /* rules on one page (a table page draws some 1,000) */
 #define PDF_MAX_DOC_RULES 50000         /* rules in the whole document */
 #define PDF_MAX_GRID 10000              /* grid cells of one table part (rows x columns) */
-#define PDF_MEMORY (192u << 20)         /* MuPDF's allocations at once */
+#define PDF_MEMORY (96u << 20)          /* MuPDF's allocations at once (a report: about 10 MB) */
 #define RULE_THIN 2.5f                  /* a filled rectangle this thin (pt) is a rule */
 #define SNAP 1.5f                       /* rules this close (pt) are one grid line */
 
@@ -37,6 +37,7 @@ extern fz_document_handler pdf_document_handler;
 
 typedef struct budget {
     size_t used, limit;
+    int refused; /* a request was refused for the budget */
 } budget;
 
 typedef union block_head {
@@ -47,8 +48,10 @@ typedef union block_head {
 static void *budget_malloc(void *user, size_t size)
 {
     budget *b = user;
-    if (size > b->limit - b->used || size > SIZE_MAX - sizeof(block_head))
+    if (size > b->limit - b->used || size > SIZE_MAX - sizeof(block_head)) {
+        b->refused = 1;
         return NULL;
+    }
     block_head *h = malloc(sizeof *h + size);
     if (!h)
         return NULL;
@@ -78,8 +81,10 @@ static void *budget_realloc(void *user, void *p, size_t size)
     budget *b = user;
     block_head *h = (block_head *)p - 1;
     size_t old = h->size;
-    if (size > old && (size - old > b->limit - b->used || size > SIZE_MAX - sizeof *h))
+    if (size > old && (size - old > b->limit - b->used || size > SIZE_MAX - sizeof *h)) {
+        b->refused = 1;
         return NULL;
+    }
     block_head *n = realloc(h, sizeof *n + size);
     if (!n)
         return NULL;
@@ -1209,7 +1214,7 @@ int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_impor
                     PDF_MAX_BYTES >> 20);
         return NB_EINPUT;
     }
-    budget mem = {0, PDF_MEMORY};
+    budget mem = {0, PDF_MEMORY, 0};
     fz_alloc_context alloc = {&mem, budget_malloc, budget_realloc, budget_free};
     fz_context *ctx = fz_new_context(&alloc, NULL, 16u << 20);
     if (!ctx) {
@@ -1305,7 +1310,7 @@ int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_impor
         const char *why = fz_caught_message(ctx);
         nb_diag_add(diags, NB_ERROR, at_page ? (nb_pos){name, at_page + 1, 0} : whole,
                     "cannot read the PDF: %s",
-                    mem.used + (1u << 20) >= mem.limit ? "it needs too much memory" : why);
+                    mem.refused ? "it needs too much memory" : why);
         failed = 1;
     }
     free(pg.chars), free(pg.h), free(pg.v);
