@@ -107,6 +107,8 @@ NB_API int nb_report_set_style(nb_report *report, const char *style);
 /* Arithmetic and consistency check. `previous` (may be NULL) is last year's report. */
 NB_API int nb_check(const nb_report *report, const nb_report *previous, nb_diags *diags);
 
+enum { NB_OUTPUT_PDF = 0, NB_OUTPUT_HTML = 1, NB_OUTPUT_HTML_FRAGMENT = 2 };
+
 typedef struct nb_render_options {
     size_t size;          /* sizeof(nb_render_options), or 0: the 0.1 fields */
     int force;            /* render even when the check finds errors */
@@ -124,11 +126,15 @@ typedef struct nb_render_options {
      * check again, so no finding is reported twice, and `force` is not needed for a report
      * with errors. Typesetting still fails on what it finds itself (a character no font has). */
     int skip_check;
+    /* What to write: NB_OUTPUT_PDF, NB_OUTPUT_HTML (a whole HTML5 page for a portal, from the
+     * same tables the PDF is set from) or NB_OUTPUT_HTML_FRAGMENT (a <div> with a scoped
+     * stylesheet, to paste into a CMS). The PDF-only options are ignored for HTML. */
+    int format;
     /* Fields added after 0.1 go here; the library reads them only when `size` covers them. */
 } nb_render_options;
 #define NB_RENDER_OPTIONS_INIT {sizeof(nb_render_options)}
 
-/* Renders to memory: *pdf is malloc'd (caller frees). */
+/* Renders to memory: *pdf is malloc'd (caller frees); it holds HTML when options->format asks. */
 NB_API int nb_render_memory(nb_engine *engine, const nb_report *report,
                             const nb_render_options *options, unsigned char **pdf, size_t *size,
                             nb_diags *diags);

@@ -10,13 +10,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # with yaml for the test tools, PDFBox for PDF/A validation, HanaMin for CJK Extension B,
 # python3-fonttools to make a stand-in "仿宋_GB2312" for the `fonts: government` test;
 # bench/run.sh: hyperfine, GNU time (peak memory) and perf (profiles).
+# The portal page's tests: tidy validates it, headless Chromium prints it and runs axe-core
+# (from the npm registry, below) in it.
 packages="build-essential cmake pkg-config clang
   libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libyaml-dev zlib1g-dev libssl-dev libdeflate-dev
   libxml2-dev libzip-dev libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev
   libjpeg-dev libpng-dev libbrotli-dev
   poppler-utils qpdf mupdf-tools ghostscript valgrind python3 python3-yaml python3-fonttools
   default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java icc-profiles-free fonts-hanazono openssl
-  hyperfine time linux-perf"
+  hyperfine time linux-perf
+  tidy chromium"
 
 missing=""
 for p in $packages; do
@@ -40,6 +43,12 @@ if ! { cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DNB_WERROR=ON &&
   cat "$log" >&2
   echo "setup: the build failed (log: $log)" >&2
   exit 1
+fi
+
+# axe-core, the accessibility checker tests/html.sh runs inside Chromium (pinned version).
+if command -v npm >/dev/null 2>&1 && [ ! -f "$build/npm/node_modules/axe-core/axe.min.js" ]; then
+  npm install --no-audit --no-fund --prefix "$build/npm" axe-core@4.14.1 >"$build/npm.log" 2>&1 ||
+    echo "setup: could not install axe-core (log: $build/npm.log); tests/html.sh will skip its accessibility part" >&2
 fi
 
 out="$build/seed.pdf"

@@ -1840,3 +1840,43 @@ void nb_table_free(nb_table *t)
     free(t->group_given);
     free(t);
 }
+
+/* A negative number takes the minus sign U+2212, not the hyphen (GB/T 15835, GB 3102). */
+static const char *with_minus_sign(char *buf, size_t size)
+{
+    size_t len = strlen(buf);
+    if (buf[0] == '-' && len + 3 <= size) {
+        memmove(buf + 3, buf + 1, len);
+        memcpy(buf, "\xE2\x88\x92", 3);
+    }
+    return buf;
+}
+
+const char *nb_value_text(const nb_slot *slot, const nb_value *v, char *buf, size_t size)
+{
+    if (!v->present)
+        return "";
+    if (v->is_text)
+        return v->text ? v->text : "";
+    if (slot->kind == NB_KIND_AMOUNT) {
+        if (v->text && v->text[0] && strspn(v->text, "0123456789.") == strlen(v->text) &&
+            strlen(v->text) < size) {
+            snprintf(buf, size, "%s", v->text);
+            return buf;
+        }
+        int64_t whole = v->num / 1000000, frac = v->num % 1000000;
+        if (frac < 0)
+            frac = -frac;
+        int n = snprintf(buf, size, "%s%" PRId64 ".%06" PRId64,
+                         v->num < 0 && whole == 0 ? "-" : "", whole, frac);
+        if (n >= (int)size)
+            n = (int)size - 1;
+        while (n > 0 && buf[n - 1] == '0')
+            buf[--n] = 0;
+        if (n > 0 && buf[n - 1] == '.')
+            buf[--n] = 0;
+        return with_minus_sign(buf, size);
+    }
+    snprintf(buf, size, "%" PRId64, v->num);
+    return with_minus_sign(buf, size);
+}

@@ -131,6 +131,11 @@ typedef struct nb_table {
 
 /* Binds a report's table input to its layout table: checks the key, the number of values per
  * row and the kind of each, naming table, row and column in every error. Returns NULL on error. */
+/* The value as a table prints it: "" for a blank, text as written, a count in digits, an amount
+ * as the clerk wrote it when that is a plain number (keeps "12.50"), else with up to 6
+ * decimals; a negative number with the minus sign U+2212. Returns v's own text or `buf` (>= 32 bytes), which it fills. */
+const char *nb_value_text(const nb_slot *slot, const nb_value *v, char *buf, size_t size);
+
 nb_table *nb_table_bind(const nb_layout *layout, const nb_table_input *in, nb_diags *diags);
 void nb_table_free(nb_table *t);
 

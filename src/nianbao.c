@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "font.h"
+#include "html.h"
 #include "import.h"
 #include "layout.h"
 #include "output.h"
@@ -478,6 +479,13 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
         nb_check(r, NULL, d);
         if (d->errors > before && !o->force)
             return NB_EREPORT;
+    }
+    if (o->format == NB_OUTPUT_HTML || o->format == NB_OUTPUT_HTML_FRAGMENT) {
+        nb_buf out = {0};
+        int rc = nb_html_write(r, o->format == NB_OUTPUT_HTML_FRAGMENT, &out);
+        *pdf = out.data;
+        *size = out.len;
+        return rc;
     }
     nb_doc doc = {0};
     int rc = nb_typeset(r, e->fonts, e->title_words, &doc, d);

@@ -70,41 +70,8 @@ typedef struct tsetup {
 
 static void format_value(tcell *c, const nb_slot *slot, const nb_value *v)
 {
-    if (!v->present) {
-        c->text = "";
-        return;
-    }
-    if (v->is_text) {
-        c->text = v->text ? v->text : "";
-        return;
-    }
-    c->nowrap = 1;
-    if (slot->kind == NB_KIND_AMOUNT) {
-        /* As the clerk wrote it (keeps "12.50"), when that is a plain number. */
-        if (v->text && v->text[0] && strspn(v->text, "0123456789.") == strlen(v->text) &&
-            strlen(v->text) < sizeof c->num) {
-            snprintf(c->num, sizeof c->num, "%s", v->text);
-        } else {
-            int64_t whole = v->num / 1000000, frac = v->num % 1000000;
-            if (frac < 0)
-                frac = -frac;
-            int n = snprintf(c->num, sizeof c->num, "%s%" PRId64 ".%06" PRId64,
-                             v->num < 0 && whole == 0 ? "-" : "", whole, frac);
-            while (n > 0 && c->num[n - 1] == '0')
-                c->num[--n] = 0;
-            if (n > 0 && c->num[n - 1] == '.')
-                c->num[--n] = 0;
-        }
-    } else {
-        snprintf(c->num, sizeof c->num, "%" PRId64, v->num);
-    }
-    /* A negative number takes the minus sign U+2212, not the hyphen (GB/T 15835, GB 3102). */
-    size_t len = strlen(c->num);
-    if (c->num[0] == '-' && len + 2 < sizeof c->num) {
-        memmove(c->num + 3, c->num + 1, len);
-        memcpy(c->num, "\xE2\x88\x92", 3);
-    }
-    c->text = c->num;
+    c->text = nb_value_text(slot, v, c->num, sizeof c->num);
+    c->nowrap = v->present && !v->is_text;
 }
 
 /* Header rows that no cell crosses: a cell reaching from the header into the body would have

@@ -21,6 +21,8 @@ enum {
     OPT_SIGN_REASON,
     OPT_SIGN_LOCATION,
     OPT_SIGN_CADES,
+    OPT_FORMAT,
+    OPT_HTML_FRAGMENT,
 };
 
 static const nb_cli_option render_options[] = {
@@ -65,6 +67,12 @@ static const nb_cli_option render_options[] = {
      "签名中记录的签名地点"},
     {OPT_SIGN_CADES, "sign-cades", NULL, "a CAdES (PAdES baseline) signature instead of PKCS#7",
      "使用 CAdES（PAdES 基线）签名，而非 PKCS#7"},
+    {OPT_FORMAT, "format", "FORMAT",
+     "pdf (the default) or html: a self-contained HTML5 page for the portal, from the same tables",
+     "pdf（默认）或 html：供门户网站发布的独立 HTML5 页面，与 PDF 同一数据"},
+    {OPT_HTML_FRAGMENT, "html-fragment", NULL,
+     "with --format html: a fragment (a <div> and its stylesheet) to paste into a CMS",
+     "与 --format html 同用：输出可粘贴到网站内容管理系统的片段"},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -76,6 +84,7 @@ typedef struct render_args {
     const char *preset;
     const char *fonts[MAX_FONTS];
     int nfonts;
+    int html, fragment;
     nb_render_options o;
 } render_args;
 
@@ -133,6 +142,12 @@ static int take(nb_cli *cli, void *ctx, int key, const char *v)
     case OPT_SIGN_REASON: o->sign_reason = v; break;
     case OPT_SIGN_LOCATION: o->sign_location = v; break;
     case OPT_SIGN_CADES: o->sign_cades = 1; break;
+    case OPT_FORMAT:
+        if (strcmp(v, "pdf") && strcmp(v, "html"))
+            return nb_cli_usage_error(cli, "--format takes pdf or html", "--format 取 pdf 或 html");
+        a->html = !strcmp(v, "html");
+        break;
+    case OPT_HTML_FRAGMENT: a->fragment = 1; break;
     }
     return 0;
 }
@@ -159,6 +174,7 @@ static int sign_options_ok(const nb_cli *cli, nb_render_options *o)
 static int run(nb_cli *cli, int argc, char **argv)
 {
     render_args a = {0};
+    a.o.size = sizeof a.o;
     int first = nb_cli_parse(cli, argc, argv, take, &a);
     if (first < 0)
         return first == NB_CLI_DONE ? NB_OK : -first;
@@ -168,6 +184,10 @@ static int run(nb_cli *cli, int argc, char **argv)
     const char *in = argv[first];
     if (!sign_options_ok(cli, &a.o))
         return NB_EINPUT;
+    if (a.fragment && !a.html)
+        return nb_cli_usage_error(cli, "--html-fragment needs --format html",
+                                  "--html-fragment 需要 --format html");
+    a.o.format = a.html ? (a.fragment ? NB_OUTPUT_HTML_FRAGMENT : NB_OUTPUT_HTML) : NB_OUTPUT_PDF;
     nb_engine *e = nb_cli_engine(cli);
     if (!e)
         return NB_EINPUT;
@@ -209,7 +229,7 @@ static int run(nb_cli *cli, int argc, char **argv)
 const nb_cli_command nb_cli_render = {
     "render",
     "REPORT -o OUT.pdf [OPTION]...",
-    "render a report as PDF", "把报告排版为 PDF",
+    "render a report as PDF (or as an HTML page)", "把报告排版为 PDF（或 HTML 页面）",
     "Checks REPORT (YAML or JSON; - for standard input) and renders it as a GB/T 9704 PDF.\n"
     "Exit status: 0 written, 1 the report has errors, 2 unreadable input, wrong usage or\n"
     "unwritable output.",
