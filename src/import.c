@@ -653,8 +653,12 @@ static int find_group(const nb_ltable *t, const char *label, size_t *dist)
     int found = -1;
     size_t target_len = 1;
     for (size_t g = 0; g < t->ngroups; g++) {
-        const char *cands[2] = {own_label(t, &t->groups[g]), t->groups[g].name};
-        for (int k = 0; k < 2; k++) {
+        const nb_group *grp = &t->groups[g];
+        const char *cands[8] = {own_label(t, grp), grp->name};
+        int ncands = 2;
+        for (size_t a = 0; a < grp->naliases && ncands < 8; a++)
+            cands[ncands++] = grp->aliases[a];
+        for (int k = 0; k < ncands; k++) {
             if (!cands[k])
                 continue;
             char *nc = norm_label(cands[k]);

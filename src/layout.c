@@ -228,6 +228,13 @@ static void free_rule(nb_rule *r)
     free(r->rows_ix);
 }
 
+static void free_strings(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
 static void free_table(nb_ltable *t)
 {
     free(t->key);
@@ -243,8 +250,10 @@ static void free_table(nb_ltable *t)
     for (size_t i = 0; i < t->ngroups; i++) {
         free(t->groups[i].key);
         free(t->groups[i].name);
+        free_strings(t->groups[i].aliases, t->groups[i].naliases);
     }
     free(t->groups);
+    free_strings(t->aliases, t->naliases);
     for (size_t i = 0; i < t->nrules; i++)
         free_rule(&t->rules[i]);
     free(t->rules);
@@ -272,10 +281,52 @@ void nb_layout_free(nb_layout *l)
 
 /* ---- lookups ---- */
 
+/* An alias as compared: no white space, ASCII parentheses as full-width ones, "1、" and "1．"
+ * as "1.", so that a clerk's "(一)予以公开" finds "（一）予以公开". Writes at most n-1 bytes. */
+static void alias_form(const char *s, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const char *p = s; *p && o + 4 < n;) {
+        if (*p == ' ' || *p == '\t') {
+            p++;
+        } else if (!strncmp(p, "\xe3\x80\x80", 3)) { /* ideographic space */
+            p += 3;
+        } else if (*p == '(' || *p == ')') {
+            memcpy(out + o, *p == '(' ? "\xef\xbc\x88" : "\xef\xbc\x89", 3);
+            o += 3;
+            p++;
+        } else if ((!strncmp(p, "\xe3\x80\x81", 3) || !strncmp(p, "\xef\xbc\x8e", 3)) && o &&
+                   out[o - 1] >= '0' && out[o - 1] <= '9') { /* 、 or ． after a digit */
+            out[o++] = '.';
+            p += 3;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = 0;
+}
+
+static int alias_match(char *const *aliases, size_t n, const char *key)
+{
+    if (!n)
+        return 0;
+    char want[512], have[512];
+    alias_form(key, want, sizeof want);
+    for (size_t i = 0; i < n; i++) {
+        alias_form(aliases[i], have, sizeof have);
+        if (!strcmp(want, have))
+            return 1;
+    }
+    return 0;
+}
+
 const nb_ltable *nb_layout_table(const nb_layout *l, const char *key)
 {
     for (size_t i = 0; l && key && i < l->ntables; i++)
         if (!strcmp(l->tables[i].key, key))
+            return &l->tables[i];
+    for (size_t i = 0; l && key && i < l->ntables; i++)
+        if (alias_match(l->tables[i].aliases, l->tables[i].naliases, key))
             return &l->tables[i];
     return NULL;
 }
@@ -285,7 +336,44 @@ int nb_ltable_group(const nb_ltable *t, const char *key)
     for (size_t i = 0; t && key && i < t->ngroups; i++)
         if (!strcmp(t->groups[i].key, key))
             return (int)i;
+    for (size_t i = 0; t && key && i < t->ngroups; i++)
+        if (alias_match(t->groups[i].aliases, t->groups[i].naliases, key))
+            return (int)i;
     return -1;
+}
+
+/* `aliases: [TEXT, …]`: a list of non-empty strings, each naming nothing else in the table
+ * (another key or alias) and not itself a key. Returns the count; *out is owned. */
+static size_t read_aliases(loader *L, yaml_node_t *n, const nb_ltable *t, const nb_layout *lay,
+                           char ***out)
+{
+    *out = NULL;
+    if (!n)
+        return 0;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        error_at(L, n, "aliases must be a list of names");
+        return 0;
+    }
+    size_t count = 0, cap = 0;
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *a = node_at(L, *it);
+        char *s = get_string(L, a, "an alias");
+        if (!s)
+            continue;
+        int taken = t ? nb_ltable_group(t, s) >= 0 : nb_layout_table(lay, s) != NULL;
+        for (size_t k = 0; k < count && !taken; k++)
+            taken = alias_match(&(*out)[k], 1, s);
+        if (!s[0] || taken) {
+            error_at(L, a, s[0] ? "alias '%s' already names a %s" : "an alias must not be empty%s%s",
+                     s, t ? "row of this table" : "table of this layout");
+            free(s);
+            continue;
+        }
+        nb_grow(out, &cap, count + 1, sizeof **out);
+        (*out)[count++] = s;
+    }
+    return count;
 }
 
 int nb_group_column(const nb_ltable *t, int group, const char *column)
@@ -427,8 +515,9 @@ static void read_value_cell(grid *g, yaml_node_t *n, int r, int *col, const tabl
                  {"columns", NULL, NULL},
                  {"cols", NULL, NULL},
                  {"kind", NULL, NULL},
-                 {"name", NULL, NULL}};
-    read_map(L, n, "a value cell", f, 5);
+                 {"name", NULL, NULL},
+                 {"aliases", NULL, NULL}};
+    read_map(L, n, "a value cell", f, 6);
     char *key = get_string(L, f[0].val, "values (the row key)");
     if (!key)
         return;
@@ -483,6 +572,16 @@ static void read_value_cell(grid *g, yaml_node_t *n, int r, int *col, const tabl
     if (!grp->name[0]) {
         free(grp->name);
         grp->name = nb_strdup(key);
+    }
+    if (f[5].val) {
+        /* Checked against the rows before this one; a later row's key is checked there. */
+        t->ngroups--;
+        char **aliases = NULL;
+        size_t naliases = read_aliases(L, f[5].val, t, NULL, &aliases);
+        t->ngroups++;
+        grp = &t->groups[gi];
+        grp->aliases = aliases;
+        grp->naliases = naliases;
     }
 
     for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top;
@@ -1100,8 +1199,8 @@ static void read_table(loader *L, nb_layout *lay, yaml_node_t *n, size_t *cap_ta
                  {"header_rows", NULL, NULL},   {"kind", NULL, NULL},
                  {"value_columns", NULL, NULL}, {"cell_name", NULL, NULL},
                  {"grid", NULL, NULL},          {"rules", NULL, NULL},
-                 {"widths", NULL, NULL}};
-    if (!read_map(L, n, "a table", f, 11))
+                 {"widths", NULL, NULL},        {"aliases", NULL, NULL}};
+    if (!read_map(L, n, "a table", f, 12))
         return;
     int ok = require(L, n, &f[0], "a table") & require(L, n, &f[1], "a table") &
              require(L, n, &f[2], "a table") & require(L, n, &f[3], "a table") &
@@ -1160,6 +1259,7 @@ static void read_table(loader *L, nb_layout *lay, yaml_node_t *n, size_t *cap_ta
                 read_rule(L, &t, node_at(L, *it), &cap);
         }
     }
+    t.naliases = read_aliases(L, f[11].val, NULL, lay, &t.aliases);
     nb_grow(&lay->tables, cap_tables, lay->ntables + 1, sizeof *lay->tables);
     lay->tables[lay->ntables++] = t;
 }

@@ -40,6 +40,9 @@ typedef struct nb_group {
     char *name;           /* owned, the row's labels for messages, e.g. "（七）总计" */
     int first_slot, nslots;
     int row;              /* grid row */
+    char **aliases;       /* owned: other names a report may use for the key (the row's Chinese
+                           * label, with or without its number), from the layout's `aliases` */
+    size_t naliases;
 } nb_group;
 
 typedef enum { NB_RULE_SUM } nb_rule_type;
@@ -82,6 +85,7 @@ typedef struct nb_ltable {
     nb_rule *rules; size_t nrules;
     float *widths;        /* owned: ncols preferred column widths in mm (`widths:`, the national
                            * template's proportions, scaled to the 版心), or NULL */
+    char **aliases; size_t naliases; /* owned: other names for the key, e.g. "表三" */
 } nb_ltable;
 
 typedef struct nb_layout {
@@ -106,8 +110,10 @@ int nb_layout_load(const char *path, nb_layout **out, nb_diags *diags);
 int nb_layout_parse(const char *file, const char *data, size_t size, nb_layout **out,
                     nb_diags *diags);
 void nb_layout_free(nb_layout *layout);
+/* The table (group) whose key or one of whose aliases is `key`; aliases compare without white
+ * space, with ASCII parentheses as full-width ones and "1、" as "1.". */
 const nb_ltable *nb_layout_table(const nb_layout *layout, const char *key);
-/* Index of the group with this key, or -1. */
+/* Index of the group with this key (or alias), or -1. */
 int nb_ltable_group(const nb_ltable *table, const char *key);
 /* Position inside group `group` of the slot whose column is named `column`, or -1. */
 int nb_group_column(const nb_ltable *table, int group, const char *column);

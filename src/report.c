@@ -745,6 +745,60 @@ static void read_fonts(loader *L, const ynode *m)
     }
 }
 
+/* A row written as one string of values separated by spaces, tabs, 、 or ， (pasted from a
+ * spreadsheet): "3001 53 0 0 61 4 3119". Each value is read as an unquoted scalar would be: a
+ * number, /, - or —, or ~ for a blank. Its position is its own inside the string (exact for a
+ * string on one line). */
+static void read_string_row(loader *L, const ynode *v, nb_row_input *row)
+{
+    const char *s = v->value;
+    size_t n = v->len;
+    int quoted = v->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                 v->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    size_t cap = 0;
+    int col = v->pos.col + quoted;
+    for (size_t i = 0; i < n;) {
+        size_t sep = 0;
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')
+            sep = 1;
+        else if (!strncmp(s + i, "、", strlen("、")) || !strncmp(s + i, "，", strlen("，")) ||
+                 !strncmp(s + i, "\xe3\x80\x80", 3))
+            sep = 3;
+        if (sep) {
+            i += sep;
+            col++;
+            continue;
+        }
+        size_t j = i;
+        int chars = 0;
+        while (j < n && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' &&
+               strncmp(s + j, "、", strlen("、")) && strncmp(s + j, "，", strlen("，")) &&
+               strncmp(s + j, "\xe3\x80\x80", 3)) {
+            j += utf8_len((unsigned char)s[j]);
+            chars++;
+        }
+        if (j > n)
+            j = n;
+        if (row->ncells >= MAX_VALUES) {
+            error_at(L, v->pos, "row '%s' has more than %d values", row->key.s, MAX_VALUES);
+            return;
+        }
+        nb_grow(&row->cells, &cap, row->ncells + 1, sizeof *row->cells);
+        nb_cell_input *ci = &row->cells[row->ncells++];
+        memset(ci, 0, sizeof *ci);
+        ci->text.s = nb_strndup(s + i, j - i);
+        ci->text.len = j - i;
+        ci->text.pos = (nb_pos){v->pos.file, v->pos.line, col};
+        ci->text.src = v->src + (size_t)quoted + i;
+        ci->text.style = YAML_PLAIN_SCALAR_STYLE;
+        ci->is_null = !strcmp(ci->text.s, "~") || !strcmp(ci->text.s, "null");
+        col += chars;
+        i = j;
+    }
+    if (!row->ncells)
+        error_at(L, v->pos, "row '%s' holds no values", row->key.s);
+}
+
 static void read_table(loader *L, const ynode *m, nb_block *b)
 {
     b->kind = NB_BLOCK_TABLE;
@@ -790,8 +844,13 @@ static void read_table(loader *L, const ynode *m, nb_block *b)
             continue;
         nb_row_input *row = &t->rows[t->nrows++];
         row->key = raw_text(k);
+        if (v->type == YN_SCALAR && !is_null(v)) {
+            read_string_row(L, v, row);
+            continue;
+        }
         if (v->type != YN_SEQ) {
-            error_at(L, v->pos, "row '%s' must be a list of values, e.g. [0, 0, 0]", k->value);
+            error_at(L, v->pos, "row '%s' must be a list of values, e.g. [0, 0, 0], or the "
+                     "values in one string, e.g. \"0 0 0\"", k->value);
             continue;
         }
         if (v->n > MAX_VALUES) {

@@ -442,9 +442,10 @@ static void check_bad_inputs(void)
          "(allowed: table, values)\n"
          "bad.yaml:13:9: error: missing key 'values'"},
         {"table values", HEAD "sections:\n  - body:\n      - table: active\n        values:\n"
-                              "          rules: [1, [2]]\n          fees: 3\n" FIVE, 0,
+                              "          rules: [1, [2]]\n          fees: {a: 3}\n" FIVE, 0,
          "bad.yaml:9:22: error: a table value must be a number, text or empty, not a list\n"
-         "bad.yaml:10:17: error: row 'fees' must be a list of values, e.g. [0, 0, 0]"},
+         "bad.yaml:10:17: error: row 'fees' must be a list of values, e.g. [0, 0, 0], or the "
+         "values in one string, e.g. \"0 0 0\""},
         {"section key", HEAD "sections:\n  - {heading: 总体, bodyy: []}\n" FIVE, 0,
          "bad.yaml:6:19: error: unknown key 'bodyy' in a section: did you mean 'body'? "
          "(allowed: heading, body)\n"
