@@ -331,6 +331,13 @@ static void w_text(ywriter *w, const char *s, int sline, int scol, int flow)
     nb_buf_free(&q);
 }
 
+void nb_yaml_put_text(nb_buf *b, const char *s, int flow)
+{
+    ywriter w = {.b = *b, .line = 1, .col = 1};
+    w_text(&w, s, 0, 0, flow);
+    *b = w.b;
+}
+
 void nb_import_map_free(nb_import_map *m)
 {
     if (!m)

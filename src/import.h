@@ -74,6 +74,11 @@ nb_import_format nb_import_sniff(const char *name, const char *data, size_t size
 int nb_import_read(const char *name, const char *data, size_t size, nb_import_doc *doc,
                    nb_diags *diags);
 
+/* Appends s to b as a YAML scalar that reads back as s: plain when that is safe, else
+ * double-quoted (`flow`: inside [ ]). */
+struct nb_buf;
+void nb_yaml_put_text(struct nb_buf *b, const char *s, int flow);
+
 /* Where each scalar of a recognized description came from in the source. */
 typedef struct nb_import_map nb_import_map;
 void nb_import_map_free(nb_import_map *map);

@@ -85,10 +85,10 @@ expect_status 2 "$NB" batch -j in
 # 4. Help: every command has --help and help COMMAND (the same text, exit 0); the options it
 #    lists are the man page's.
 expect_status 0 "$NB" --help
-for cmd in render check batch import; do
+for cmd in render check batch import init; do
     grep -q "^  $cmd " out.txt || problem "nianbao --help does not list $cmd"
 done
-for cmd in render check batch import; do
+for cmd in render check batch import init; do
     expect_status 0 "$NB" "$cmd" --help
     cp out.txt "help-$cmd.txt"
     expect_status 0 "$NB" help "$cmd"
@@ -116,7 +116,7 @@ for i, line in enumerate(man):
         sections.setdefault(current, []).append(plain(man[i + 1]))
 
 bad = 0
-for cmd in ("render", "check", "batch", "import"):
+for cmd in ("render", "check", "batch", "import", "init"):
     text = open(f"help-{cmd}.txt", encoding="utf-8").read().splitlines()
     helped = [m.group(1) for m in (re.match(r"^ +((-\w, )?--\S+)", l) for l in text) if m]
     documented = sections.get(cmd, []) + sections.get("common", [])

@@ -77,7 +77,8 @@ nb_engine *nb_cli_engine(const nb_cli *cli);
  * messages). */
 int nb_cli_load_report(nb_engine *engine, const char *path, nb_report **report, nb_diags *diags);
 
-extern const nb_cli_command nb_cli_render, nb_cli_check, nb_cli_batch_command, nb_cli_import;
+extern const nb_cli_command nb_cli_render, nb_cli_check, nb_cli_batch_command, nb_cli_import,
+    nb_cli_init;
 
 /* Reads a whole file ("-": standard input) into *out (NUL-terminated; caller frees). */
 struct nb_buf;

@@ -12,6 +12,7 @@ static const nb_cli_command *const commands[] = {
     &nb_cli_check,
     &nb_cli_batch_command,
     &nb_cli_import,
+    &nb_cli_init,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
