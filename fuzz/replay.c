@@ -1,6 +1,7 @@
 /* Replays corpus files through the fuzzed entry points without libFuzzer, so that CI (and the
  * sanitizer build) checks every kept input: `fuzz_replay TARGET PATH...`, TARGET one of report,
- * layout, render, import_html, import_docx, import_pdf; a PATH is a file or a folder whose files (not sub-folders, not *.expect) are
+ * layout, render, import_text, import_html, import_docx, import_pdf; a PATH is a file or a
+ * folder whose files (not sub-folders, not *.expect) are
  * all replayed, in name order. Exits 0 when every input ran; a finding crashes or is reported by
  * a sanitizer. */
 #include "targets.h"
@@ -45,6 +46,8 @@ static int run_file(replay *rp, const char *path)
         nb_fuzz_report(rp->engine, data, len);
     else if (!strcmp(rp->target, "layout"))
         nb_fuzz_layout(data, len);
+    else if (!strcmp(rp->target, "import_text"))
+        nb_fuzz_import_text(rp->engine, data, len);
     else if (!strcmp(rp->target, "import_html"))
         nb_fuzz_import_html(data, len);
     else if (!strcmp(rp->target, "import_docx"))
@@ -117,18 +120,21 @@ static int run_path(replay *rp, const char *path)
 
 int main(int argc, char **argv)
 {
-    static const char *const targets[] = {"report", "layout", "render", "import_html",
+    static const char *const targets[] = {"report", "layout", "render", "import_text",
+                                          "import_html",
                                           "import_docx", "import_pdf", NULL};
     int known = 0;
     for (int i = 0; argc >= 3 && targets[i]; i++)
         known |= !strcmp(argv[1], targets[i]);
     if (!known) {
-        fputs("usage: fuzz_replay report|layout|render|import_html|import_docx|import_pdf "
+        fputs("usage: fuzz_replay report|layout|render|import_text|import_html|import_docx|"
+              "import_pdf "
               "PATH...\n", stderr);
         return 2;
     }
     replay rp = {.target = argv[1]};
-    if (!strcmp(rp.target, "report") || !strcmp(rp.target, "render"))
+    if (!strcmp(rp.target, "report") || !strcmp(rp.target, "render") ||
+        !strcmp(rp.target, "import_text"))
         rp.engine = nb_fuzz_engine();
     int ok = 1;
     for (int i = 2; i < argc && ok; i++)

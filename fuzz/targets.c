@@ -2,11 +2,14 @@
  * PDF bytes in memory. Diagnostics are collected and dropped: only crashes, sanitizer reports and
  * leaks are findings. */
 #include "targets.h"
+#include "diag.h"
 #include "import.h"
 #include "layout.h"
+#include "report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 nb_engine *nb_fuzz_engine(void)
 {
@@ -85,4 +88,38 @@ int nb_fuzz_import_docx(const uint8_t *data, size_t size)
 int nb_fuzz_import_pdf(const uint8_t *data, size_t size)
 {
     return fuzz_import(nb_import_read_pdf, data, size);
+}
+
+int nb_fuzz_import_text(nb_engine *e, const uint8_t *data, size_t size)
+{
+    nb_diags *d = nb_diags_new();
+    nb_import_doc doc;
+    if (nb_import_read_text("fuzz.txt", (const char *)data, size, &doc, d) == NB_OK) {
+        char *yaml = NULL;
+        size_t len = 0;
+        if (nb_import_recognize(e, &doc, &yaml, &len, NULL, d) == NB_OK) {
+            nb_diags *yd = nb_diags_new();
+            nb_report *r = NULL;
+            nb_report_parse("fuzz.yaml", yaml, len, &r, yd);
+            for (size_t i = 0; i < yd->count; i++)
+                if (strstr(yd->items[i].message, "invalid YAML") ||
+                    strstr(yd->items[i].message, "invalid UTF-8") ||
+                    strstr(yd->items[i].message, "is not allowed")) {
+                    fprintf(stderr, "fuzz: the recognizer wrote a bad description: %s\n%s\n",
+                            yd->items[i].message, yaml);
+                    abort();
+                }
+            nb_report_free(r);
+            nb_diags_free(yd);
+        }
+        free(yaml);
+        nb_import_doc_clear(&doc);
+    }
+    /* The whole path as check takes it: import in memory, positions mapped, then the check. */
+    nb_report *r = NULL;
+    if (nb_import_load(e, "fuzz.txt", (const char *)data, size, &r, d) == NB_OK)
+        nb_check(r, NULL, d);
+    nb_report_free(r);
+    nb_diags_free(d);
+    return 0;
 }
