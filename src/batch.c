@@ -282,13 +282,16 @@ static void add_unreadable(batch *b, const char *path, const char *what, int err
     j->status = JOB_UNREADABLE;
 }
 
-static int is_report_name(const char *name)
+/* A folder's reports: descriptions, and published reports that are imported in memory (text,
+ * HTML, .docx; PDFs too when checking only, since a rendering batch writes PDFs itself). */
+static int is_report_name(const char *name, int check_only)
 {
     size_t n = strlen(name);
     if (name[0] == '.')
         return 0;
-    static const char *const ext[] = {".yaml", ".yml", ".json"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const ext[] = {".yaml", ".yml", ".json", ".txt", ".html", ".htm", ".docx",
+                                      ".pdf"};
+    for (size_t i = 0; i < sizeof ext / sizeof *ext - !check_only; i++) {
         size_t e = strlen(ext[i]);
         if (n > e && strcasecmp(name + n - e, ext[i]) == 0)
             return 1;
@@ -320,14 +323,15 @@ static void add_folder(batch *b, const char *dir)
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (!is_report_name(e->d_name))
+        if (!is_report_name(e->d_name, b->check_only))
             continue;
         nb_grow(&names, &cap, n + 1, sizeof *names);
         names[n++] = nb_strdup(e->d_name);
     }
     closedir(d);
     if (n == 0)
-        fprintf(stderr, "nianbao: warning: no *.yaml, *.yml or *.json report in %s\n", dir);
+        fprintf(stderr, "nianbao: warning: no report (*.yaml, *.yml, *.json, *.txt, *.html, "
+                        "*.htm, *.docx%s) in %s\n", b->check_only ? ", *.pdf" : "", dir);
     qsort(names, n, sizeof *names, compare_strings);
     for (size_t i = 0; i < n; i++) {
         char *path = join_path(dir, names[i]);

@@ -208,10 +208,14 @@ lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 assert lines[8][118:120] == "17", lines[8][118:120]
 assert lines[31][32:34] == "95", lines[31][32:34]
 EOF
-    # batch --check-only takes the texts as they are.
-    expect_status 1 "$NB" batch --check-only c02.txt c03.txt c07.txt -o out
-    grep -q "c02.txt:60:10: error: 表四 行政复议 总计 is 0" err.txt out.txt ||
+    # batch --check-only takes a folder of published texts as they are.
+    mkdir published
+    cp c02.txt c03.txt c07.txt published/
+    expect_status 1 "$NB" batch --check-only published -o out
+    grep -q "published/c02.txt:60:10: error: 表四 行政复议 总计 is 0" err.txt out.txt ||
         problem "batch --check-only: no corpus 02 fault: $(head -c 600 err.txt)"
+    grep -q "published/c07.txt:9:119: warning: the text says 17" err.txt out.txt ||
+        problem "batch --check-only: no corpus 07 finding: $(head -c 600 err.txt)"
 else
     echo "note: ../shared/corpus is absent; the corpus checks were skipped" >&2
 fi
