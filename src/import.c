@@ -652,10 +652,27 @@ static int is_own_label(const nb_ltable *t, const char *text)
     return 0;
 }
 
+/* The length in characters of norm_label(s), without making it. */
+static size_t norm_len(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s; *p;) {
+        uint32_t c;
+        size_t k = nb_utf8_decode(p, strnlen(p, 4), &c);
+        if (!k)
+            k = 1;
+        else if (!is_space_cp(c))
+            n++;
+        p += k;
+    }
+    return n;
+}
+
 /* The group whose labels a source label names, or -1; *dist is the edit distance. */
 static int find_group(const nb_ltable *t, const char *label, size_t *dist)
 {
     char *nl = norm_label(label);
+    size_t lnl = cp_len(nl);
     size_t best = (size_t)-1, second = (size_t)-1;
     int found = -1;
     size_t target_len = 1;
@@ -667,6 +684,11 @@ static int find_group(const nb_ltable *t, const char *label, size_t *dist)
             cands[ncands++] = grp->aliases[a];
         for (int k = 0; k < ncands; k++) {
             if (!cands[k])
+                continue;
+            /* The distance is at least the difference in length: skip what cannot beat (or
+             * tie) the best so far. */
+            size_t lc = norm_len(cands[k]);
+            if (best != (size_t)-1 && (lc > lnl ? lc - lnl : lnl - lc) > best)
                 continue;
             char *nc = norm_label(cands[k]);
             size_t dd = cp_distance(nl, nc);
@@ -697,10 +719,14 @@ static int find_group(const nb_ltable *t, const char *label, size_t *dist)
 static int header_label(const nb_ltable *t, const char *label, int skip_own)
 {
     char *nl = norm_label(label);
+    size_t lnl = cp_len(nl);
     int hit = 0;
     for (size_t i = 0; i < t->ncells && !hit; i++) {
         const nb_lcell *c = &t->cells[i];
         if (c->value >= 0 || !c->text || (skip_own && is_own_label(t, c->text)))
+            continue;
+        size_t lc = norm_len(c->text);
+        if ((lc > lnl ? lc - lnl : lnl - lc) > 1)
             continue;
         char *nc = norm_label(c->text);
         size_t len = cp_len(nc);
