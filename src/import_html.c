@@ -223,6 +223,8 @@ static elem_info *measure(xmlNode *root, size_t *count)
     return info;
 }
 
+static int is_layout_table(xmlNode *table);
+
 /* The article: from the body down, into the child that holds the most text while it still
  * holds 85% of the page's. */
 static xmlNode *find_article(xmlNode *body)
@@ -241,8 +243,9 @@ static xmlNode *find_article(xmlNode *body)
                 best_text = in->text;
             }
         }
-        if (!best || best_text * 100 < all->text * 85 || is_name(best, "table") ||
-            is_name(best, "p") || heading_level(best))
+        if (!best || best_text * 100 < all->text * 85 ||
+            (is_name(best, "table") && !is_layout_table(best)) || is_name(best, "p") ||
+            heading_level(best))
             return at;
         at = best;
     }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The HTML reader: a portal's article page made from the long sample (GBK-encoded, menus,
-# breadcrumbs, share bar, footer, headings in <strong>, tables merged with rowspan/colspan)
-# reads back as the sample's paragraphs in order, with none of the page's chrome, and its three
+# breadcrumbs, share bar, footer, headings in <strong>, tables merged with rowspan/colspan;
+# also laid out in a table beside a menu) reads back as the sample's paragraphs in order, with none of the page's chrome, and its three
 # tables cell for cell; hostile pages (10,000 levels of nesting, a page past the size limit,
 # bytes that are no charset) fail or pass cleanly within 2 s and 300 MiB.
 . "$NB_SOURCE/tests/lib.sh"
@@ -36,6 +36,19 @@ PY
 iconv -f GBK -t UTF-8 page.html | sed 's/charset=gb2312/charset=utf-8/' >utf8.html
 "$dump" html utf8.html >utf8.json || fail "the UTF-8 page was not read"
 "$PY" "$tools/importcmp.py" utf8.json expect.json || problem "the UTF-8 page differs"
+
+# Older portals lay the page out with a table: a menu cell of links beside the article's cell.
+"$PY" - page.html <<'PY'
+import sys
+s = open(sys.argv[1], "rb").read().decode("gbk")
+a, b = s.index('<div class="article">'), s.index('<div class="footer">')
+menu = '<a href="/1">机构概况</a><br><a href="/2">政策文件</a><br><a href="/3">通知公告</a>'
+page = (s[:a] + '<table width="1000"><tr><td width="200">' + menu + "</td><td>" + s[a:b] +
+        "</td></tr></table>" + s[b:])
+open("layout-table.html", "wb").write(page.encode("gbk"))
+PY
+"$dump" html layout-table.html >layout-table.json || fail "the table-laid page was not read"
+"$PY" "$tools/importcmp.py" layout-table.json expect.json || problem "the table-laid page differs"
 
 # hostile NAME EXPECTED-EXIT: reads NAME under 300 MiB of address space and 2 s.
 hostile() {
