@@ -965,10 +965,13 @@ static item classify(const nb_import_block *b, char *text)
     size_t k = subheading_number(text);
     if (k || b->level == 3) {
         const char *rest = text + k;
-        const char *stop = strstr(rest, "。");
+        /* The heading ends at its 。 or ：, whichever comes first. */
+        const char *stop = strstr(rest, "。"), *colon = strstr(rest, "：");
+        if (colon && (!stop || colon < stop))
+            stop = colon;
         size_t chars = cp_len(text);
         if (stop && stop[strlen("。")] && cp_len(text) - cp_len(stop) <= 30 && k) {
-            /* run in: the heading up to its 。, then its paragraph */
+            /* run in: the heading up to its 。 (or ：), then its paragraph */
             size_t cut = (size_t)(stop - text) + strlen("。");
             it.kind = IT_RUNIN;
             it.lead = nb_strndup(text, cut);
