@@ -16,6 +16,8 @@ int nb_fuzz_render(nb_engine *engine, const uint8_t *data, size_t size);
  * report loaded and checked in memory. Aborts if the recognizer writes a description that is
  * not valid YAML (it writes every scalar itself, so that would be its bug). */
 int nb_fuzz_import_text(nb_engine *engine, const uint8_t *data, size_t size);
+/* The seal decoder alone (PNG or JPEG bytes to samples). */
+int nb_fuzz_seal(const uint8_t *data, size_t size);
 
 /* The import source readers (src/import.h): one file in, its document freed. */
 int nb_fuzz_import_html(const uint8_t *data, size_t size);

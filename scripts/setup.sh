@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 packages="build-essential cmake pkg-config clang
   libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libyaml-dev zlib1g-dev libssl-dev libdeflate-dev
   libxml2-dev libzip-dev libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev
-  libjpeg-dev libpng-dev libbrotli-dev
+  libjpeg-dev libpng-dev libbrotli-dev libspng-dev
   poppler-utils qpdf mupdf-tools ghostscript valgrind python3 python3-yaml python3-fonttools
   default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java icc-profiles-free fonts-hanazono openssl
   hyperfine time linux-perf

@@ -46,13 +46,16 @@ nb_box *nb_page_add_box(nb_page *page, nb_box_kind kind, float x, float y, float
     return b;
 }
 
-void nb_page_add_image(nb_doc *doc, nb_page *page, unsigned char *png, size_t len, float x,
-                       float y, float w, float h)
+void nb_page_add_image(nb_doc *doc, nb_page *page, nb_raster *raster, float x, float y, float w,
+                       float h)
 {
-    doc->blobs = nb_realloc(doc->blobs, (doc->nblobs + 1) * sizeof *doc->blobs);
-    doc->blobs[doc->nblobs++] = png;
+    nb_raster *kept = nb_malloc(sizeof *kept);
+    *kept = *raster;
+    memset(raster, 0, sizeof *raster);
+    doc->rasters = nb_realloc(doc->rasters, (doc->nrasters + 1) * sizeof *doc->rasters);
+    doc->rasters[doc->nrasters++] = kept;
     nb_grow(&page->images, &page->cap_images, page->nimages + 1, sizeof *page->images);
-    page->images[page->nimages++] = (nb_image){png, len, x, y, w, h};
+    page->images[page->nimages++] = (nb_image){kept, x, y, w, h};
 }
 
 void nb_doc_add_outline(nb_doc *doc, const char *title, int page, float y, int level)
@@ -77,9 +80,11 @@ void nb_doc_free(nb_doc *doc)
         free(p->images);
     }
     free(doc->pages);
-    for (size_t i = 0; i < doc->nblobs; i++)
-        free(doc->blobs[i]);
-    free(doc->blobs);
+    for (size_t i = 0; i < doc->nrasters; i++) {
+        nb_raster_free(doc->rasters[i]);
+        free(doc->rasters[i]);
+    }
+    free(doc->rasters);
     for (size_t i = 0; i < doc->noutline; i++)
         free(doc->outline[i].title);
     free(doc->outline);

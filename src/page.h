@@ -5,6 +5,7 @@
 #define NB_PAGE_H_INCLUDED
 
 #include "font.h"
+#include "seal.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,7 +50,7 @@ typedef struct nb_box {
 } nb_box;
 
 typedef struct nb_image {
-    const unsigned char *png; size_t png_len; /* borrowed from nb_doc.blobs */
+    const nb_raster *raster; /* borrowed from nb_doc.rasters */
     float x, y, w, h;
 } nb_image;
 
@@ -70,7 +71,7 @@ typedef struct nb_outline_entry {
 typedef struct nb_doc {
     nb_page *pages; size_t npages, cap_pages;
     nb_outline_entry *outline; size_t noutline, cap_outline;
-    unsigned char **blobs; size_t nblobs; /* owned: image files the pages draw */
+    nb_raster **rasters; size_t nrasters; /* owned: the decoded images the pages draw */
     /* document info */
     char *title, *author;    /* owned */
     int year, month, day;    /* creation date */
@@ -81,9 +82,10 @@ nb_run *nb_page_add_run(nb_page *page);
 void nb_page_add_rule(nb_page *page, float x1, float y1, float x2, float y2, float width);
 nb_box *nb_page_add_box(nb_page *page, nb_box_kind kind, float x, float y, float w, float h,
                         const char *text, size_t text_len);
-/* Adds a PNG image drawn at (x, y, w, h) on a page; the doc takes ownership of png (malloc'd). */
-void nb_page_add_image(nb_doc *doc, nb_page *page, unsigned char *png, size_t len, float x,
-                       float y, float w, float h);
+/* Adds a decoded image drawn at (x, y, w, h) on a page. The doc takes over raster's planes and
+ * leaves *raster empty. */
+void nb_page_add_image(nb_doc *doc, nb_page *page, nb_raster *raster, float x, float y, float w,
+                       float h);
 void nb_doc_add_outline(nb_doc *doc, const char *title, int page, float y, int level);
 void nb_doc_free(nb_doc *doc);
 

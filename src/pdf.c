@@ -806,6 +806,58 @@ static font_use *font_of(pdf_ctx *ctx, const nb_font *font)
     return NULL;
 }
 
+/* An image XObject of decoded 8-bit samples (PDF 32000 §8.9.5), compressed with the other
+ * streams; its alpha plane becomes an /SMask (§11.6.5.3). PDF/A-1 forbids soft masks (6.4),
+ * so there the image is composited onto white paper, which is how it prints. */
+static HPDF_Dict image_stream(pdf_ctx *ctx, const unsigned char *samples, unsigned w, unsigned h,
+                              int components)
+{
+    HPDF_Dict img = new_stream(ctx, 1);
+    if (!img)
+        return NULL;
+    HPDF_Dict_AddName(img, "Type", "XObject");
+    HPDF_Dict_AddName(img, "Subtype", "Image");
+    HPDF_Dict_AddNumber(img, "Width", (HPDF_INT32)w);
+    HPDF_Dict_AddNumber(img, "Height", (HPDF_INT32)h);
+    HPDF_Dict_AddName(img, "ColorSpace", components == 1 ? "DeviceGray" : "DeviceRGB");
+    HPDF_Dict_AddNumber(img, "BitsPerComponent", 8);
+    put_stream(ctx, img, samples, (size_t)w * h * (size_t)components);
+    return img;
+}
+
+static HPDF_Dict image_xobject(pdf_ctx *ctx, const nb_raster *r)
+{
+    if (!r || !r->pixels || !r->width || !r->height || (r->components != 1 && r->components != 3)) {
+        fail(ctx, "an image has no data%s", NULL);
+        return NULL;
+    }
+    int pdfa = ctx->options && ctx->options->pdfa;
+    if (!r->alpha || !pdfa) {
+        HPDF_Dict img = image_stream(ctx, r->pixels, r->width, r->height, r->components);
+        if (img && r->alpha) {
+            HPDF_Dict mask = image_stream(ctx, r->alpha, r->width, r->height, 1);
+            if (mask)
+                HPDF_Dict_Add(img, "SMask", mask);
+        }
+        return img;
+    }
+    size_t count = (size_t)r->width * r->height, n = count * (size_t)r->components;
+    unsigned char *flat = malloc(n);
+    if (!flat) {
+        fail(ctx, "not enough memory for the seal image%s", NULL);
+        return NULL;
+    }
+    for (size_t i = 0; i < count; i++)
+        for (int c = 0; c < r->components; c++) {
+            size_t k = i * (size_t)r->components + (size_t)c;
+            unsigned v = r->pixels[k], a = r->alpha[i];
+            flat[k] = (unsigned char)((v * a + 255u * (255u - a) + 127u) / 255u);
+        }
+    HPDF_Dict img = image_stream(ctx, flat, r->width, r->height, r->components);
+    free(flat);
+    return img;
+}
+
 static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
 {
     HPDF_Page hp = HPDF_AddPage(ctx->pdf);
@@ -837,32 +889,39 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
 
     /* Images first: the text stays readable over a seal, as black print shows through
      * the red of a real one. */
+    nb_buf b = {0};
+    HPDF_Dict xobjects = NULL;
     for (size_t i = 0; i < page->nimages; i++) {
         const nb_image *im = &page->images[i];
-        if (!im->png || !im->png_len) {
-            fail(ctx, "an image has no data%s", NULL);
-            return 0;
-        }
-        hash(ctx, im->png, im->png_len);
-        HPDF_Image img = HPDF_LoadPngImageFromMem(ctx->pdf, im->png, (HPDF_UINT)im->png_len);
+        HPDF_Dict img = image_xobject(ctx, im->raster);
         if (!img) {
+            nb_buf_free(&b);
             broken(ctx);
             return 0;
         }
-        HPDF_Page_DrawImage(hp, img, im->x, im->y, im->w, im->h);
+        if (!xobjects) {
+            xobjects = HPDF_Dict_New(ctx->pdf->mmgr);
+            HPDF_Dict_Add(resources, "XObject", xobjects);
+        }
+        char name[32];
+        snprintf(name, sizeof name, "Im%zu", i + 1);
+        HPDF_Dict_Add(xobjects, name, img);
+        nb_buf_puts(&b, "q ");
+        put_num(&b, im->w);
+        nb_buf_puts(&b, " 0 0 ");
+        put_num(&b, im->h);
+        nb_buf_puts(&b, " ");
+        put_num(&b, im->x);
+        nb_buf_puts(&b, " ");
+        put_num(&b, im->y);
+        nb_buf_printf(&b, " cm /%s Do Q\n", name);
     }
-    nb_buf b = {0};
     write_rules(&b, page);
     for (size_t r = 0; r < page->nruns; r++)
         if (page->runs[r].nglyphs)
             write_run(&b, &page->runs[r], font_of(ctx, page->runs[r].font));
-    /* libharu draws images into the same stream itself, so a page with images is left to
-     * libharu's own Flate; the others take ours. */
     HPDF_Dict contents = ((HPDF_PageAttr)hp->attr)->contents;
-    if (page->nimages)
-        contents->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    else
-        contents->write_fn = write_flate_key;
+    contents->write_fn = write_flate_key;
     put_stream(ctx, contents, b.data, b.len);
     nb_buf_free(&b);
 
@@ -1137,88 +1196,12 @@ static int write_output_intent(pdf_ctx *ctx)
     return profile && intent && intents && !broken(ctx);
 }
 
-/* The decoded samples of an image stream held in memory by libharu (caller frees). */
-static unsigned char *stream_bytes(HPDF_Stream s, size_t *len)
-{
-    HPDF_UINT32 size = HPDF_Stream_Size(s);
-    unsigned char *data = nb_malloc(size ? size : 1);
-    HPDF_UINT got = size;
-    if (HPDF_Stream_Seek(s, 0, HPDF_SEEK_SET) != HPDF_OK ||
-        (size && HPDF_Stream_Read(s, data, &got) != HPDF_OK) || got != size) {
-        free(data);
-        return NULL;
-    }
-    *len = size;
-    return data;
-}
-
-static long dict_int(HPDF_Dict d, const char *key)
-{
-    HPDF_Number n = HPDF_Dict_GetItem(d, key, HPDF_OCLASS_NUMBER);
-    return n ? (long)n->value : -1;
-}
-
-/* PDF/A-1 forbids soft masks (6.4). A seal PNG with an alpha channel arrives from libharu as
- * an image plus an /SMask; the image is composited onto white paper, which is how it prints,
- * and the mask is dropped. Only 8-bit DeviceRGB and DeviceGray images can be flattened. */
-static int flatten_image(pdf_ctx *ctx, HPDF_Dict image, HPDF_Dict mask)
-{
-    HPDF_Name cs = HPDF_Dict_GetItem(image, "ColorSpace", HPDF_OCLASS_NAME);
-    int comps = !cs ? 0 : !strcmp(cs->value, "DeviceRGB") ? 3 : !strcmp(cs->value, "DeviceGray");
-    long w = dict_int(image, "Width"), h = dict_int(image, "Height");
-    if (!comps || dict_int(image, "BitsPerComponent") != 8 || dict_int(mask, "BitsPerComponent") != 8 ||
-        w <= 0 || h <= 0 || dict_int(mask, "Width") != w || dict_int(mask, "Height") != h) {
-        fail(ctx, "PDF/A-1 forbids transparency, and a seal image with an alpha channel %s",
-             "cannot be flattened here (use an 8-bit RGB or grey PNG without alpha)");
-        return 0;
-    }
-    size_t nimg = 0, nmask = 0;
-    unsigned char *px = stream_bytes(image->stream, &nimg);
-    unsigned char *alpha = stream_bytes(mask->stream, &nmask);
-    size_t count = (size_t)w * (size_t)h;
-    int ok = px && alpha && nimg == count * (size_t)comps && nmask == count;
-    if (ok) {
-        for (size_t i = 0; i < count; i++)
-            for (int c = 0; c < comps; c++) {
-                unsigned v = px[i * comps + c], a = alpha[i];
-                px[i * comps + c] = (unsigned char)((v * a + 255u * (255u - a) + 127u) / 255u);
-            }
-        HPDF_MemStream_FreeData(image->stream);
-        ok = HPDF_Stream_Write(image->stream, px, (HPDF_UINT)nimg) == HPDF_OK &&
-             HPDF_Dict_RemoveElement(image, "SMask") == HPDF_OK;
-    }
-    free(px);
-    free(alpha);
-    if (!ok)
-        fail(ctx, "cannot flatten the transparency of an image%s", NULL);
-    return ok;
-}
-
-static int remove_transparency(pdf_ctx *ctx)
-{
-    HPDF_List entries = ctx->pdf->xref->entries;
-    for (HPDF_UINT i = 0; i < entries->count; i++) {
-        HPDF_XrefEntry e = entries->obj[i];
-        HPDF_Obj_Header *head = e ? e->obj : NULL;
-        if (!head || (head->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
-            continue;
-        HPDF_Dict d = e->obj;
-        HPDF_Name subtype = HPDF_Dict_GetItem(d, "Subtype", HPDF_OCLASS_NAME);
-        if (!subtype || strcmp(subtype->value, "Image") != 0)
-            continue;
-        HPDF_Dict mask = HPDF_Dict_GetItem(d, "SMask", HPDF_OCLASS_DICT);
-        if (mask && !flatten_image(ctx, d, mask))
-            return 0;
-    }
-    return !broken(ctx);
-}
-
 static int write_archival_parts(pdf_ctx *ctx)
 {
     if (!ctx->options || !ctx->options->pdfa)
         return 1;
     ctx->pdf->pdf_version = HPDF_VER_14;
-    return remove_transparency(ctx) && write_output_intent(ctx) && write_xmp(ctx);
+    return write_output_intent(ctx) && write_xmp(ctx);
 }
 
 /* ------------------------------------------------------------------------------------------ */

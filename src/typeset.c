@@ -4,11 +4,14 @@
 #include "geometry.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <hb.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The bundled fonts per role, tried in order after the report's. The title's 小标宋 stand-in is
@@ -516,9 +519,10 @@ static void place_folio(nb_flow *f, size_t page_index)
     nb_text_free(&num);
 }
 
-/* Reads the seal image (a path relative to the report's folder). Returns the malloc'd PNG and its
- * pixel size, or NULL with a diagnostic. */
-static unsigned char *read_seal(nb_flow *f, size_t *len, unsigned *wpx, unsigned *hpx)
+/* Reads and decodes the seal image (a path relative to the report's folder): a regular file
+ * only, opened without blocking, so that a FIFO or a device is refused at once. Returns 0, or -1
+ * with a diagnostic at the report's seal: key. */
+static int read_seal(nb_flow *f, nb_raster *seal)
 {
     const nb_report *r = f->report;
     const char *slash = strrchr(r->file, '/');
@@ -527,34 +531,34 @@ static unsigned char *read_seal(nb_flow *f, size_t *len, unsigned *wpx, unsigned
         snprintf(path, sizeof path, "%s", r->seal.s);
     else
         snprintf(path, sizeof path, "%.*s/%s", (int)(slash - r->file), r->file, r->seal.s);
-    FILE *in = fopen(path, "rb");
+    char why[256] = "";
     nb_buf b = {0};
-    if (in) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        snprintf(why, sizeof why, "%s", strerror(errno));
+    else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        snprintf(why, sizeof why, "it is not a regular file");
+    else if (st.st_size > (off_t)NB_SEAL_MAX_BYTES)
+        snprintf(why, sizeof why, "it is %lld bytes; at most %u are accepted",
+                 (long long)st.st_size, NB_SEAL_MAX_BYTES);
+    else {
         char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, in)) > 0 && b.len < (8u << 20))
-            nb_buf_put(&b, chunk, n);
-        fclose(in);
+        ssize_t n;
+        while ((n = read(fd, chunk, sizeof chunk)) > 0 && b.len <= NB_SEAL_MAX_BYTES)
+            nb_buf_put(&b, chunk, (size_t)n);
+        if (n < 0)
+            snprintf(why, sizeof why, "%s", strerror(errno));
     }
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    if (!in || b.len < 24 || memcmp(b.data, sig, 8) != 0 || memcmp(b.data + 12, "IHDR", 4) != 0 ||
-        b.len >= (8u << 20)) {
-        nb_diag_add(f->diags, NB_ERROR, r->seal.pos,
-                    in ? "the seal %s is not a PNG image (of at most 8 MiB)"
-                       : "cannot read the seal %s", path);
+    if (fd >= 0)
+        close(fd);
+    if (!why[0] && nb_raster_decode(b.data, b.len, seal, why, sizeof why) == 0) {
         nb_buf_free(&b);
-        return NULL;
+        return 0;
     }
-    const unsigned char *p = b.data + 16;
-    *wpx = (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
-    *hpx = (unsigned)p[4] << 24 | (unsigned)p[5] << 16 | (unsigned)p[6] << 8 | p[7];
-    if (!*wpx || !*hpx) {
-        nb_diag_add(f->diags, NB_ERROR, r->seal.pos, "the seal %s has no pixels", path);
-        nb_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    return b.data;
+    nb_diag_add(f->diags, NB_ERROR, r->seal.pos, "cannot use the seal %s: %s", r->seal.s, why);
+    nb_buf_free(&b);
+    return -1;
 }
 
 /* 落款 (GB/T 9704 7.3.5). Without a seal (7.3.5.2): one blank line below the text, the agency's
@@ -580,10 +584,9 @@ static int place_signoff(nb_flow *f)
         return -1;
     }
     float nw = nb_text_width(&name), dw = nb_text_width(&when);
-    size_t seal_len = 0;
-    unsigned wpx = 0, hpx = 0;
-    unsigned char *seal = r->seal.s ? read_seal(f, &seal_len, &wpx, &hpx) : NULL;
-    if (r->seal.s && !seal) {
+    nb_raster raster = {0};
+    int seal = r->seal.s != NULL;
+    if (seal && read_seal(f, &raster) != 0) {
         nb_text_free(&name);
         nb_text_free(&when);
         return -1;
@@ -611,10 +614,10 @@ static int place_signoff(nb_flow *f)
     else
         f->y -= (float)blank * NB_LINE_PITCH;
     if (seal) {
-        float w = 42.0f * NB_MM, h = w * (float)hpx / (float)wpx;
+        float w = 42.0f * NB_MM, h = w * (float)raster.height / (float)raster.width;
         float cx = dx + dw / 2;
         float cy = f->y - NB_LINE_PITCH + 0.3f * h / 2; /* the two lines sit below the centre */
-        nb_page_add_image(f->doc, nb_flow_page(f), seal, seal_len, cx - w / 2, cy - h / 2, w, h);
+        nb_page_add_image(f->doc, nb_flow_page(f), &raster, cx - w / 2, cy - h / 2, w, h);
         nb_page_add_box(nb_flow_page(f), NB_BOX_IMAGE, cx - w / 2, cy - h / 2, w, h, "seal", 4);
     }
     nb_text_line nl = {0, name.nchars, nw, nw, 0}, dl = {0, when.nchars, dw, dw, 0};

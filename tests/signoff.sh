@@ -62,7 +62,7 @@ PY
 printf 'not a png' >bad.png
 sed 's|^signoff: .*|&\nseal: bad.png|' "$NB_SOURCE/samples/seed.yaml" >badseal.yaml
 expect_status 1 "$NB" render badseal.yaml -o bad.pdf
-grep -q 'badseal.yaml:[0-9]*:[0-9]*: error: the seal .*bad.png is not a PNG' err.txt ||
+grep -q 'badseal.yaml:[0-9]*:[0-9]*: error: cannot use the seal bad.png: it is neither a PNG nor a JPEG' err.txt ||
     problem "bad seal not reported: $(cat err.txt)"
 [ -e bad.pdf ] && problem "PDF written despite a bad seal"
 finish

@@ -179,8 +179,11 @@ static void build_sample(nb_doc *doc, nb_fontset *set, nb_buf *expected, nb_buf 
     nb_page_add_rule(page, 79.4f, 500, 79.4f, 440, 1);
     nb_page_add_rule(page, 515.9f, 500, 515.9f, 440, 1);
     nb_buf_puts(fonts, "CID Type 0C\nCID Type 0C\n");
-    nb_grow(&page->images, &page->cap_images, page->nimages + 1, sizeof *page->images);
-    page->images[page->nimages++] = (nb_image){red_png, sizeof red_png, 440, 380, 60, 60};
+    nb_raster raster;
+    char why[200];
+    CHECK(nb_raster_decode(red_png, sizeof red_png, &raster, why, sizeof why) == 0,
+          "the red PNG does not decode: %s", why);
+    nb_page_add_image(doc, page, &raster, 440, 380, 60, 60);
 
     /* TrueType: HanaMinA for the BMP, HanaMinB for Extension B (𠮷 U+20BB7, 𡘙 U+21619). */
     nb_font *hana_a = nb_fontset_get(set, HANAMIN_DIR "HanaMinA.ttf");
@@ -363,15 +366,14 @@ int main(int argc, char **argv)
         run->glyphs[0].gid = saved;
         nb_buf_free(&bad);
         nb_diags_free(d2);
-        /* And on an image that is not a PNG. */
+        /* And on an image without samples. */
         if (doc.pages[0].nimages) {
             nb_image saved_image = doc.pages[0].images[0];
-            static const unsigned char junk[] = "not a PNG at all, just text";
-            doc.pages[0].images[0].png = junk;
-            doc.pages[0].images[0].png_len = sizeof junk;
+            static const nb_raster empty_raster = {0};
+            doc.pages[0].images[0].raster = &empty_raster;
             d2 = nb_diags_new();
             CHECK(nb_pdf_write(&doc, &options, &bad, d2) == NB_EINPUT &&
-                      nb_diags_errors(d2) == 1, "a broken PNG is an input error");
+                      nb_diags_errors(d2) == 1, "an image without samples is an input error");
             nb_diags_free(d2);
             nb_buf_free(&bad);
             doc.pages[0].images[0] = saved_image;

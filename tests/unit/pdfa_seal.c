@@ -81,8 +81,14 @@ static int render(const nb_buf *png, int pdfa, nb_buf *out)
     doc.month = 1;
     doc.day = 20;
     nb_page *page = nb_doc_add_page(&doc);
-    nb_grow(&page->images, &page->cap_images, 1, sizeof *page->images);
-    page->images[page->nimages++] = (nb_image){png->data, png->len, 100, 100, 120, 60};
+    nb_raster raster;
+    char why[200];
+    if (nb_raster_decode(png->data, png->len, &raster, why, sizeof why) != 0) {
+        fprintf(stderr, "the test PNG does not decode: %s\n", why);
+        nb_doc_free(&doc);
+        return NB_EINPUT;
+    }
+    nb_page_add_image(&doc, page, &raster, 100, 100, 120, 60);
     nb_pdf_options o = {.pdfa = pdfa};
     nb_diags *d = nb_diags_new();
     int rc = nb_pdf_write(&doc, &o, out, d);
