@@ -90,7 +90,9 @@ NB_API void nb_report_free(nb_report *report);
 
 /* Puts a font (a family name or a font file) first in a role's list, before the fonts the report
  * names: for an agency's licensed fonts (方正小标宋简体, 仿宋_GB2312). `role` is one of the role
- * names above. Returns NB_OK, or NB_EINPUT for an unknown role. */
+ * names above. The caller chose it, so a file path here is opened as given (relative to the
+ * current folder), outside the access policy below. Returns NB_OK, or NB_EINPUT for an unknown
+ * role. */
 NB_API int nb_report_use_font(nb_report *report, const char *role, const char *font);
 
 /* A font preset: "government" takes 方正小标宋简体 (title), 黑体 (一、 headings), 楷体_GB2312
@@ -98,6 +100,26 @@ NB_API int nb_report_use_font(nb_report *report, const char *role, const char *f
  * nb_report_use_font names and before the bundled ones; each one missing is a warning naming
  * it and the bundled font used instead. Returns NB_OK, or NB_EINPUT for another name. */
 int nb_report_use_fonts(nb_report *report, const char *preset);
+
+/* Files a report names (seal:, and font files in fonts:) are read only from the report's own
+ * folder (the folder of the name given to nb_report_load_file or nb_report_load_memory; the
+ * current folder for a name without one), never through "..", an absolute path or a symbolic
+ * link leading out, unless nb_render_options.allow_dirs allows another folder; the engine's font
+ * folder is always allowed. Only regular files are opened. See docs/report-format.md. */
+
+/* A font given in memory, registered under `name`: a report's fonts: entry or
+ * nb_report_use_font naming it then uses it, before any installed family or file of that name.
+ * The engine copies the bytes (the caller may free them at once) and keeps the font until
+ * nb_engine_free. Call it before rendering starts on other threads. Returns NB_OK, or NB_EINPUT
+ * with *error (caller frees) when the bytes are not a usable font. */
+NB_API int nb_engine_add_font(nb_engine *engine, const char *name, const unsigned char *data,
+                              size_t size, char **error);
+
+/* A seal image (PNG or JPEG, at most 4 MiB) given in memory, used instead of the file the
+ * report's seal: key names. The report copies the bytes. The image is decoded when rendering
+ * (errors are reported then). Returns NB_OK, or NB_EINPUT when the report has no signoff (the
+ * seal is placed over it) or the size is 0 or over the limit. */
+NB_API int nb_report_set_seal(nb_report *report, const unsigned char *data, size_t size);
 
 /* How text is set: "grid" (the default; every Han character and full-width mark one cell of
  * the 28-cell line, FORMAT.md §3.4a) or "compact" (clreq punctuation compression). Overrides the
@@ -131,6 +153,9 @@ typedef struct nb_render_options {
      * stylesheet, to paste into a CMS). The PDF-only options are ignored for HTML. */
     int format;
     /* Fields added after 0.1 go here; the library reads them only when `size` covers them. */
+    /* Folders, besides the report's own, that the report's seal: and fonts: may name files in
+     * (a NULL-terminated list, borrowed; NULL: none). */
+    const char *const *allow_dirs;
 } nb_render_options;
 #define NB_RENDER_OPTIONS_INIT {sizeof(nb_render_options)}
 

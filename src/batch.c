@@ -51,6 +51,7 @@ typedef struct batch {
     size_t njobs, cap_jobs;
     const char *outdir, *report_path;
     int names_agency, force, check_only, threads;
+    const char *const *allow_dirs; /* borrowed from the options */
     int verbosity;     /* -1: errors only, 0: normal, 1: every report even on a terminal */
     nb_file_set inputs; /* every input file, sealed before the workers start; read-only then */
 
@@ -539,7 +540,7 @@ static void run_job(batch *b, job *j)
         goto out;
     }
     /* Checked above: the renderer does not check again, so every finding is listed once. */
-    nb_render_options o = {.size = sizeof o, .skip_check = 1};
+    nb_render_options o = {.size = sizeof o, .skip_check = 1, .allow_dirs = b->allow_dirs};
     unsigned char *pdf = NULL;
     size_t size = 0;
     int rc = nb_render_memory(b->engine, r, &o, &pdf, &size, j->diags);
@@ -799,6 +800,7 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     b.names_agency = o->names_agency;
     b.force = o->force;
     b.check_only = o->check_only;
+    b.allow_dirs = o->allow_dirs;
     b.verbosity = o->verbosity;
     if (b.outdir && !b.check_only && !make_folder(b.outdir)) {
         fprintf(stderr, "nianbao batch: cannot create the folder %s: %s\n", b.outdir,

@@ -13,6 +13,8 @@ typedef struct nb_batch_options {
     int force;               /* write PDFs despite errors */
     int check_only;          /* check, render nothing */
     int verbosity;           /* -1: errors only, 0: progress, 1: a line per report */
+    const char *const *allow_dirs; /* NULL-terminated folders the reports may name files in,
+                                      besides their own (borrowed); NULL: none */
 } nb_batch_options;
 
 /* Checks and renders every report of `inputs` (files, folders, "@LIST" manifests). Progress and

@@ -77,40 +77,123 @@ static char *sanitize_ps_name(const char *name)
     return out;
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A truncated or damaged file: the table directory of face `index` must lie in the file and
+ * every table it lists must end inside it. HarfBuzz would quietly treat a cut table as empty,
+ * which prints blank glyphs that still extract as text. Returns 0, or -1 with the reason. */
+static int directory_problem(const unsigned char *d, size_t size, int index, char *why,
+                             size_t why_size)
+{
+    size_t at = 0;
+    if (size >= 12 && !memcmp(d, "ttcf", 4)) {
+        uint32_t faces = be32(d + 8);
+        if (index < 0 || (uint32_t)index >= faces || (size - 12) / 4 < faces) {
+            snprintf(why, why_size, "its collection header runs past the end of the file");
+            return -1;
+        }
+        at = be32(d + 12 + 4 * (size_t)index);
+    }
+    if (at > size || size - at < 12 || (size - at - 12) / 16 < be16(d + at + 4)) {
+        snprintf(why, why_size, "its table directory runs past the end of the file");
+        return -1;
+    }
+    unsigned tables = be16(d + at + 4);
+    for (unsigned i = 0; i < tables; i++) {
+        const unsigned char *rec = d + at + 12 + 16 * (size_t)i;
+        uint32_t off = be32(rec + 8), len = be32(rec + 12);
+        if (off > size || len > size - off) {
+            char tag[5];
+            for (int k = 0; k < 4; k++)
+                tag[k] = rec[k] >= 0x20 && rec[k] < 0x7F ? (char)rec[k] : '?';
+            tag[4] = 0;
+            snprintf(why, why_size, "its table '%s' runs past the end of the file (truncated?)",
+                     tag);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static nb_font *font_from_blob(hb_blob_t *blob, const char *name, int index, char **error);
+
 nb_font *nb_font_open(const char *path, int index, char **error)
 {
     *error = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
         *error = errorf("cannot open font %s: %s", path, strerror(errno));
         return NULL;
     }
+    nb_font *f = nb_font_open_fd(fd, path, index, error);
+    close(fd);
+    return f;
+}
+
+nb_font *nb_font_open_fd(int fd, const char *name, int index, char **error)
+{
+    *error = NULL;
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 12) {
-        close(fd);
-        *error = errorf("%s is not a font file%s", path, "");
+        *error = errorf("%s is not a font file%s", name, "");
         return NULL;
     }
     size_t size = (size_t)st.st_size;
     void *addr = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
     if (addr == MAP_FAILED) {
-        *error = errorf("cannot map font %s: %s", path, strerror(errno));
+        *error = errorf("cannot map font %s: %s", name, strerror(errno));
         return NULL;
     }
     mapping *m = nb_malloc(sizeof *m);
     m->addr = addr;
     m->size = size;
+    if (size > UINT_MAX) {
+        unmap(m);
+        *error = errorf("font %s is too large%s", name, "");
+        return NULL;
+    }
     /* The blob owns the mapping from here on: its destroy callback unmaps it. */
     hb_blob_t *blob = hb_blob_create(addr, (unsigned)size, HB_MEMORY_MODE_READONLY, m, unmap);
-    if (size > UINT_MAX || hb_blob_get_length(blob) == 0) {
+    return font_from_blob(blob, name, index, error);
+}
+
+nb_font *nb_font_open_memory(const char *name, const unsigned char *data, size_t size,
+                             char **error)
+{
+    *error = NULL;
+    if (size < 12 || size > UINT_MAX) {
+        *error = errorf("%s is not a font file%s", name, "");
+        return NULL;
+    }
+    char *copy = nb_malloc(size);
+    memcpy(copy, data, size);
+    hb_blob_t *blob = hb_blob_create(copy, (unsigned)size, HB_MEMORY_MODE_READONLY, copy, free);
+    return font_from_blob(blob, name, 0, error);
+}
+
+/* Takes the blob (destroyed here on failure or by the face). */
+static nb_font *font_from_blob(hb_blob_t *blob, const char *path, int index, char **error)
+{
+    unsigned blob_len = 0;
+    const unsigned char *addr = (const unsigned char *)hb_blob_get_data(blob, &blob_len);
+    size_t size = blob_len;
+    if (size == 0) {
         hb_blob_destroy(blob);
-        *error = errorf("font %s is too large%s", path, "");
+        *error = errorf("%s is not a font file%s", path, "");
         return NULL;
     }
     if (index < 0 || (unsigned)index >= hb_face_count(blob)) {
         hb_blob_destroy(blob);
         *error = errorf("%s is not a font file (or has no face at the given index)%s", path, "");
+        return NULL;
+    }
+    char damage[128];
+    if (directory_problem(addr, size, index, damage, sizeof damage) != 0) {
+        hb_blob_destroy(blob);
+        *error = errorf("font file %s is damaged: %s", path, damage);
         return NULL;
     }
     hb_face_t *face = hb_face_create(blob, (unsigned)index);
@@ -140,6 +223,23 @@ nb_font *nb_font_open(const char *path, int index, char **error)
     f->hb = hb_font_create(face);
     hb_font_set_scale(f->hb, (int)f->upem, (int)f->upem);
     hb_font_make_immutable(f->hb);
+    /* Outlines that cannot be read print as blank glyphs: try one that must have ink. */
+    static const uint32_t inked[] = {0x56FD /* 国 */, 0x4E00 /* 一 */, 'A', '0'};
+    for (size_t i = 0; i < sizeof inked / sizeof *inked; i++) {
+        hb_codepoint_t gid;
+        hb_glyph_extents_t ext;
+        if (!hb_font_get_nominal_glyph(f->hb, inked[i], &gid))
+            continue;
+        if (!hb_font_get_glyph_extents(f->hb, gid, &ext) || (!ext.width && !ext.height)) {
+            *error = errorf("font file %s is damaged: the outline of its glyph for U+%s cannot "
+                            "be read", path, inked[i] == 0x56FD ? "56FD" : inked[i] == 0x4E00
+                                                                       ? "4E00" : inked[i] == 'A'
+                                                                       ? "0041" : "0030");
+            nb_font_close(f);
+            return NULL;
+        }
+        break;
+    }
 
     f->family = name_string(face, HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY);
     if (!f->family)
@@ -253,6 +353,7 @@ typedef struct candidate {
 typedef struct name_entry {
     char *name;
     nb_font *font; /* NULL: nothing matches (cached too) */
+    char *error;   /* owned or NULL: why the file it names could not be opened */
 } name_entry;
 
 struct nb_fontset {
@@ -367,8 +468,10 @@ void nb_fontset_free(nb_fontset *set)
     for (size_t i = 0; i < set->nfonts; i++)
         nb_font_close(set->fonts[i]);
     free(set->fonts);
-    for (size_t i = 0; i < set->nnames; i++)
+    for (size_t i = 0; i < set->nnames; i++) {
         free(set->names[i].name);
+        free(set->names[i].error);
+    }
     free(set->names);
     free_candidates(set);
     FcConfigDestroy(set->config);
@@ -377,15 +480,19 @@ void nb_fontset_free(nb_fontset *set)
     free(set);
 }
 
-/* Returns the open font for path+index, opening it once. Caller holds the lock. */
-static nb_font *open_cached(nb_fontset *set, const char *path, int index)
+/* Returns the open font for path+index, opening it once. Caller holds the lock. On failure
+ * *error (if not NULL) says why, naming the file. */
+static nb_font *open_cached(nb_fontset *set, const char *path, int index, char **error)
 {
     for (size_t i = 0; i < set->nfonts; i++)
         if (set->fonts[i]->index == index && strcmp(set->fonts[i]->path, path) == 0)
             return set->fonts[i];
-    char *error = NULL;
-    nb_font *f = nb_font_open(path, index, &error);
-    free(error); /* the caller reports "no such font" with the name the user wrote */
+    char *why = NULL;
+    nb_font *f = nb_font_open(path, index, &why);
+    if (error && !*error)
+        *error = why;
+    else
+        free(why);
     if (!f)
         return NULL;
     nb_grow(&set->fonts, &set->cap_fonts, set->nfonts + 1, sizeof *set->fonts);
@@ -559,8 +666,17 @@ static int is_path(const char *s)
     return 0;
 }
 
+int nb_font_is_path(const char *name) { return is_path(name); }
+
 nb_font *nb_fontset_get(nb_fontset *set, const char *name_or_path)
 {
+    return nb_fontset_find(set, name_or_path, NULL);
+}
+
+nb_font *nb_fontset_find(nb_fontset *set, const char *name_or_path, char **error)
+{
+    if (error)
+        *error = NULL;
     if (!set || !name_or_path || !name_or_path[0])
         return NULL;
     pthread_mutex_lock(&set->lock);
@@ -568,25 +684,81 @@ nb_font *nb_fontset_get(nb_fontset *set, const char *name_or_path)
     for (size_t i = 0; i < set->nnames; i++) {
         if (strcmp(set->names[i].name, name_or_path) == 0) {
             font = set->names[i].font;
+            if (!font && error && set->names[i].error)
+                *error = nb_strdup(set->names[i].error);
             goto done;
         }
     }
+    char *why = NULL;
     if (is_path(name_or_path)) {
-        font = open_cached(set, name_or_path, 0);
+        font = open_cached(set, name_or_path, 0, &why);
     } else {
         const candidate *c = resolve_name(set, name_or_path);
         if (!c && load_system_fonts(set))
             c = resolve_name(set, name_or_path);
         if (c)
-            font = open_cached(set, c->file, c->index);
+            font = open_cached(set, c->file, c->index, &why);
     }
+    if (error && why)
+        *error = nb_strdup(why);
     nb_grow(&set->names, &set->cap_names, set->nnames + 1, sizeof *set->names);
     set->names[set->nnames].name = nb_strdup(name_or_path);
     set->names[set->nnames].font = font;
+    set->names[set->nnames].error = why; /* the cache keeps the reason with the name */
     set->nnames++;
 done:
     pthread_mutex_unlock(&set->lock);
     return font;
+}
+
+/* Adds an open font to the set, or returns the one already there with the same data. Caller
+ * holds the lock; takes f. */
+static nb_font *keep_font(nb_fontset *set, nb_font *f)
+{
+    for (size_t i = 0; i < set->nfonts; i++) {
+        nb_font *g = set->fonts[i];
+        if (g->index == f->index && g->size == f->size && !memcmp(g->data, f->data, f->size)) {
+            nb_font_close(f);
+            return g;
+        }
+    }
+    nb_grow(&set->fonts, &set->cap_fonts, set->nfonts + 1, sizeof *set->fonts);
+    set->fonts[set->nfonts++] = f;
+    return f;
+}
+
+nb_font *nb_fontset_get_fd(nb_fontset *set, int fd, const char *name, char **error)
+{
+    nb_font *f = nb_font_open_fd(fd, name, 0, error);
+    if (!f)
+        return NULL;
+    pthread_mutex_lock(&set->lock);
+    f = keep_font(set, f);
+    pthread_mutex_unlock(&set->lock);
+    return f;
+}
+
+int nb_fontset_add_memory(nb_fontset *set, const char *name, const unsigned char *data,
+                          size_t size, char **error)
+{
+    nb_font *f = nb_font_open_memory(name, data, size, error);
+    if (!f)
+        return -1;
+    pthread_mutex_lock(&set->lock);
+    f = keep_font(set, f);
+    /* The name now means this font, ahead of any family or file of that name. */
+    size_t i = 0;
+    while (i < set->nnames && strcmp(set->names[i].name, name) != 0)
+        i++;
+    if (i == set->nnames) {
+        nb_grow(&set->names, &set->cap_names, set->nnames + 1, sizeof *set->names);
+        set->names[set->nnames++].name = nb_strdup(name);
+    }
+    set->names[i].font = f;
+    free(set->names[i].error);
+    set->names[i].error = NULL;
+    pthread_mutex_unlock(&set->lock);
+    return 0;
 }
 
 void nb_fontset_preprocess(nb_fontset *set)

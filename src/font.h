@@ -26,8 +26,15 @@ typedef struct nb_font {
     hb_face_t *subset_cache; /* hb_subset_preprocess result, or NULL; see nb_font_preprocess */
 } nb_font;
 
-/* Opens a font file (mmap). Returns NULL and sets *error (caller frees) on failure. */
+/* Opens a font file (mmap). Returns NULL and sets *error (caller frees) on failure: a file
+ * that is not a font, truncated (a table past its end) or whose outlines cannot be read; the
+ * message names the file. */
 nb_font *nb_font_open(const char *path, int index, char **error);
+/* The same from an open regular file (not closed here); `name` is used in messages. */
+nb_font *nb_font_open_fd(int fd, const char *name, int index, char **error);
+/* The same from bytes in memory, which are copied. */
+nb_font *nb_font_open_memory(const char *name, const unsigned char *data, size_t size,
+                             char **error);
 void nb_font_close(nb_font *font);
 
 /* Nominal glyph for a code point, 0 if the font has none. */
@@ -58,6 +65,18 @@ void nb_fontset_free(nb_fontset *set);
 /* Resolves a family name (through fontconfig, exact family match) or a file path (contains '/'
  * or ends in .otf/.ttf/.ttc) to an open font. Returns NULL if nothing matches. */
 nb_font *nb_fontset_get(nb_fontset *set, const char *name_or_path);
+/* The same; when the name resolves to a file that cannot be opened, *error (caller frees) says
+ * why, naming the file. */
+nb_font *nb_fontset_find(nb_fontset *set, const char *name_or_path, char **error);
+/* Whether a font name is a file path for nb_fontset_get (has '/' or a font file extension). */
+int nb_font_is_path(const char *name);
+/* A font from an open regular file (a report's font, opened through the access policy), kept in
+ * the set; the same bytes opened twice give the same font. NULL with *error on failure. */
+nb_font *nb_fontset_get_fd(nb_fontset *set, int fd, const char *name, char **error);
+/* Registers a font given in memory (copied) under `name`, which then resolves to it before any
+ * family or file of that name. Returns 0, or -1 with *error (caller frees). */
+int nb_fontset_add_memory(nb_fontset *set, const char *name, const unsigned char *data,
+                          size_t size, char **error);
 
 /* Prepares a font for fast subsetting (hb_subset_preprocess), once; used in batch mode. */
 void nb_fontset_preprocess(nb_fontset *set);

@@ -1,6 +1,7 @@
 /* The public API: engine (fonts and layouts shared by every document), loading, rendering. */
 #define _GNU_SOURCE /* dladdr */
 #include "nianbao.h"
+#include "access.h"
 #include "diag.h"
 #include "engine.h"
 #include "font.h"
@@ -11,6 +12,7 @@
 #include "page.h"
 #include "pdf.h"
 #include "report.h"
+#include "seal.h"
 #include "sign.h"
 #include "typeset.h"
 #include "util.h"
@@ -322,9 +324,32 @@ int nb_report_use_font(nb_report *r, const char *role, const char *font)
         free(r->fonts[i]);
         r->fonts[i] = list;
         r->nfonts[i]++;
+        r->nfonts_operator[i]++;
         return NB_OK;
     }
     return NB_EINPUT;
+}
+
+int nb_report_set_seal(nb_report *r, const unsigned char *data, size_t size)
+{
+    if (!r->signoff.s || !data || !size || size > NB_SEAL_MAX_BYTES)
+        return NB_EINPUT;
+    free(r->seal_data);
+    r->seal_data = nb_malloc(size);
+    memcpy(r->seal_data, data, size);
+    r->seal_size = size;
+    return NB_OK;
+}
+
+int nb_engine_add_font(nb_engine *e, const char *name, const unsigned char *data, size_t size,
+                       char **error)
+{
+    *error = NULL;
+    if (!name || !name[0]) {
+        *error = nb_strdup("a font given in memory needs a name");
+        return NB_EINPUT;
+    }
+    return nb_fontset_add_memory(e->fonts, name, data, size, error) == 0 ? NB_OK : NB_EINPUT;
 }
 
 int nb_report_load_file(nb_engine *e, const char *path, nb_report **out, nb_diags *d)
@@ -488,7 +513,10 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
         return rc;
     }
     nb_doc doc = {0};
-    int rc = nb_typeset(r, e->fonts, e->title_words, &doc, d);
+    nb_access access;
+    nb_access_init(&access, r->file, o->allow_dirs, e->font_dir);
+    int rc = nb_typeset(r, e->fonts, e->title_words, &access, &doc, d);
+    nb_access_free(&access);
     if (rc == NB_OK)
         rc = dump_layout(&doc, r, o, d);
     if (rc == NB_OK) {

@@ -1261,6 +1261,7 @@ void nb_report_free(nb_report *r)
     free(r->layout.s);
     free(r->signoff.s);
     free(r->seal.s);
+    free(r->seal_data);
     for (int q = 0; q < NB_ROLES; q++) {
         for (size_t f = 0; f < r->nfonts[q]; f++)
             free(r->fonts[q][f].s);

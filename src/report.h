@@ -90,11 +90,16 @@ struct nb_report {
     int date_y, date_m, date_d; /* 0 when there is no date */
     nb_text layout;   /* layout name (required) */
     nb_text signoff;  /* optional 落款 agency; s == NULL: no signature block */
-    nb_text seal;     /* optional seal image path (PNG) */
+    nb_text seal;     /* optional seal image path (PNG or JPEG) */
+    unsigned char *seal_data; /* owned or NULL: a seal given in memory (nb_report_set_seal),
+                                 used instead of the seal: file */
+    size_t seal_size;
 
     /* Per role, fonts the report names (families or file paths), tried before the defaults. */
     nb_text *fonts[NB_ROLES];
     size_t nfonts[NB_ROLES];
+    size_t nfonts_operator[NB_ROLES]; /* how many of them, at the front, came from
+                                         nb_report_use_font (not subject to the access policy) */
 
     nb_style style;   /* style: grid (default) or compact; the command line may override */
     int fonts_government;     /* fonts: government (or --fonts government) */

@@ -1,17 +1,15 @@
 /* Prose on the GB/T 9704 grid (FORMAT.md §2): title, headings, paragraphs, page numbers, and the
  * page-break decisions that keep headings with what follows and avoid lone lines. */
 #include "typeset.h"
+#include "files.h"
 #include "geometry.h"
 #include "util.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <hb.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* The bundled fonts per role, tried in order after the report's. The title's 小标宋 stand-in is
@@ -96,27 +94,11 @@ static int resolve_roles(nb_flow *f, nb_fontset *set, const nb_report *r)
     for (int role = 0; role < NB_ROLES; role++) {
         nb_font_list *l = &f->roles[role];
         for (size_t i = 0; i < r->nfonts[role]; i++) {
-            nb_font *font = nb_fontset_get(set, r->fonts[role][i].s);
-            if (!font) {
-                /* A file that exists but cannot be used: say why, not merely "not found". */
-                char *why = NULL;
-                nb_font *probe = access(r->fonts[role][i].s, F_OK) == 0
-                                     ? nb_font_open(r->fonts[role][i].s, 0, &why)
-                                     : NULL;
-                if (why)
-                    nb_diag_add(f->diags, NB_ERROR, r->fonts[role][i].pos,
-                                "font '%s' (role %s) cannot be used: %s", r->fonts[role][i].s,
-                                nb_role_names[role], why);
-                else
-                    nb_diag_add(f->diags, NB_ERROR, r->fonts[role][i].pos,
-                                "font '%s' (role %s) is neither an installed family nor a font "
-                                "file", r->fonts[role][i].s, nb_role_names[role]);
-                free(why);
-                nb_font_close(probe);
+            nb_font *font = nb_files_font(set, f->access, r, role, i, f->diags);
+            if (!font)
                 ok = 0;
-            } else if (l->count < 5) {
+            else if (l->count < 5)
                 l->fonts[l->count++] = font;
-            }
         }
         if (r->fonts_government && government_fonts[role]) {
             nb_font *gov = nb_fontset_get(set, government_fonts[role]);
@@ -519,48 +501,6 @@ static void place_folio(nb_flow *f, size_t page_index)
     nb_text_free(&num);
 }
 
-/* Reads and decodes the seal image (a path relative to the report's folder): a regular file
- * only, opened without blocking, so that a FIFO or a device is refused at once. Returns 0, or -1
- * with a diagnostic at the report's seal: key. */
-static int read_seal(nb_flow *f, nb_raster *seal)
-{
-    const nb_report *r = f->report;
-    const char *slash = strrchr(r->file, '/');
-    char path[4096];
-    if (r->seal.s[0] == '/' || !slash)
-        snprintf(path, sizeof path, "%s", r->seal.s);
-    else
-        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - r->file), r->file, r->seal.s);
-    char why[256] = "";
-    nb_buf b = {0};
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0)
-        snprintf(why, sizeof why, "%s", strerror(errno));
-    else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        snprintf(why, sizeof why, "it is not a regular file");
-    else if (st.st_size > (off_t)NB_SEAL_MAX_BYTES)
-        snprintf(why, sizeof why, "it is %lld bytes; at most %u are accepted",
-                 (long long)st.st_size, NB_SEAL_MAX_BYTES);
-    else {
-        char chunk[65536];
-        ssize_t n;
-        while ((n = read(fd, chunk, sizeof chunk)) > 0 && b.len <= NB_SEAL_MAX_BYTES)
-            nb_buf_put(&b, chunk, (size_t)n);
-        if (n < 0)
-            snprintf(why, sizeof why, "%s", strerror(errno));
-    }
-    if (fd >= 0)
-        close(fd);
-    if (!why[0] && nb_raster_decode(b.data, b.len, seal, why, sizeof why) == 0) {
-        nb_buf_free(&b);
-        return 0;
-    }
-    nb_diag_add(f->diags, NB_ERROR, r->seal.pos, "cannot use the seal %s: %s", r->seal.s, why);
-    nb_buf_free(&b);
-    return -1;
-}
-
 /* 落款 (GB/T 9704 7.3.5). Without a seal (7.3.5.2): one blank line below the text, the agency's
  * name 右空二字, the date on the next line starting two characters right of the name's first
  * character — or, when the date is the longer, the date 右空二字 and the name moved left.
@@ -585,8 +525,8 @@ static int place_signoff(nb_flow *f)
     }
     float nw = nb_text_width(&name), dw = nb_text_width(&when);
     nb_raster raster = {0};
-    int seal = r->seal.s != NULL;
-    if (seal && read_seal(f, &raster) != 0) {
+    int seal = r->seal.s != NULL || r->seal_data != NULL;
+    if (seal && nb_files_seal(f->access, r, &raster, f->diags) != 0) {
         nb_text_free(&name);
         nb_text_free(&when);
         return -1;
@@ -701,13 +641,14 @@ static int add_block(nb_flow *f, item **items, size_t *nitems, size_t *cap, cons
     return failed;
 }
 
-int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words, nb_doc *doc,
-               nb_diags *diags)
+int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words,
+               const nb_access *access, nb_doc *doc, nb_diags *diags)
 {
     size_t errors_before = diags->errors; /* a forced render arrives with the check's errors */
     nb_flow f = {0};
     f.doc = doc;
     f.report = r;
+    f.access = access;
     f.diags = diags;
     f.title_words = title_words;
     f.page = -1;

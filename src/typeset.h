@@ -14,6 +14,7 @@
 typedef struct nb_flow {
     nb_doc *doc;                  /* the document being built (borrowed) */
     const nb_report *report;      /* borrowed */
+    const struct nb_access *access; /* borrowed: where the report's files may be read from */
     nb_font_list roles[NB_ROLES]; /* fonts per role */
     nb_diags *diags;
     int page;                     /* index of the current page in doc->pages, -1 before the first */
@@ -44,9 +45,10 @@ float nb_table_min_height(nb_flow *f, const nb_table *table);
 void nb_table_set(nb_flow *f, const nb_table *table);
 
 /* Typesets a report whose tables are bound (report->tables). Returns NB_OK, or NB_EREPORT when a
- * character has no font (diagnostics say where). `fonts` resolves the roles' fonts;
- * `title_words` is the text of the title word list (layouts/title-words.txt; NULL: none). */
-int nb_typeset(const nb_report *report, nb_fontset *fonts, const char *title_words, nb_doc *doc,
-               nb_diags *diags);
+ * character has no font or a file the report names cannot be used (diagnostics say where).
+ * `fonts` resolves the roles' fonts; `title_words` is the text of the title word list
+ * (layouts/title-words.txt; NULL: none); the report's own files are opened through `access`. */
+int nb_typeset(const nb_report *report, nb_fontset *fonts, const char *title_words,
+               const struct nb_access *access, nb_doc *doc, nb_diags *diags);
 
 #endif

@@ -12,6 +12,14 @@ need_python
 workdir
 
 seed=$(sample seed.yaml)
+# bounded SECONDS MIB CMD...: CMD under lib.sh's `limited`, stdout in out.txt, stderr in err.txt,
+# its exit status in $bounded_status; a run killed for time is a problem.
+bounded() {
+    bounded_status=0
+    limited "$@" >out.txt 2>err.txt || bounded_status=$?
+    sanitizer_clean err.txt
+    [ "$bounded_status" -ne 124 ] || problem "'$*' ran out of time"
+}
 mkpng() { "$PY" "$NB_TOOLS/sealpng.py" "$@"; }
 
 # with_seal OUT SEAL [AGENCY]: the seed report with a seal line after its signoff.

@@ -10,6 +10,7 @@ enum {
     OPT_REPORT,
     OPT_FORCE,
     OPT_CHECK_ONLY,
+    OPT_ALLOW_DIR,
 };
 
 static const nb_cli_option batch_options[] = {
@@ -25,12 +26,24 @@ static const nb_cli_option batch_options[] = {
      "有错误的报告也生成 PDF"},
     {OPT_CHECK_ONLY, "check-only", NULL, "check every report, render nothing",
      "只校核，不生成 PDF"},
+    {OPT_ALLOW_DIR, "allow-dir", "DIR",
+     "let the reports' seal: and fonts: name files in DIR too, not only in their own folders",
+     "允许报告的 seal: 和 fonts: 使用 DIR 中的文件（默认只允许报告所在文件夹）"},
     {0, NULL, NULL, NULL, NULL},
 };
 
+#define MAX_ALLOW 16
+
+typedef struct batch_args {
+    nb_batch_options o;
+    const char *allow[MAX_ALLOW + 1]; /* NULL-terminated */
+    int nallow;
+} batch_args;
+
 static int take(nb_cli *cli, void *ctx, int key, const char *v)
 {
-    nb_batch_options *o = ctx;
+    batch_args *a = ctx;
+    nb_batch_options *o = &a->o;
     switch (key) {
     case 'o': o->outdir = v; break;
     case 'j': {
@@ -51,14 +64,23 @@ static int take(nb_cli *cli, void *ctx, int key, const char *v)
     case OPT_REPORT: o->report_path = v; break;
     case OPT_FORCE: o->force = 1; break;
     case OPT_CHECK_ONLY: o->check_only = 1; break;
+    case OPT_ALLOW_DIR:
+        if (a->nallow == MAX_ALLOW)
+            return nb_cli_usage_error(cli, "--allow-dir may be given at most %d times",
+                                      "--allow-dir 最多给 %d 次", MAX_ALLOW);
+        a->allow[a->nallow++] = v;
+        break;
     }
     return 0;
 }
 
 static int run(nb_cli *cli, int argc, char **argv)
 {
+    batch_args a = {0};
     nb_batch_options o = {0};
-    int first = nb_cli_parse(cli, argc, argv, take, &o);
+    int first = nb_cli_parse(cli, argc, argv, take, &a);
+    o = a.o;
+    o.allow_dirs = a.allow;
     if (first < 0)
         return first == NB_CLI_DONE ? NB_OK : -first;
     if (first >= argc || (!o.outdir && !o.check_only))

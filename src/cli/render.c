@@ -13,6 +13,7 @@ enum {
     OPT_FONT,
     OPT_STYLE,
     OPT_FONTS,
+    OPT_ALLOW_DIR,
     OPT_SIGN,
     OPT_SIGN_KEY,
     OPT_SIGN_CERT,
@@ -49,6 +50,9 @@ static const nb_cli_option render_options[] = {
      "government: 方正小标宋简体, 黑体, 楷体_GB2312 and 仿宋_GB2312 where installed (a warning "
      "names each one missing and the bundled font used instead)",
      "government：已安装时使用方正小标宋简体、黑体、楷体_GB2312 和仿宋_GB2312（缺少的逐一警告并说明改用的内置字体）"},
+    {OPT_ALLOW_DIR, "allow-dir", "DIR",
+     "let the report's seal: and fonts: name files in DIR too, not only in its own folder",
+     "允许报告的 seal: 和 fonts: 使用 DIR 中的文件（默认只允许报告所在文件夹）"},
     {OPT_SIGN, "sign", "FILE.p12", "sign with the key and certificates in a PKCS#12 file",
      "用 PKCS#12 文件中的密钥和证书签名"},
     {OPT_SIGN_KEY, "sign-key", "KEY.pem", "sign with this private key (with --sign-cert)",
@@ -77,6 +81,7 @@ static const nb_cli_option render_options[] = {
 };
 
 #define MAX_FONTS 16
+#define MAX_ALLOW 16
 
 typedef struct render_args {
     const char *output;
@@ -85,6 +90,8 @@ typedef struct render_args {
     const char *fonts[MAX_FONTS];
     int nfonts;
     int html, fragment;
+    const char *allow[MAX_ALLOW + 1]; /* NULL-terminated */
+    int nallow;
     nb_render_options o;
 } render_args;
 
@@ -128,6 +135,12 @@ static int take(nb_cli *cli, void *ctx, int key, const char *v)
         if (strcmp(v, "government"))
             return nb_cli_usage_error(cli, "--fonts takes government", "--fonts 取 government");
         a->preset = v;
+        break;
+    case OPT_ALLOW_DIR:
+        if (a->nallow == MAX_ALLOW)
+            return nb_cli_usage_error(cli, "--allow-dir may be given at most %d times",
+                                      "--allow-dir 最多给 %d 次", MAX_ALLOW);
+        a->allow[a->nallow++] = v;
         break;
     case OPT_SIGN: o->sign_p12 = v; break;
     case OPT_SIGN_KEY: o->sign_key = v; break;
@@ -188,6 +201,7 @@ static int run(nb_cli *cli, int argc, char **argv)
         return nb_cli_usage_error(cli, "--html-fragment needs --format html",
                                   "--html-fragment 需要 --format html");
     a.o.format = a.html ? (a.fragment ? NB_OUTPUT_HTML_FRAGMENT : NB_OUTPUT_HTML) : NB_OUTPUT_PDF;
+    a.o.allow_dirs = a.allow;
     nb_engine *e = nb_cli_engine(cli);
     if (!e)
         return NB_EINPUT;
