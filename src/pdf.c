@@ -233,7 +233,7 @@ static int collect_glyphs(pdf_ctx *ctx)
             for (size_t g = 0; g < run->nglyphs; g++) {
                 const nb_glyph *gl = &run->glyphs[g];
                 if (gl->gid >= u->num_glyphs) {
-                    fail(ctx, "glyph id out of range in font %s", run->font->family);
+                    fail(ctx, "glyph id out of range in the font file %s", run->font->path);
                     return 0;
                 }
                 int text_ok = gl->text_len > 0 && run->text && gl->text <= run->text_len &&
@@ -523,7 +523,7 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
      * in every alternate form reachable from these glyphs (TECH.md §2). */
     hb_subset_input_t *input = hb_subset_input_create_or_fail();
     if (!input) {
-        fail(ctx, "out of memory subsetting %s", f->family);
+        fail(ctx, "out of memory subsetting the font file %s", f->path);
         return 0;
     }
     hb_set_t *gids = hb_subset_input_glyph_set(input);
@@ -559,7 +559,7 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     if (!sub) {
         hb_subset_plan_destroy(plan);
-        fail(ctx, "could not subset the font %s", f->family);
+        fail(ctx, "could not subset the font file %s (damaged?)", f->path);
         return 0;
     }
     const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
@@ -592,7 +592,7 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
         hb_blob_destroy(program);
         hb_face_destroy(sub);
         hb_subset_plan_destroy(plan);
-        fail(ctx, "the subset of the font %s is unusable", f->family);
+        fail(ctx, "the subset of the font file %s is unusable (damaged?)", f->path);
         return 0;
     }
 

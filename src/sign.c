@@ -21,6 +21,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/sha.h>
@@ -735,6 +736,80 @@ static unsigned char *make_cms(const signer *s, const unsigned char *data, size_
     return der;
 }
 
+/* Keys this signer is known to get right: RSA (PKCS#1 v1.5 signatures) of at least 2048 bits and
+ * EC of at least 256 bits. An RSA-PSS key made CMS signatures that pdfsig called invalid, and
+ * shorter keys are breakable. Returns 0 with a diagnostic for any other key. */
+static int key_acceptable(const signer *s, const char *where, nb_diags *d)
+{
+    nb_pos pos = {where, 0, 0};
+    int id = EVP_PKEY_get_base_id(s->key), bits = EVP_PKEY_get_bits(s->key);
+    if (id == EVP_PKEY_RSA_PSS) {
+        nb_diag_add(d, NB_ERROR, pos, "RSA-PSS keys are not supported; use an RSA key "
+                                      "(PKCS#1 v1.5 signatures) or an EC key");
+        return 0;
+    }
+    if (id == EVP_PKEY_RSA && bits < 2048) {
+        nb_diag_add(d, NB_ERROR, pos, "the RSA key has %d bits; at least 2048 are needed", bits);
+        return 0;
+    }
+    if (id == EVP_PKEY_EC && bits < 256) {
+        nb_diag_add(d, NB_ERROR, pos, "the EC key has %d bits; at least 256 are needed", bits);
+        return 0;
+    }
+    if (id != EVP_PKEY_RSA && id != EVP_PKEY_EC) {
+        nb_diag_add(d, NB_ERROR, pos, "only RSA and EC keys are supported (this is %s)",
+                    OBJ_nid2sn(id));
+        return 0;
+    }
+    return 1;
+}
+
+/* A warning when the certificate is not valid at the signing time: readers will say so. */
+static void check_validity(const signer *s, time_t when, const char *where, nb_diags *d)
+{
+    time_t t = when;
+    const ASN1_TIME *after = X509_get0_notAfter(s->cert), *before = X509_get0_notBefore(s->cert);
+    char stamp[64] = "?";
+    BIO *mem = BIO_new(BIO_s_mem());
+    if (after && X509_cmp_time(after, &t) < 0) {
+        if (mem && ASN1_TIME_print(mem, after) > 0) {
+            int n = BIO_read(mem, stamp, (int)sizeof stamp - 1);
+            stamp[n > 0 ? n : 0] = 0;
+        }
+        nb_diag_add(d, NB_WARNING, (nb_pos){where, 0, 0},
+                    "the certificate expired on %s, before the signing time: readers will "
+                    "report the signature's certificate as expired", stamp);
+    } else if (before && X509_cmp_time(before, &t) > 0) {
+        nb_diag_add(d, NB_WARNING, (nb_pos){where, 0, 0},
+                    "the certificate is not yet valid at the signing time");
+    }
+    BIO_free(mem);
+}
+
+/* Checks the signature just made, as a reader would: the CMS over the two byte ranges of the
+ * final bytes, with the signer's own certificate (trust in it is the reader's business). */
+static int verify_own(const unsigned char *der, int der_len, const unsigned char *pdf, size_t a,
+                      size_t b, size_t len, nb_diags *d)
+{
+    const unsigned char *p = der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, der_len);
+    nb_buf signed_bytes = {0};
+    nb_buf_put(&signed_bytes, pdf, a);
+    nb_buf_put(&signed_bytes, pdf + b, len - b);
+    BIO *content = BIO_new_mem_buf(signed_bytes.data, (int)signed_bytes.len);
+    int ok = cms && content &&
+             CMS_verify(cms, NULL, NULL, content, NULL,
+                        CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+    if (!ok)
+        nb_diag_add(d, NB_ERROR, (nb_pos){NULL, 0, 0},
+                    "the signature just made does not verify (%s); nothing was written",
+                    ssl_reason());
+    BIO_free(content);
+    nb_buf_free(&signed_bytes);
+    CMS_ContentInfo_free(cms);
+    return ok;
+}
+
 /* SOURCE_DATE_EPOCH (reproducible builds) or the clock. */
 static int signing_time(time_t *when, nb_diags *d)
 {
@@ -794,11 +869,16 @@ int nb_sign_pdf(nb_buf *pdf, const nb_sign_options *o, nb_diags *d)
     ERR_clear_error();
     int loaded = o->p12_path ? load_p12(o->p12_path, o->password, &s, d)
                              : load_pem(o->key_path, o->cert_path, o->password, &s, d);
+    const char *key_file = o->p12_path ? o->p12_path : o->key_path;
     if (loaded && !X509_check_private_key(s.cert, s.key)) {
-        nb_diag_add(d, NB_ERROR, (nb_pos){o->p12_path ? o->p12_path : o->key_path, 0, 0},
+        nb_diag_add(d, NB_ERROR, (nb_pos){key_file, 0, 0},
                     "the private key does not belong to the certificate");
         loaded = 0;
     }
+    if (loaded && !key_acceptable(&s, key_file, d))
+        loaded = 0;
+    if (loaded)
+        check_validity(&s, when, o->p12_path ? o->p12_path : o->cert_path, d);
     if (!loaded) {
         signer_free(&s);
         ERR_clear_error();
@@ -989,6 +1069,12 @@ int nb_sign_pdf(nb_buf *pdf, const nb_sign_options *o, nb_diags *d)
         pdf->data[contents_at + 1 + 2 * (size_t)i] = (unsigned char)hex[der[i] >> 4];
         pdf->data[contents_at + 2 + 2 * (size_t)i] = (unsigned char)hex[der[i] & 15];
     }
+    int verified = verify_own(der, der_len, pdf->data, contents_at, contents_end, pdf->len, d);
     OPENSSL_free(der);
+    ERR_clear_error();
+    if (!verified) {
+        pdf->len = original_len;
+        return NB_EINPUT;
+    }
     return NB_OK;
 }

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Signing is honest about its keys: an RSA-PSS key (whose CMS signatures pdfsig called invalid),
+# an RSA key under 2048 bits and an EC key under 256 bits are refused with nothing written; a
+# certificate that has expired by the signing time signs with a warning that says so; RSA-2048
+# and EC P-256 signatures are valid for pdfsig. Keys and certificates are made here by openssl.
+. "$NB_SOURCE/tests/lib.sh"
+need openssl pdfsig
+workdir
+
+# cert NAME OPENSSL-NEWKEY-ARGS... : NAME.key and NAME.crt, self-signed, valid for one day.
+cert() {
+    name=$1
+    shift
+    openssl req -x509 -nodes -days 1 -subj "/CN=nianbao $name test" -keyout "$name.key" \
+        -out "$name.crt" "$@" 2>"$name.openssl" || fail "openssl req $name: $(cat "$name.openssl")"
+}
+cert rsa2048 -newkey rsa:2048
+cert ec256 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1
+cert pss -newkey rsa-pss -pkeyopt rsa_keygen_bits:2048
+cert rsa1024 -newkey rsa:1024
+cert ec224 -newkey ec -pkeyopt ec_paramgen_curve:secp224r1
+seed=$(sample seed.yaml)
+
+# sign NAME [ENV...]: renders the seed signed with NAME's key; status in $rc, stderr in NAME.err.
+sign() {
+    name=$1
+    shift
+    rc=0
+    env "$@" "$NB" render "$seed" -o "$name.pdf" --sign-key "$name.key" --sign-cert "$name.crt" \
+        >/dev/null 2>"$name.raw" || rc=$?
+    sanitizer_clean "$name.raw"
+    grep -v 'has no column' "$name.raw" >"$name.err" || true
+}
+
+for name in rsa2048 ec256; do
+    sign "$name"
+    [ "$rc" -eq 0 ] || problem "$name: exit $rc: $(cat "$name.err")"
+    [ ! -s "$name.err" ] || problem "$name: unexpected messages: $(cat "$name.err")"
+    pdfsig "$name.pdf" >"$name.sig" 2>&1 || true
+    grep -q 'Signature Validation: Signature is Valid' "$name.sig" ||
+        problem "$name: pdfsig does not call the signature valid: $(cat "$name.sig")"
+done
+
+# refused NAME MESSAGE
+refused() {
+    sign "$1"
+    [ "$rc" -eq 2 ] || problem "$1: exit $rc, expected 2: $(cat "$1.err")"
+    [ ! -e "$1.pdf" ] || problem "$1: a PDF was written"
+    grep -q "^$1.key: error: $2" "$1.err" || problem "$1: expected '$2', got: $(cat "$1.err")"
+}
+refused pss "RSA-PSS keys are not supported"
+refused rsa1024 "the RSA key has 1024 bits; at least 2048 are needed"
+refused ec224 "the EC key has 224 bits; at least 256 are needed"
+
+# Signed ten days after the certificate's one day of validity: written, with a warning; pdfsig
+# agrees that the signature itself is valid and finds the certificate expired.
+sign rsa2048 SOURCE_DATE_EPOCH=$(($(date +%s) + 10 * 86400))
+[ "$rc" -eq 0 ] || problem "expired: exit $rc: $(cat rsa2048.err)"
+grep -q '^rsa2048.crt: warning: the certificate expired on .*, before the signing time' rsa2048.err ||
+    problem "expired: no warning: $(cat rsa2048.err)"
+pdfsig rsa2048.pdf >expired.sig 2>&1 || true
+grep -q 'Signature Validation: Signature is Valid' expired.sig ||
+    problem "expired: pdfsig does not call the signature itself valid: $(cat expired.sig)"
+finish
