@@ -3,14 +3,18 @@
  * leaks are findings. */
 #include "targets.h"
 #include "diag.h"
+#include "access.h"
 #include "import.h"
 #include "layout.h"
 #include "report.h"
 #include "seal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 nb_engine *nb_fuzz_engine(void)
 {
@@ -143,5 +147,120 @@ int nb_fuzz_seal(const uint8_t *data, size_t size)
     } else if (!why[0]) {
         abort(); /* a refusal always says why */
     }
+    return 0;
+}
+
+/* The tree for nb_fuzz_access, made once per process (and left for the next one):
+ *   report/   a.png, sub/b.png, sub/deeper/c.png, fifo, in -> sub/b.png, up -> ..,
+ *             abs -> /, loop -> loop, out -> ../secret/key.png, toallowed -> ../allowed,
+ *             sub/back -> ../../secret, dangling -> ../secret/none
+ *   allowed/  d.png, sub/e.png, esc -> ../secret/key.png
+ *   secret/   key.png
+ * Whatever the tree's state from an earlier run, what exists is checked by inode. */
+typedef struct access_world {
+    nb_access closed, open;  /* without and with allowed/ */
+    dev_t dev;
+    ino_t report_files[4], allowed_files[2];
+} access_world;
+
+static void put_file(const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fputs(path, f);
+        fclose(f);
+    }
+}
+
+static ino_t inode(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode) ? st.st_ino : 0;
+}
+
+static access_world *access_world_get(void)
+{
+    static access_world *w;
+    if (w)
+        return w;
+    w = calloc(1, sizeof *w);
+    const char *t = NB_FUZZ_ACCESS_TREE;
+    static const char *const dirs[] = {"", "/report", "/report/sub", "/report/sub/deeper",
+                                       "/allowed", "/allowed/sub", "/secret"};
+    static const char *const files[] = {"/report/a.png", "/report/sub/b.png",
+                                        "/report/sub/deeper/c.png", "/allowed/d.png",
+                                        "/allowed/sub/e.png", "/secret/key.png"};
+    static const char *const links[][2] = {
+        {"/report/in", "sub/b.png"},          {"/report/up", ".."},
+        {"/report/abs", "/"},                 {"/report/loop", "loop"},
+        {"/report/out", "../secret/key.png"}, {"/report/toallowed", "../allowed"},
+        {"/report/sub/back", "../../secret"}, {"/report/dangling", "../secret/none"},
+        {"/allowed/esc", "../secret/key.png"}};
+    char path[512];
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        snprintf(path, sizeof path, "%s%s", t, dirs[i]);
+        mkdir(path, 0755);
+    }
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "%s%s", t, files[i]);
+        put_file(path);
+    }
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        snprintf(path, sizeof path, "%s%s", t, links[i][0]);
+        if (symlink(links[i][1], path) != 0 && errno != EEXIST)
+            perror(path);
+    }
+    snprintf(path, sizeof path, "%s/report/fifo", t);
+    if (mkfifo(path, 0644) != 0 && errno != EEXIST)
+        perror(path);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s%s", t, files[i]);
+        w->report_files[i] = inode(path);
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s%s", t, files[3 + i]);
+        w->allowed_files[i] = inode(path);
+    }
+    struct stat st;
+    if (stat(t, &st) == 0)
+        w->dev = st.st_dev;
+    char allowed[512];
+    snprintf(allowed, sizeof allowed, "%s/allowed", t);
+    snprintf(path, sizeof path, "%s/report/r.yaml", t);
+    const char *list[] = {allowed, NULL};
+    nb_access_init(&w->closed, path, NULL, NULL);
+    nb_access_init(&w->open, path, list, NULL);
+    return w;
+}
+
+int nb_fuzz_access(const uint8_t *data, size_t size)
+{
+    access_world *w = access_world_get();
+    if (!size || size > 4096)
+        return 0;
+    int allow = data[0] & 1;
+    char *path = malloc(size);
+    memcpy(path, data + 1, size - 1);
+    path[size - 1] = 0;
+    int fd = -1, err = 0;
+    nb_access_status st = nb_access_open(allow ? &w->open : &w->closed, path, &fd, &err);
+    if (st == NB_ACCESS_OK) {
+        struct stat sb;
+        int ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_dev == w->dev;
+        int known = 0;
+        for (int i = 0; i < 3; i++)
+            known |= sb.st_ino == w->report_files[i];
+        for (int i = 0; allow && i < 2; i++)
+            known |= sb.st_ino == w->allowed_files[i];
+        if (!ok || !known) {
+            fprintf(stderr, "fuzz_access: '%s' opened a file it may not (inode %lu)\n", path,
+                    (unsigned long)sb.st_ino);
+            abort();
+        }
+        close(fd);
+    } else if (st == NB_ACCESS_ERRNO && !err) {
+        abort(); /* an error without its errno */
+    }
+    free(path);
     return 0;
 }

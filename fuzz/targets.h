@@ -18,6 +18,12 @@ int nb_fuzz_render(nb_engine *engine, const uint8_t *data, size_t size);
 int nb_fuzz_import_text(nb_engine *engine, const uint8_t *data, size_t size);
 /* The seal decoder alone (PNG or JPEG bytes to samples). */
 int nb_fuzz_seal(const uint8_t *data, size_t size);
+/* The file-access policy: the input's first byte chooses whether the folder allowed/ is
+ * allowed, the rest is a path as a report would write it, opened from report/ in a fixed tree
+ * (NB_FUZZ_ACCESS_TREE) of files, sub-folders, links in and out, a loop and a FIFO. A file
+ * opened that is not a regular file of report/ (or of allowed/ when allowed) aborts. */
+int nb_fuzz_access(const uint8_t *data, size_t size);
+#define NB_FUZZ_ACCESS_TREE "/tmp/nb-fuzz-access"
 
 /* The import source readers (src/import.h): one file in, its document freed. */
 int nb_fuzz_import_html(const uint8_t *data, size_t size);
