@@ -14,7 +14,8 @@ workdir
 "$PY" "$NB_TOOLS/report.py" variant "$(sample seed.yaml)" extb.yaml \
     --prepend "fonts: {body: [FandolFang, $hanamin]}" --char '𠮷' >where.txt ||
     fail "could not make a report with an Ext-B character"
-render extb.yaml extb.pdf
+# The font file is outside the report's folder: the operator allows its folder.
+render extb.yaml extb.pdf --allow-dir "$(dirname "$hanamin")"
 
 pdftotext -enc UTF-8 extb.pdf extb.txt 2>pdftotext.err || problem "pdftotext failed"
 [ -s pdftotext.err ] && problem "pdftotext wrote to stderr: $(head -c 500 pdftotext.err)"
