@@ -108,7 +108,7 @@ static int render(nb_engine *e, const char *name, const char *text, const unsign
         return rc;
     if (seal && nb_report_set_seal(r, seal, seal_len) != NB_OK)
         rc = -1;
-    nb_render_options o = {.force = 1, .allow_dirs = allow};
+    nb_render_options o = {.size = sizeof o, .force = 1, .allow_dirs = allow};
     if (rc == NB_OK)
         rc = nb_render_memory(e, r, &o, pdf, n, d);
     nb_report_free(r);
