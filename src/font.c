@@ -752,7 +752,7 @@ int nb_fontset_add_memory(nb_fontset *set, const char *name, const unsigned char
         i++;
     if (i == set->nnames) {
         nb_grow(&set->names, &set->cap_names, set->nnames + 1, sizeof *set->names);
-        set->names[set->nnames++].name = nb_strdup(name);
+        set->names[set->nnames++] = (name_entry){nb_strdup(name), NULL, NULL};
     }
     set->names[i].font = f;
     free(set->names[i].error);

@@ -124,10 +124,11 @@ int main(void)
     snprintf(fonts, sizeof fonts, "%s/fonts", src);
     snprintf(layouts, sizeof layouts, "%s/layouts", src);
     char *error = NULL;
-    nb_engine_options eo = {fonts, layouts};
+    nb_engine_options eo = {sizeof eo, fonts, layouts};
     nb_engine *e = nb_engine_new(&eo, &error);
     if (!e) {
         fprintf(stderr, "no engine: %s\n", error ? error : "?");
+        free(error);
         return 1;
     }
     snprintf(path, sizeof path, "%s/samples/seed.yaml", src);
