@@ -99,7 +99,7 @@ NB_API int nb_report_use_font(nb_report *report, const char *role, const char *f
  * ((一) headings) and 仿宋_GB2312 (body, tables) where installed, after fonts the report or
  * nb_report_use_font names and before the bundled ones; each one missing is a warning naming
  * it and the bundled font used instead. Returns NB_OK, or NB_EINPUT for another name. */
-int nb_report_use_fonts(nb_report *report, const char *preset);
+NB_API int nb_report_use_fonts(nb_report *report, const char *preset);
 
 /* Files a report names (seal:, and font files in fonts:) are read only from the report's own
  * folder (the folder of the name given to nb_report_load_file or nb_report_load_memory; the

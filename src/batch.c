@@ -11,6 +11,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <openssl/evp.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -31,13 +32,21 @@ typedef enum {
     JOB_FAILED,     /* errors: not written */
     JOB_WRITTEN,    /* written (or, with --check-only, clean) */
     JOB_WARNINGS,   /* written with warnings */
-    JOB_FORCED      /* written despite errors (--force) */
+    JOB_FORCED,     /* written despite errors (--force) */
+    JOB_UNCHANGED   /* --changed: input and options as when its PDF was written; not rendered */
 } job_status;
 
 typedef struct job {
     char *input;      /* owned */
     char *output;     /* owned; path in OUTDIR, NULL when none was assigned */
     char *name_text;  /* owned; --names agency: "<agency>-<year>" found by the naming pass */
+    char *subdir;     /* owned; the input's folder below the folder named on the command line
+                       * ("" for none): the output goes to the same folder below OUTDIR */
+    const char *previous; /* borrowed from the batch's index: last year's report, or NULL */
+    int name_taken;   /* failed because an earlier input has its output name */
+    int stale_removed; /* a PDF from an earlier run was removed from its output path */
+    char key[65];     /* --changed: SHA-256 (hex) of input, last year's report and options */
+    char pdf_hash[65]; /* SHA-256 (hex) of the PDF written, or of the unchanged one */
     job_status status;
     nb_diags *diags;  /* owned */
     int unwritable;   /* the PDF could not be written (a full disk, a read-only folder) */
@@ -45,15 +54,40 @@ typedef struct job {
     double ms;        /* time spent on this report */
 } job;
 
+/* A report of --previous-dir: whose it is and for which year. */
+typedef struct last_year {
+    char *agency, *path; /* owned */
+    int year;
+} last_year;
+
+/* A line of the state file, OUTDIR/.nianbao-batch-state: what produced a PDF (--changed). */
+typedef struct state_entry {
+    char key[65], pdf_hash[65];
+    char *output; /* owned: relative to OUTDIR */
+} state_entry;
+
+#define NB_STATE_FILE ".nianbao-batch-state"
+#define NB_MAX_DEPTH 64 /* folders below a folder named on the command line */
+
 typedef struct batch {
     nb_engine *engine; /* owned */
     job *jobs;         /* owned */
     size_t njobs, cap_jobs;
-    const char *outdir, *report_path;
-    int names_agency, force, check_only, threads;
-    const char *const *allow_dirs; /* borrowed from the options */
+    const char *outdir, *report_path, *summary_path;
+    int names_agency, force, check_only, threads, recursive, changed;
     int verbosity;     /* -1: errors only, 0: normal, 1: every report even on a terminal */
     nb_file_set inputs; /* every input file, sealed before the workers start; read-only then */
+    /* The summaries of this run, and a check's or a render's in the same folder: never read
+     * as reports. Borrowed or owned by nb_batch_run. */
+    const char *own[4];
+    const nb_pdf_settings *pdf;
+    char *options_text; /* owned: the options that shape a PDF, as hashed for --changed */
+    struct stat outdir_st; /* OUTDIR's identity, so recursion never descends into it */
+    int have_outdir_st;
+    last_year *previous; /* owned: the --previous-dir index, sorted by agency then path */
+    size_t nprevious;
+    state_entry *state;  /* owned: the state file as read, sorted by output */
+    size_t nstate;
 
     /* Shared between workers; guarded by `lock`. */
     pthread_mutex_t lock;
@@ -69,6 +103,20 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void nb_pdf_settings_apply(const nb_pdf_settings *s, nb_report *r)
+{
+    if (s->style)
+        nb_report_set_style(r, s->style);
+    if (s->preset)
+        nb_report_use_fonts(r, s->preset);
+    for (int i = s->nfonts - 1; i >= 0; i--) {
+        char role[32];
+        const char *eq = strchr(s->fonts[i], '=');
+        snprintf(role, sizeof role, "%.*s", (int)(eq - s->fonts[i]), s->fonts[i]);
+        nb_report_use_font(r, role, eq + 1);
+    }
 }
 
 /* ---- output names ---------------------------------------------------------------------- */
@@ -223,7 +271,12 @@ static void assign_names(batch *b)
             path_stem(j->input, &stem, &len);
             name = nb_safe_file_name(stem, len, ".pdf", NB_NAME_MAX);
         }
-        j->output = join_path(b->outdir, name);
+        char *dir = j->subdir[0] ? join_path(b->outdir, j->subdir) : nb_strdup(b->outdir);
+        j->output = join_path(dir, name);
+        free(dir);
+        char *keyed = j->subdir[0] ? join_path(j->subdir, name) : nb_strdup(name);
+        free(name);
+        name = keyed;
         for (char *p = name; *p; p++)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p - 'A' + 'a');
@@ -243,6 +296,7 @@ static void assign_names(batch *b)
                     "output name %s is already taken by %s; not written", j->output,
                     b->jobs[keys[first].index].input);
         j->status = JOB_FAILED;
+        j->name_taken = 1;
     }
     for (size_t k = 0; k < nkeys; k++)
         free(keys[k].key);
@@ -264,16 +318,19 @@ static void assign_names(batch *b)
 
 /* ---- inputs ---------------------------------------------------------------------------- */
 
-static job *add_job(batch *b, const char *path)
+static job *add_job_in(batch *b, const char *path, const char *subdir)
 {
     nb_grow(&b->jobs, &b->cap_jobs, b->njobs + 1, sizeof *b->jobs);
     job *j = &b->jobs[b->njobs++];
     memset(j, 0, sizeof *j);
     j->input = nb_strdup(path);
+    j->subdir = nb_strdup(subdir);
     j->diags = nb_diags_new();
     j->status = JOB_PENDING;
     return j;
 }
+
+static job *add_job(batch *b, const char *path) { return add_job_in(b, path, ""); }
 
 static void add_unreadable(batch *b, const char *path, const char *what, int err)
 {
@@ -309,11 +366,23 @@ static int compare_strings(const void *a, const void *b)
  * the same folder): it is never read as a report. */
 static int is_own_output(const batch *b, const char *path)
 {
-    return b->report_path && nb_output_same(path, b->report_path);
+    for (size_t i = 0; i < sizeof b->own / sizeof *b->own; i++)
+        if (b->own[i] && nb_output_same(path, b->own[i]))
+            return 1;
+    return 0;
 }
 
-/* Adds the reports of a folder (not its subfolders), sorted by name in byte order. */
-static void add_folder(batch *b, const char *dir)
+/* Whether st is OUTDIR itself: a batch never reads its own outputs back. */
+static int is_outdir(const batch *b, const struct stat *st)
+{
+    return b->have_outdir_st && st->st_dev == b->outdir_st.st_dev &&
+           st->st_ino == b->outdir_st.st_ino;
+}
+
+/* Adds the reports of a folder, sorted by name in byte order; with -r also those of its
+ * subfolders (not through symbolic links, not OUTDIR), in the same order, each remembering
+ * its subfolder so the output tree mirrors the input. */
+static void add_folder(batch *b, const char *dir, const char *subdir, int depth)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -321,37 +390,49 @@ static void add_folder(batch *b, const char *dir)
         return;
     }
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, before = b->njobs;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (!is_report_name(e->d_name, b->check_only))
+        if (e->d_name[0] == '.' || (!b->recursive && !is_report_name(e->d_name, b->check_only)))
             continue;
         nb_grow(&names, &cap, n + 1, sizeof *names);
         names[n++] = nb_strdup(e->d_name);
     }
     closedir(d);
-    if (n == 0)
-        fprintf(stderr, "nianbao: warning: no report (*.yaml, *.yml, *.json, *.txt, *.html, "
-                        "*.htm, *.docx%s) in %s\n", b->check_only ? ", *.pdf" : "", dir);
     qsort(names, n, sizeof *names, compare_strings);
     for (size_t i = 0; i < n; i++) {
         char *path = join_path(dir, names[i]);
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            free(path);
-            free(names[i]);
-            continue;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (b->recursive && !is_outdir(b, &st)) {
+                if (depth >= NB_MAX_DEPTH) {
+                    add_unreadable(b, path, " the folder (nested too deep)", ELOOP);
+                } else {
+                    /* The mirrored folder's name is made safe like a PDF's name. */
+                    char *safe = nb_safe_file_name(names[i], strlen(names[i]), "", NB_NAME_MAX);
+                    char *sub = subdir[0] ? join_path(subdir, safe) : nb_strdup(safe);
+                    add_folder(b, path, sub, depth + 1);
+                    free(sub);
+                    free(safe);
+                }
+            }
+        } else if (is_report_name(names[i], b->check_only)) {
+            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                ; /* a link to a folder named like a report */
+            else if (is_own_output(b, path))
+                ;
+            else if (access(path, R_OK) != 0)
+                add_unreadable(b, path, "", errno);
+            else
+                add_job_in(b, path, subdir);
         }
-        if (is_own_output(b, path))
-            ;
-        else if (access(path, R_OK) != 0)
-            add_unreadable(b, path, "", errno);
-        else
-            add_job(b, path);
         free(path);
         free(names[i]);
     }
     free(names);
+    if (b->njobs == before && depth == 0 && b->verbosity >= 0)
+        fprintf(stderr, "nianbao: warning: no report (*.yaml, *.yml, *.json, *.txt, *.html, "
+                        "*.htm, *.docx%s) in %s\n", b->check_only ? ", *.pdf" : "", dir);
 }
 
 static void add_path(batch *b, const char *path)
@@ -362,7 +443,7 @@ static void add_path(batch *b, const char *path)
         return;
     }
     if (S_ISDIR(st.st_mode))
-        add_folder(b, path);
+        add_folder(b, path, "", 0);
     else if (is_own_output(b, path))
         fprintf(stderr, "nianbao batch: note: %s is this batch's own report; not read\n", path);
     else if (access(path, R_OK) != 0)
@@ -432,6 +513,7 @@ static void drop_repeated_inputs(batch *b)
     for (size_t i = 0; i < b->njobs; i++) {
         if (repeated[i]) {
             free(b->jobs[i].input);
+            free(b->jobs[i].subdir);
             nb_diags_free(b->jobs[i].diags);
             continue;
         }
@@ -454,6 +536,7 @@ static const char *status_word(const batch *b, job_status s)
     case JOB_WRITTEN: return b->check_only ? "clean" : "written";
     case JOB_WARNINGS: return "warnings";
     case JOB_FORCED: return "forced";
+    case JOB_UNCHANGED: return "unchanged";
     default: return "pending";
     }
 }
@@ -507,6 +590,8 @@ static void report_done(batch *b, const job *j)
         fprintf(stderr, " -> %s", j->output);
     fputc('\n', stderr);
     nb_diags_print(j->diags, stderr);
+    if (j->stale_removed)
+        fprintf(stderr, "nianbao batch: removed %s, left by an earlier run\n", j->output);
 }
 
 /* ---- workers ----------------------------------------------------------------------------- */
@@ -525,22 +610,175 @@ static void read_name(batch *b, job *j)
     nb_report_free(r);
 }
 
+/* Last year's report of the same agency (--previous-dir): the one for the year before, or
+ * NULL. When several match, the first in path order is taken and the job says so. */
+static const char *find_previous(const batch *b, const nb_report *r, job *j)
+{
+    const last_year *found = NULL;
+    size_t matches = 0;
+    for (size_t i = 0; i < b->nprevious; i++) {
+        const last_year *p = &b->previous[i];
+        if (p->year != r->year - 1 || !r->agency.s || strcmp(p->agency, r->agency.s) != 0)
+            continue;
+        if (!found)
+            found = p;
+        matches++;
+    }
+    if (matches > 1)
+        nb_diag_add(j->diags, NB_WARNING, r->agency.pos,
+                    "%zu reports of %d in the --previous-dir name %s; compared with %s", matches,
+                    r->year - 1, r->agency.s, found->path);
+    return found ? found->path : NULL;
+}
+
+/* ---- --changed: what produced each PDF ---------------------------------------------------- */
+
+static void to_hex(const unsigned char *d, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Adds a file's bytes to the hash; 0 when it cannot be read. */
+static int hash_file(EVP_MD_CTX *ctx, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    unsigned char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        EVP_DigestUpdate(ctx, chunk, n);
+    int ok = !ferror(f);
+    fclose(f);
+    return ok;
+}
+
+/* SHA-256 of the given files' bytes, each after a label, and of `text`; "" when one cannot be
+ * read. */
+static void hash_inputs(const char *text, const char *const *paths, size_t npaths, char *out)
+{
+    out[0] = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx)
+        return;
+    int ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    if (ok && text)
+        EVP_DigestUpdate(ctx, text, strlen(text) + 1);
+    for (size_t i = 0; ok && i < npaths; i++) {
+        char label[32];
+        snprintf(label, sizeof label, "file %zu", i);
+        EVP_DigestUpdate(ctx, label, strlen(label) + 1);
+        if (paths[i])
+            ok = hash_file(ctx, paths[i]);
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (ok && EVP_DigestFinal_ex(ctx, digest, &len) == 1 && len == 32)
+        to_hex(digest, len, out);
+    EVP_MD_CTX_free(ctx);
+}
+
+static void hash_bytes(const unsigned char *data, size_t size, char *out)
+{
+    unsigned char digest[32];
+    unsigned len = 0;
+    out[0] = 0;
+    if (EVP_Digest(data, size, digest, &len, EVP_sha256(), NULL) == 1 && len == 32)
+        to_hex(digest, len, out);
+}
+
+/* A job's output path relative to OUTDIR. */
+static const char *relative_output(const batch *b, const job *j)
+{
+    size_t n = strlen(b->outdir);
+    while (n > 1 && b->outdir[n - 1] == '/')
+        n--;
+    return j->output + n + 1;
+}
+
+static int compare_state(const void *a, const void *b)
+{
+    return strcmp(((const state_entry *)a)->output, ((const state_entry *)b)->output);
+}
+
+static const state_entry *find_state(const batch *b, const char *output)
+{
+    state_entry key = {.output = (char *)output};
+    return b->nstate ? bsearch(&key, b->state, b->nstate, sizeof key, compare_state) : NULL;
+}
+
+/* Whether the PDF at the job's output is the one the state file says its key produced. */
+static int is_unchanged(const batch *b, job *j)
+{
+    const state_entry *e = find_state(b, relative_output(b, j));
+    if (!e || !j->key[0] || strcmp(e->key, j->key) != 0)
+        return 0;
+    struct stat st;
+    if (lstat(j->output, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    char now[65];
+    FILE *f = fopen(j->output, "rb");
+    if (!f)
+        return 0;
+    nb_buf pdf = {0};
+    unsigned char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        nb_buf_put(&pdf, chunk, n);
+    int ok = !ferror(f);
+    fclose(f);
+    hash_bytes(pdf.data ? pdf.data : (const unsigned char *)"", pdf.len, now);
+    nb_buf_free(&pdf);
+    if (!ok || strcmp(now, e->pdf_hash) != 0)
+        return 0;
+    j->bytes = (size_t)st.st_size;
+    memcpy(j->pdf_hash, now, sizeof j->pdf_hash);
+    return 1;
+}
+
+/* A failed report's PDF from an earlier run would look like this run's: it is removed. Only a
+ * regular file is removed, and never when the path belongs to another input of this run. */
+static void remove_stale(job *j)
+{
+    struct stat st;
+    if (!j->output || j->name_taken || lstat(j->output, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    if (unlink(j->output) == 0)
+        j->stale_removed = 1;
+}
+
 static void run_job(batch *b, job *j)
 {
     double t0 = now_seconds();
-    nb_report *r = NULL;
+    nb_report *r = NULL, *last = NULL;
     if (nb_report_load_file(b->engine, j->input, &r, j->diags) != NB_OK) {
         j->status = JOB_FAILED;
         goto out;
     }
-    nb_check(r, NULL, j->diags);
+    nb_pdf_settings_apply(b->pdf, r);
+    j->previous = b->nprevious ? find_previous(b, r, j) : NULL;
+    if (j->previous && nb_report_load_file(b->engine, j->previous, &last, j->diags) != NB_OK) {
+        j->status = JOB_FAILED;
+        goto out;
+    }
+    nb_check(r, last, j->diags);
     int errors = nb_diags_errors(j->diags) > 0;
     if (b->check_only || (errors && !b->force)) {
         j->status = errors ? JOB_FAILED : nb_diags_count(j->diags) ? JOB_WARNINGS : JOB_WRITTEN;
         goto out;
     }
+    const char *inputs[] = {j->input, j->previous};
+    hash_inputs(b->options_text, inputs, 2, j->key);
+    if (b->changed && is_unchanged(b, j)) {
+        j->status = JOB_UNCHANGED;
+        goto out;
+    }
     /* Checked above: the renderer does not check again, so every finding is listed once. */
-    nb_render_options o = {.size = sizeof o, .skip_check = 1, .allow_dirs = b->allow_dirs};
+    nb_render_options o = b->pdf->render;
+    o.size = sizeof o;
+    o.skip_check = 1;
+    o.dump_layout = NULL;
     unsigned char *pdf = NULL;
     size_t size = 0;
     int rc = nb_render_memory(b->engine, r, &o, &pdf, &size, j->diags);
@@ -548,6 +786,8 @@ static void run_job(batch *b, job *j)
         rc = nb_output_write(j->output, pdf, size, &b->inputs, j->diags);
         j->unwritable = rc != NB_OK;
     }
+    if (rc == NB_OK)
+        hash_bytes(pdf, size, j->pdf_hash);
     free(pdf);
     if (rc != NB_OK)
         j->status = JOB_FAILED;
@@ -556,7 +796,10 @@ static void run_job(batch *b, job *j)
         j->status = errors ? JOB_FORCED : nb_diags_count(j->diags) ? JOB_WARNINGS : JOB_WRITTEN;
     }
 out:
+    if (j->status == JOB_FAILED && !b->check_only)
+        remove_stale(j);
     nb_report_free(r);
+    nb_report_free(last);
     j->ms = (now_seconds() - t0) * 1000;
 }
 
@@ -688,7 +931,7 @@ static void json_findings(nb_buf *o, const nb_diags *d)
 }
 
 typedef struct tally {
-    size_t written, warnings, forced, failed, unreadable, unwritable;
+    size_t written, warnings, forced, failed, unreadable, unwritable, unchanged;
 } tally;
 
 static tally count_jobs(const batch *b)
@@ -702,6 +945,7 @@ static tally count_jobs(const batch *b)
         case JOB_FORCED: t.written++; t.forced++; break;
         case JOB_FAILED: t.failed++; break;
         case JOB_UNREADABLE: t.failed++; t.unreadable++; break;
+        case JOB_UNCHANGED: t.unchanged++; break;
         default: break;
         }
     }
@@ -723,9 +967,9 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
     nb_buf_printf(&o,
                   ",\n  \"threads\": %d,\n  \"summary\": {\"inputs\": %zu, \"written\": %zu, "
                   "\"with_warnings\": %zu, \"forced\": %zu, \"failed\": %zu, \"unreadable\": %zu, "
-                  "\"seconds\": %s},\n  \"reports\": [",
+                  "\"unchanged\": %zu, \"seconds\": %s},\n  \"reports\": [",
                   b->threads, b->njobs, b->check_only ? 0 : t->written, t->warnings, t->forced,
-                  t->failed, t->unreadable, num);
+                  t->failed, t->unreadable, t->unchanged, num);
     for (size_t i = 0; i < b->njobs; i++) {
         const job *j = &b->jobs[i];
         nb_buf_puts(&o, i ? ",\n    {\"input\": " : "\n    {\"input\": ");
@@ -735,10 +979,17 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
             json_string(&o, j->output);
         else
             nb_buf_puts(&o, "null");
+        nb_buf_puts(&o, ", \"previous\": ");
+        if (j->previous)
+            json_string(&o, j->previous);
+        else
+            nb_buf_puts(&o, "null");
         nb_fmt_num(num, j->ms, 2);
         size_t nd = nb_diags_count(j->diags), ne = nb_diags_errors(j->diags);
-        nb_buf_printf(&o, ", \"bytes\": %zu, \"ms\": %s, \"errors\": %zu, \"warnings\": %zu,\n",
-                      j->bytes, num, ne, nd - ne);
+        nb_buf_printf(&o,
+                      ", \"stale_output_removed\": %s, \"bytes\": %zu, \"ms\": %s, "
+                      "\"errors\": %zu, \"warnings\": %zu,\n",
+                      j->stale_removed ? "true" : "false", j->bytes, num, ne, nd - ne);
         nb_buf_puts(&o, "     \"findings\": ");
         json_findings(&o, j->diags);
         nb_buf_puts(&o, "}");
@@ -750,6 +1001,218 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
     nb_diags_free(d);
     nb_buf_free(&o);
     return rc;
+}
+
+/* ---- the CSV summary ----------------------------------------------------------------------- */
+
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A field that a
+ * spreadsheet would take for a formula (= + - @ first) gets a leading apostrophe. Invalid UTF-8
+ * becomes U+FFFD. */
+static void csv_field(nb_buf *o, const char *s)
+{
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        nb_buf_put(o, "\"", 1);
+    if (strchr("=+-@", s[0]) && s[0])
+        nb_buf_put(o, "'", 1);
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = nb_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            nb_buf_puts(o, "\xef\xbf\xbd");
+            i++;
+            continue;
+        }
+        if (s[i] == '"')
+            nb_buf_put(o, "\"", 1);
+        nb_buf_put(o, s + i, n);
+        i += n;
+    }
+    if (quote)
+        nb_buf_put(o, "\"", 1);
+}
+
+/* One row per report; its findings in one cell, a line each ("line:col: severity: message"),
+ * so each finding is listed once. UTF-8 with a byte order mark and CRLF line ends, which is
+ * what makes Excel open it as Chinese text. */
+static int write_csv_summary(const batch *b)
+{
+    nb_buf o = {0};
+    nb_buf_puts(&o, "\xef\xbb\xbf" "input,status,output,previous,errors,warnings,bytes,findings\r\n");
+    for (size_t i = 0; i < b->njobs; i++) {
+        const job *j = &b->jobs[i];
+        csv_field(&o, j->input);
+        nb_buf_put(&o, ",", 1);
+        csv_field(&o, status_word(b, j->status));
+        nb_buf_put(&o, ",", 1);
+        csv_field(&o, j->output && !is_failure(j->status) && !b->check_only ? j->output : "");
+        nb_buf_put(&o, ",", 1);
+        csv_field(&o, j->previous ? j->previous : "");
+        size_t nd = nb_diags_count(j->diags), ne = nb_diags_errors(j->diags);
+        nb_buf_printf(&o, ",%zu,%zu,%zu,", ne, nd - ne, j->bytes);
+        nb_buf findings = {0};
+        for (size_t k = 0; k < nd; k++) {
+            const char *file, *message;
+            int line, col;
+            nb_severity sev = nb_diags_get(j->diags, k, &file, &line, &col, &message);
+            if (k)
+                nb_buf_put(&findings, "\n", 1);
+            if (strcmp(file, j->input) != 0 && file[0])
+                nb_buf_printf(&findings, "%s:", file);
+            if (line)
+                nb_buf_printf(&findings, "%d:%d: ", line, col);
+            nb_buf_printf(&findings, "%s: %s", sev == NB_ERROR ? "error" : "warning", message);
+        }
+        nb_buf_put(&findings, "", 1);
+        csv_field(&o, (const char *)findings.data);
+        nb_buf_free(&findings);
+        nb_buf_puts(&o, "\r\n");
+    }
+    nb_diags *d = nb_diags_new();
+    int rc = nb_output_write(b->summary_path, o.data, o.len, &b->inputs, d);
+    nb_diags_print(d, stderr);
+    nb_diags_free(d);
+    nb_buf_free(&o);
+    return rc;
+}
+
+/* ---- the state file (--changed) ----------------------------------------------------------- */
+
+static int is_hex64(const char *s)
+{
+    size_t n = 0;
+    while (n < 64 && ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+        n++;
+    return n == 64;
+}
+
+/* Reads OUTDIR/.nianbao-batch-state: "KEY PDF-HASH OUTPUT" a line. A missing or damaged file
+ * only means that every report is rendered. */
+static void read_state(batch *b)
+{
+    char *path = join_path(b->outdir, NB_STATE_FILE);
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t cap = 0, cap_state = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        if (line[n - 1] == '\n')
+            line[--n] = 0;
+        if (n < 131 || !is_hex64(line) || line[64] != ' ' || !is_hex64(line + 65) ||
+            line[129] != ' ')
+            continue;
+        nb_grow(&b->state, &cap_state, b->nstate + 1, sizeof *b->state);
+        state_entry *e = &b->state[b->nstate++];
+        memcpy(e->key, line, 64);
+        e->key[64] = 0;
+        memcpy(e->pdf_hash, line + 65, 64);
+        e->pdf_hash[64] = 0;
+        e->output = nb_strdup(line + 130);
+    }
+    free(line);
+    fclose(f);
+    qsort(b->state, b->nstate, sizeof *b->state, compare_state);
+}
+
+/* Writes what produced each PDF of this run, and keeps the earlier lines of outputs this run
+ * did not touch. */
+static void write_state(const batch *b)
+{
+    nb_buf o = {0};
+    for (size_t i = 0; i < b->njobs; i++) {
+        const job *j = &b->jobs[i];
+        int written = j->status == JOB_WRITTEN || j->status == JOB_WARNINGS ||
+                      j->status == JOB_FORCED || j->status == JOB_UNCHANGED;
+        if (written && j->key[0] && j->pdf_hash[0] && j->output)
+            nb_buf_printf(&o, "%s %s %s\n", j->key, j->pdf_hash, relative_output(b, j));
+    }
+    for (size_t k = 0; k < b->nstate; k++) {
+        const state_entry *e = &b->state[k];
+        int touched = 0;
+        for (size_t i = 0; i < b->njobs && !touched; i++)
+            touched = b->jobs[i].output && strcmp(relative_output(b, &b->jobs[i]), e->output) == 0;
+        if (!touched)
+            nb_buf_printf(&o, "%s %s %s\n", e->key, e->pdf_hash, e->output);
+    }
+    char *path = join_path(b->outdir, NB_STATE_FILE);
+    nb_diags *d = nb_diags_new();
+    nb_output_write(path, o.data ? o.data : (const unsigned char *)"", o.len, &b->inputs, d);
+    nb_diags_print(d, stderr);
+    nb_diags_free(d);
+    free(path);
+    nb_buf_free(&o);
+}
+
+/* The options that shape a PDF, as text: a part of every report's --changed key. */
+static char *options_text(const batch *b)
+{
+    const nb_render_options *r = &b->pdf->render;
+    nb_buf o = {0};
+    nb_buf_printf(&o, "nianbao %s\nforce %d pdfa %d copies %d style %s fonts %s\n", nb_version(),
+                  b->force, r->pdfa, r->copies, b->pdf->style ? b->pdf->style : "",
+                  b->pdf->preset ? b->pdf->preset : "");
+    for (int i = 0; i < b->pdf->nfonts; i++)
+        nb_buf_printf(&o, "font %s\n", b->pdf->fonts[i]);
+    nb_buf_printf(&o, "sign %s|%s|%s|%s|%s|%d\n", r->sign_p12 ? r->sign_p12 : "",
+                  r->sign_key ? r->sign_key : "", r->sign_cert ? r->sign_cert : "",
+                  r->sign_reason ? r->sign_reason : "", r->sign_location ? r->sign_location : "",
+                  r->sign_cades);
+    nb_buf_put(&o, "", 1);
+    return (char *)o.data;
+}
+
+/* ---- last year's reports (--previous-dir) ------------------------------------------------- */
+
+static void index_previous(batch *b, const char *dir, int depth, size_t *cap)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "nianbao batch: warning: cannot read the folder %s: %s\n", dir,
+                strerror(errno));
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap_names = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        nb_grow(&names, &cap_names, n + 1, sizeof *names);
+        names[n++] = nb_strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, compare_strings);
+    for (size_t i = 0; i < n; i++) {
+        char *path = join_path(dir, names[i]);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (depth < NB_MAX_DEPTH && !is_outdir(b, &st))
+                index_previous(b, path, depth + 1, cap);
+        } else if (is_report_name(names[i], b->check_only)) {
+            nb_diags *diags = nb_diags_new();
+            nb_report *r = NULL;
+            if (nb_report_load_file(b->engine, path, &r, diags) == NB_OK && r->agency.s) {
+                nb_grow(&b->previous, cap, b->nprevious + 1, sizeof *b->previous);
+                last_year *p = &b->previous[b->nprevious++];
+                p->agency = nb_strdup(r->agency.s);
+                p->path = nb_strdup(path);
+                p->year = r->year;
+            } else if (b->verbosity >= 0) {
+                fprintf(stderr, "nianbao batch: warning: %s is not used as last year's report "
+                                "(%zu errors)\n",
+                        path, nb_diags_errors(diags));
+            }
+            nb_report_free(r);
+            nb_diags_free(diags);
+        }
+        free(path);
+        free(names[i]);
+    }
+    free(names);
 }
 
 /* ---- the run ----------------------------------------------------------------------------- */
@@ -782,10 +1245,20 @@ static void free_batch(batch *b)
         free(b->jobs[i].input);
         free(b->jobs[i].output);
         free(b->jobs[i].name_text);
+        free(b->jobs[i].subdir);
         nb_diags_free(b->jobs[i].diags);
     }
     free(b->jobs);
     nb_file_set_free(&b->inputs);
+    for (size_t i = 0; i < b->nprevious; i++) {
+        free(b->previous[i].agency);
+        free(b->previous[i].path);
+    }
+    free(b->previous);
+    for (size_t i = 0; i < b->nstate; i++)
+        free(b->state[i].output);
+    free(b->state);
+    free(b->options_text);
     nb_engine_free(b->engine);
     pthread_mutex_destroy(&b->lock);
 }
@@ -798,18 +1271,32 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     b.outdir = o->outdir;
     b.report_path = o->report_path;
     b.names_agency = o->names_agency;
-    b.force = o->force;
+    b.force = o->pdf.render.force;
     b.check_only = o->check_only;
-    b.allow_dirs = o->allow_dirs;
     b.verbosity = o->verbosity;
-    if (b.outdir && !b.check_only && !make_folder(b.outdir)) {
+    b.recursive = o->recursive;
+    b.changed = o->changed;
+    b.summary_path = o->summary_path;
+    b.pdf = &o->pdf;
+    if (b.outdir && !make_folder(b.outdir)) {
         fprintf(stderr, "nianbao batch: cannot create the folder %s: %s\n", b.outdir,
                 strerror(errno));
         return NB_EINPUT;
     }
+    if (b.outdir && stat(b.outdir, &b.outdir_st) == 0)
+        b.have_outdir_st = 1;
+    /* A check-only run has a summary of its own, so it never replaces a render's. */
     char *default_report = NULL;
-    if (!b.report_path && b.outdir && !b.check_only)
-        b.report_path = default_report = join_path(b.outdir, "batch-report.json");
+    if (!b.report_path && b.outdir)
+        b.report_path = default_report =
+            join_path(b.outdir, b.check_only ? "batch-check.json" : "batch-report.json");
+    char *render_report = b.outdir ? join_path(b.outdir, "batch-report.json") : NULL;
+    char *check_report = b.outdir ? join_path(b.outdir, "batch-check.json") : NULL;
+    b.own[0] = b.report_path;
+    b.own[1] = b.summary_path;
+    b.own[2] = render_report;
+    b.own[3] = check_report;
+    b.options_text = options_text(&b);
 
     pthread_mutex_init(&b.lock, NULL);
     for (size_t i = 0; i < ninputs; i++) {
@@ -829,15 +1316,38 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
         free(error);
         free_batch(&b);
         free(default_report);
+        free(render_report);
+        free(check_report);
         return NB_EINPUT;
     }
+    if (o->previous_dir) {
+        size_t cap = 0;
+        index_previous(&b, o->previous_dir, 0, &cap);
+    }
+    if (!b.check_only)
+        read_state(&b);
     if (b.names_agency && !b.check_only) {
         b.naming_pass = 1;
         run_workers(&b);
         b.naming_pass = 0;
     }
-    if (!b.check_only)
+    if (!b.check_only) {
         assign_names(&b);
+        /* The output tree mirrors the input's subfolders. */
+        for (size_t i = 0; i < b.njobs; i++) {
+            job *j = &b.jobs[i];
+            if (j->status != JOB_PENDING || !j->subdir[0])
+                continue;
+            char *dir = nb_strndup(j->output, (size_t)(strrchr(j->output, '/') - j->output));
+            if (!make_folder(dir)) {
+                nb_diag_add(j->diags, NB_ERROR, (nb_pos){j->input, 0, 0},
+                            "cannot create the folder %s: %s", dir, strerror(errno));
+                j->status = JOB_FAILED;
+                j->name_taken = 1; /* nothing of this run may be removed there */
+            }
+            free(dir);
+        }
+    }
     /* Inputs that failed before rendering are shown first, in input order. */
     for (size_t i = 0; i < b.njobs; i++)
         if (b.jobs[i].status != JOB_PENDING)
@@ -858,10 +1368,15 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
                b.njobs, b.njobs - t.failed - t.warnings, t.warnings, t.failed, seconds,
                seconds > 0 ? (double)b.njobs / seconds : 0.0);
     else
-        printf("nianbao batch: %zu written, %zu with warnings, %zu failed in %.2f s "
+    {
+        char unchanged[48] = "";
+        if (b.changed)
+            snprintf(unchanged, sizeof unchanged, ", %zu unchanged", t.unchanged);
+        printf("nianbao batch: %zu written, %zu with warnings, %zu failed%s in %.2f s "
                "(%.1f reports/s)\n",
-               t.written, t.warnings + t.forced, t.failed, seconds,
+               t.written, t.warnings + t.forced, t.failed, unchanged, seconds,
                seconds > 0 ? (double)b.njobs / seconds : 0.0);
+    }
     fflush(stdout);
     int rc = NB_OK;
     if (t.failed > t.unreadable + t.unwritable)
@@ -872,7 +1387,13 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     int report_ok = !b.report_path || write_json_report(&b, &t, seconds) == NB_OK;
     if (t.unwritable || !report_ok)
         rc = NB_EINPUT;
+    if (b.summary_path && write_csv_summary(&b) != NB_OK)
+        rc = NB_EINPUT;
+    if (!b.check_only)
+        write_state(&b);
     free_batch(&b);
     free(default_report);
+    free(render_report);
+    free(check_report);
     return rc;
 }

@@ -4,17 +4,40 @@
 
 #include <stddef.h>
 
+#include "nianbao.h"
+
+/* How every PDF of a run is made: the render options, and the style and fonts that override
+ * each report's own (render's and batch's --style and --font). */
+#define NB_MAX_FONT_OPTIONS 16
+#define NB_MAX_ALLOW_DIRS 16
+typedef struct nb_pdf_settings {
+    nb_render_options render;
+    const char *style;                       /* NULL: the report's own */
+    const char *preset;                      /* a font preset ("government"), or NULL */
+    const char *fonts[NB_MAX_FONT_OPTIONS];  /* "ROLE=FONT" with a known role, in order given */
+    int nfonts;
+    const char *allow[NB_MAX_ALLOW_DIRS + 1]; /* --allow-dir folders, NULL-terminated; when
+                                               * any, render.allow_dirs points here */
+    int nallow;
+} nb_pdf_settings;
+
+/* Puts the style and the fonts into a loaded report; the first font given ends up first. */
+void nb_pdf_settings_apply(const nb_pdf_settings *settings, nb_report *report);
+
 /* What `nianbao batch` does (src/cli/batch.c fills it from the command line). */
 typedef struct nb_batch_options {
     const char *outdir;      /* the PDFs go here; may be NULL with check_only */
-    const char *report_path; /* the JSON summary; NULL: OUTDIR/batch-report.json */
+    const char *report_path; /* the JSON summary; NULL: OUTDIR/batch-report.json, or
+                              * OUTDIR/batch-check.json with check_only */
+    const char *summary_path; /* a CSV summary (UTF-8 with BOM), or NULL */
+    const char *previous_dir; /* last year's reports, paired with this year's by agency */
     int threads;             /* worker threads; 0: one per core */
     int names_agency;        /* output names from "<agency>-<year>" instead of the input's name */
-    int force;               /* write PDFs despite errors */
     int check_only;          /* check, render nothing */
+    int recursive;           /* folders: their subfolders too, mirrored below OUTDIR */
+    int changed;             /* skip reports whose input and options made the PDF already there */
     int verbosity;           /* -1: errors only, 0: progress, 1: a line per report */
-    const char *const *allow_dirs; /* NULL-terminated folders the reports may name files in,
-                                      besides their own (borrowed); NULL: none */
+    nb_pdf_settings pdf;     /* every PDF: render options (force: despite errors), style, fonts */
 } nb_batch_options;
 
 /* Checks and renders every report of `inputs` (files, folders, "@LIST" manifests). Progress and

@@ -111,7 +111,7 @@ for i, line in enumerate(man):
     if line.startswith(".SS nianbao "):
         current = line.split()[2]
     elif line.startswith(".SH"):
-        current = "common" if line.strip() == ".SH COMMON OPTIONS" else None
+        current = {".SH COMMON OPTIONS": "common", ".SH PDF OPTIONS": "pdf"}.get(line.strip())
     elif line == ".TP" and current and man[i + 1].startswith("\\fB"):
         sections.setdefault(current, []).append(plain(man[i + 1]))
 
@@ -119,7 +119,8 @@ bad = 0
 for cmd in ("render", "check", "batch", "import", "init"):
     text = open(f"help-{cmd}.txt", encoding="utf-8").read().splitlines()
     helped = [m.group(1) for m in (re.match(r"^ +((-\w, )?--\S+)", l) for l in text) if m]
-    documented = sections.get(cmd, []) + sections.get("common", [])
+    documented = (sections.get(cmd, []) + (sections.get("pdf", []) if cmd in ("render", "batch") else [])
+                  + sections.get("common", []))
     if helped != documented:
         bad = 1
         print(f"{cmd}: --help lists {helped}\n      man page lists {documented}", file=sys.stderr)

@@ -82,4 +82,5 @@ const nb_cli_command nb_cli_check = {
     "退出码：0 无错误，1 报告有错误，2 输入不可读或用法错误。",
     check_options,
     run,
+    0,
 };

@@ -144,6 +144,8 @@ void nb_cli_help(const nb_cli *cli, const nb_cli_command *cmd, FILE *f)
     fprintf(f, "%s\n\n%s\n", nb_cli_tr(cli, cmd->summary, cmd->summary_zh),
             nb_cli_tr(cli, "Options:", "选项："));
     print_options(cli, cmd->options, f);
+    if (cmd->pdf_options)
+        print_options(cli, nb_cli_pdf_options, f);
     print_options(cli, common_options, f);
 }
 
@@ -158,14 +160,15 @@ static size_t count_options(const nb_cli_option *list)
 int nb_cli_parse(nb_cli *cli, int argc, char **argv, nb_cli_take take, void *ctx)
 {
     const nb_cli_command *cmd = cli->command;
-    const nb_cli_option *lists[2] = {cmd->options, common_options};
+    const nb_cli_option *lists[3] = {cmd->options, cmd->pdf_options ? nb_cli_pdf_options : NULL,
+                                     common_options};
     struct option longs[NB_CLI_MAX_OPTIONS + 1];
     const nb_cli_option *rows[NB_CLI_MAX_OPTIONS];
     /* "+" would stop at the first operand; the GNU order (options anywhere) is wanted, so
      * no prefix. ":" first: a missing value is reported as ':' rather than '?'. */
     char shorts[3 * NB_CLI_MAX_OPTIONS + 2] = ":";
     size_t n = 0, s = 1;
-    for (int l = 0; l < 2; l++) {
+    for (int l = 0; l < 3; l++) {
         size_t count = count_options(lists[l]);
         for (size_t i = 0; i < count && n < NB_CLI_MAX_OPTIONS; i++) {
             const nb_cli_option *o = &lists[l][i];

@@ -8,12 +8,15 @@
 #ifndef NB_CLI_H
 #define NB_CLI_H
 
+#include "batch.h"
 #include "nianbao.h"
 
 #include <stdio.h>
 
-/* Keys of long options that have no short letter start here. */
+/* Keys of long options that have no short letter start here; those of the PDF options
+ * (pdf_options.c) at NB_CLI_PDF_KEYS. */
 #define NB_CLI_LONG_ONLY 256
+#define NB_CLI_PDF_KEYS 512
 
 typedef struct nb_cli_option {
     int key;               /* the short letter, or NB_CLI_LONG_ONLY + n for a long-only option */
@@ -32,6 +35,7 @@ typedef struct nb_cli_command {
     const char *summary, *summary_zh;
     const nb_cli_option *options;   /* ends with a row whose name is NULL */
     int (*run)(nb_cli *cli, int argc, char **argv); /* argv[0] is the command's name */
+    int pdf_options;                /* also takes nb_cli_pdf_options (listed after its own) */
 } nb_cli_command;
 
 /* Settings every subcommand shares; set by main.c and by the common options. */
@@ -52,6 +56,15 @@ typedef int (*nb_cli_take)(nb_cli *cli, void *ctx, int key, const char *value);
  * NB_CLI_DONE after printing help, or -NB_EINPUT after a usage error. */
 #define NB_CLI_DONE (-1000)
 int nb_cli_parse(nb_cli *cli, int argc, char **argv, nb_cli_take take, void *ctx);
+
+/* The options that shape a PDF, shared by render and batch (pdf_options.c). */
+typedef nb_pdf_settings nb_cli_pdf_args;
+extern const nb_cli_option nb_cli_pdf_options[];
+/* Takes one of them (key >= NB_CLI_PDF_KEYS); as nb_cli_take. */
+int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *args, int key, const char *value);
+/* After parsing: checks that the signing options fit together (0 after a usage error), takes
+ * the password from NIANBAO_SIGN_PASSWORD when none was given, sets render.size. */
+int nb_cli_pdf_args_ok(const nb_cli *cli, nb_cli_pdf_args *args);
 
 /* Prints the command's help: synopsis, summary and every option. */
 void nb_cli_help(const nb_cli *cli, const nb_cli_command *cmd, FILE *f);

@@ -139,4 +139,5 @@ const nb_cli_command nb_cli_import = {
     "（尚不能加载），2 输入不可读。",
     import_options,
     run,
+    0,
 };

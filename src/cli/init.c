@@ -332,4 +332,5 @@ const nb_cli_command nb_cli_init = {
     "现行有效件数取自上年。",
     init_options,
     run,
+    0,
 };
