@@ -683,20 +683,22 @@ static int first_rows_end(const tsetup *s)
     return r < s->nrows ? r : s->nrows;
 }
 
-/* A break before row r (page rows from r0) is clean when every spanning label it cuts keeps
- * room for its whole text on one side or the other. */
-static int clean_break(const tsetup *s, int r0, int r)
+/* How well a break before row r (page rows from r0) treats the spanning labels it cuts: 2 when
+ * each keeps room for its whole text on both pages, 1 when on one of them, 0 otherwise. */
+static int break_quality(const tsetup *s, int r0, int r)
 {
-    for (size_t i = 0; i < s->ncells; i++) {
+    int q = 2;
+    for (size_t i = 0; i < s->ncells && q > 0; i++) {
         const tcell *c = &s->cells[i];
         if (c->header || c->row >= r || c->row + c->rowspan <= r || !c->nlines)
             continue;
         float need = cell_height(s, c->nlines) - 0.01f;
         int from = c->row > r0 ? c->row : r0;
-        if (rows_height(s, from, r) < need && rows_height(s, r, c->row + c->rowspan) < need)
-            return 0;
+        int above = rows_height(s, from, r) >= need;
+        int below = rows_height(s, r, c->row + c->rowspan) >= need;
+        q = above && below ? q : above || below ? 1 : 0;
     }
-    return 1;
+    return q;
 }
 
 float nb_table_min_height(nb_flow *f, const nb_table *table)
@@ -737,16 +739,20 @@ void nb_table_set(nb_flow *f, const nb_table *table)
             while (b > r0 && !s->breakable[b])
                 b--;
             if (b > r0) {
-                r1 = b;
-                for (int k = 0, t = b; t > r0 && k < 4; t--) {
+                /* Of the last four places, the latest where every cut label shows its text on
+                 * both pages, else where it shows on one; else the last place. */
+                int best = b, best_q = -1;
+                for (int k = 0, t = b; t > r0 && k < 4 && best_q < 2; t--) {
                     if (!s->breakable[t])
                         continue;
-                    if (clean_break(s, r0, t)) {
-                        r1 = t;
-                        break;
+                    int q = break_quality(s, r0, t);
+                    if (q > best_q) {
+                        best = t;
+                        best_q = q;
                     }
                     k++;
                 }
+                r1 = best_q > 0 ? best : b;
             }
         }
         /* The last page of the table ends on a grid line, its rows a little taller (less than
