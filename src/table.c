@@ -5,7 +5,7 @@
  * rows set in the flow, page breaks between rows — a table without header rows only between its
  * blocks —, the header rows drawn again after a break and a cut spanning label drawn on each
  * page where it fits. Row heights are computed once per table, so setting is linear in rows. */
-#include "typeset.h"
+#include "table.h"
 #include "geometry.h"
 #include "util.h"
 

@@ -1,6 +1,8 @@
 /* Prose on the GB/T 9704 grid (FORMAT.md §2): title, headings, paragraphs, page numbers, and the
  * page-break decisions that keep headings with what follows and avoid lone lines. */
 #include "typeset.h"
+#include "flow.h"
+#include "table.h"
 #include "files.h"
 #include "geometry.h"
 #include "util.h"
@@ -44,29 +46,6 @@ static const char *const default_latin[NB_ROLES] = {
 
 static const char *const section_numbers[NB_SECTIONS] = {"一、", "二、", "三、",
                                                          "四、", "五、", "六、"};
-
-nb_page *nb_flow_page(nb_flow *f)
-{
-    if (f->page < 0)
-        nb_flow_new_page(f);
-    return &f->doc->pages[f->page];
-}
-
-void nb_flow_new_page(nb_flow *f)
-{
-    nb_doc_add_page(f->doc);
-    f->page = (int)f->doc->npages - 1;
-    f->y = NB_TEXT_TOP;
-}
-
-float nb_flow_space(const nb_flow *f) { return f->page < 0 ? NB_TEXT_H : f->y - NB_TEXT_BOTTOM; }
-
-void nb_flow_snap(nb_flow *f)
-{
-    float used = NB_TEXT_TOP - f->y;
-    float lines = ceilf(used / NB_LINE_PITCH - 0.001f);
-    f->y = NB_TEXT_TOP - lines * NB_LINE_PITCH;
-}
 
 /* Whole grid lines left on the page. */
 static int lines_left(const nb_flow *f)

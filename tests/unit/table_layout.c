@@ -5,7 +5,7 @@
  * blocks; nb_table_min_height is the header plus two body rows (表二: its first block). */
 #include "geometry.h"
 #include "layout.h"
-#include "typeset.h"
+#include "table.h"
 
 #include <math.h>
 #include <stdio.h>
