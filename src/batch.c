@@ -887,32 +887,6 @@ static int run_workers(batch *b)
 
 /* ---- the JSON report --------------------------------------------------------------------- */
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD so the file stays valid JSON. */
-static void json_string(nb_buf *o, const char *s)
-{
-    nb_buf_put(o, "\"", 1);
-    size_t len = strlen(s);
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        uint32_t cp;
-        size_t n = nb_utf8_decode(s + i, len - i, &cp);
-        if (n == 0) {
-            nb_buf_puts(o, "\\ufffd");
-            i++;
-        } else if (c == '"' || c == '\\') {
-            nb_buf_printf(o, "\\%c", c);
-            i++;
-        } else if (c < 0x20 || c == 0x7f) {
-            nb_buf_printf(o, "\\u%04x", c);
-            i++;
-        } else {
-            nb_buf_put(o, s + i, n);
-            i += n;
-        }
-    }
-    nb_buf_put(o, "\"", 1);
-}
-
 static void json_findings(nb_buf *o, const nb_diags *d)
 {
     nb_buf_puts(o, "[");
@@ -921,10 +895,10 @@ static void json_findings(nb_buf *o, const nb_diags *d)
         int line, col;
         nb_severity sev = nb_diags_get(d, i, &file, &line, &col, &message);
         nb_buf_puts(o, i ? ",\n      {\"file\": " : "\n      {\"file\": ");
-        json_string(o, file);
+        nb_json_put(o, file);
         nb_buf_printf(o, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"message\": ", line,
                       col, sev == NB_ERROR ? "error" : "warning");
-        json_string(o, message);
+        nb_json_put(o, message);
         nb_buf_puts(o, "}");
     }
     nb_buf_puts(o, nb_diags_count(d) ? "\n    ]" : "]");
@@ -960,7 +934,7 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
     nb_buf_puts(&o, b->check_only ? "\"check\"" : "\"render\"");
     nb_buf_puts(&o, ",\n  \"output_folder\": ");
     if (b->outdir)
-        json_string(&o, b->outdir);
+        nb_json_put(&o, b->outdir);
     else
         nb_buf_puts(&o, "null");
     nb_fmt_num(num, seconds, 3);
@@ -973,15 +947,15 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
     for (size_t i = 0; i < b->njobs; i++) {
         const job *j = &b->jobs[i];
         nb_buf_puts(&o, i ? ",\n    {\"input\": " : "\n    {\"input\": ");
-        json_string(&o, j->input);
+        nb_json_put(&o, j->input);
         nb_buf_printf(&o, ", \"status\": \"%s\", \"output\": ", status_word(b, j->status));
         if (j->output && !is_failure(j->status) && !b->check_only)
-            json_string(&o, j->output);
+            nb_json_put(&o, j->output);
         else
             nb_buf_puts(&o, "null");
         nb_buf_puts(&o, ", \"previous\": ");
         if (j->previous)
-            json_string(&o, j->previous);
+            nb_json_put(&o, j->previous);
         else
             nb_buf_puts(&o, "null");
         nb_fmt_num(num, j->ms, 2);
@@ -1138,6 +1112,8 @@ static void write_state(const batch *b)
         if (!touched)
             nb_buf_printf(&o, "%s %s %s\n", e->key, e->pdf_hash, e->output);
     }
+    if (o.len == 0 && b->nstate == 0)
+        return; /* nothing written, nothing known: no file (a full disk gets nothing new) */
     char *path = join_path(b->outdir, NB_STATE_FILE);
     nb_diags *d = nb_diags_new();
     nb_output_write(path, o.data ? o.data : (const unsigned char *)"", o.len, &b->inputs, d);
