@@ -188,17 +188,36 @@ size_t nb_edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+void nb_json_put(nb_buf *o, const char *s)
+{
+    s = s ? s : "";
+    nb_buf_put(o, "\"", 1);
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t n = nb_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            nb_buf_puts(o, "\\ufffd");
+            i++;
+        } else if (c == '"' || c == '\\') {
+            nb_buf_printf(o, "\\%c", c);
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            nb_buf_printf(o, "\\u%04x", c);
+            i++;
+        } else {
+            nb_buf_put(o, s + i, n);
+            i += n;
+        }
+    }
+    nb_buf_put(o, "\"", 1);
+}
+
 void nb_json_string(void *fp, const char *s)
 {
-    FILE *f = fp;
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
+    nb_buf o = {0};
+    nb_json_put(&o, s);
+    fwrite(o.data, 1, o.len, (FILE *)fp);
+    nb_buf_free(&o);
 }

@@ -40,7 +40,10 @@ int nb_fmt_num(char *out, double v, int decimals);
  * longer than 64 bytes are not compared (99). */
 size_t nb_edit_distance(const char *a, const char *b);
 
-/* Writes s (UTF-8; NULL as "") as a JSON string literal to a FILE*. */
+/* The one JSON string writer: s (NULL as "") as a JSON string literal, always valid UTF-8 (a
+ * byte that is not UTF-8 becomes U+FFFD), with quotes, backslashes and control characters
+ * escaped. nb_json_put appends to a buffer, nb_json_string writes to a FILE*. */
+void nb_json_put(nb_buf *out, const char *s);
 void nb_json_string(void *file, const char *s);
 
 #endif
