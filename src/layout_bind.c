@@ -1,0 +1,306 @@
+/* The binder: a report's table values into a layout's slots (nb_table_bind), each value
+ * parsed by its slot's kind (count, amount, change, text) with errors naming the table, row
+ * and column; and a value's text as the tables print it (nb_value_text). The layout files
+ * themselves are read by layout.c. */
+#include "diag.h"
+#include "layout.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_COUNT INT64_C(999999999999999) /* 15 digits: sums of many still fit in int64 */
+#define MAX_AMOUNT_INT INT64_C(9999999999) /* 万元, integer part: 10 digits */
+#define AMOUNT_DECIMALS 6
+
+/* Texts that stand for "not applicable" in a number cell. */
+static int is_na_text(const char *s)
+{
+    return !strcmp(s, "/") || !strcmp(s, "-") || !strcmp(s, "\xE2\x80\x94" /* — */);
+}
+
+/* Whole number: [+-]?digits. Returns 1 and the value, 0 if not one, -1 if beyond `max`. */
+static int parse_whole(const char *s, int allow_sign, int64_t max, int64_t *out)
+{
+    int neg = 0;
+    if (allow_sign && (*s == '+' || *s == '-'))
+        neg = *s++ == '-';
+    if (!*s)
+        return 0;
+    int64_t v = 0;
+    int big = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        if (!big && v > (max - (*s - '0')) / 10)
+            big = 1;
+        else if (!big)
+            v = v * 10 + (*s - '0');
+    }
+    if (big)
+        return -1;
+    *out = neg ? -v : v;
+    return 1;
+}
+
+/* Amount in 万元: digits[.digits]. Returns 1 (millionths in *out), 0 not an amount, -1 too
+ * large, -2 too many decimals. */
+static int parse_amount(const char *s, int64_t *out)
+{
+    int64_t whole = 0, frac = 0;
+    int ndig = 0, nfrac = 0, big = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++, ndig++)
+        if (!big && whole > (MAX_AMOUNT_INT - (*p - '0')) / 10)
+            big = 1;
+        else if (!big)
+            whole = whole * 10 + (*p - '0');
+    if (!ndig)
+        return 0;
+    if (*p == '.') {
+        p++;
+        for (; *p >= '0' && *p <= '9'; p++, nfrac++)
+            if (nfrac < AMOUNT_DECIMALS)
+                frac = frac * 10 + (*p - '0');
+        if (!nfrac)
+            return 0;
+    }
+    if (*p)
+        return 0;
+    if (nfrac > AMOUNT_DECIMALS)
+        return -2;
+    if (big)
+        return -1;
+    for (int i = nfrac; i < AMOUNT_DECIMALS; i++)
+        frac *= 10;
+    *out = whole * 1000000 + frac;
+    return 1;
+}
+
+
+/* "自然人, 商业企业, …": a group's column names. */
+static char *group_columns(const nb_ltable *t, const nb_group *g)
+{
+    nb_buf b = {0};
+    for (int j = 0; j < g->nslots; j++)
+        nb_buf_printf(&b, "%s%s", j ? ", " : "", t->slots[g->first_slot + j].column);
+    nb_buf_put(&b, "", 1);
+    return (char *)b.data;
+}
+
+static const char *kind_expect(nb_value_kind k)
+{
+    switch (k) {
+    case NB_KIND_AMOUNT: return "an amount in 万元 such as 12.5 (at most 6 decimals)";
+    case NB_KIND_CHANGE: return "a whole number such as 3 or -2";
+    default: return "a count (a whole number, 0 or more)";
+    }
+}
+
+/* Binds one written value to slot s; returns 0 after an error. */
+static int bind_value(const nb_ltable *t, const nb_slot *s, const nb_cell_input *in, nb_value *v,
+                      nb_diags *d)
+{
+    const char *text = in->text.s ? in->text.s : "";
+    *v = (nb_value){.text = text, .pos = in->text.pos};
+    if (in->is_null)
+        return 1;
+    if (s->kind == NB_KIND_TEXT || (in->quoted && !text[0])) {
+        v->present = text[0] != 0;
+        v->is_text = v->present;
+        return 1;
+    }
+    if (is_na_text(text)) {
+        v->present = v->is_text = 1;
+        return 1;
+    }
+    const char *what = s->kind == NB_KIND_AMOUNT   ? "an amount"
+                       : s->kind == NB_KIND_CHANGE ? "a number"
+                                                   : "a count";
+    /* 010: YAML 1.1 readers take it for octal 8, YAML 1.2 and people for ten. */
+    const char *digits = text + (text[0] == '+' || text[0] == '-');
+    if (!in->quoted && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9') {
+        nb_diag_add(d, NB_ERROR, in->text.pos,
+                    "%s %s: '%s' has a leading zero, which is ambiguous (YAML 1.1 reads it as an "
+                    "octal number); write it without", t->name, s->name, text);
+        return 0;
+    }
+    int64_t num = 0;
+    int r = s->kind == NB_KIND_AMOUNT   ? parse_amount(text, &num)
+            : s->kind == NB_KIND_CHANGE ? parse_whole(text, 1, MAX_COUNT, &num)
+                                        : parse_whole(text, 0, MAX_COUNT, &num);
+    if (in->quoted) {
+        if (r != 0)
+            nb_diag_add(d, NB_ERROR, in->text.pos,
+                        "%s %s: '%s' is quoted, so it is text; write %s without quotes", t->name,
+                        s->name, text, what);
+        else
+            nb_diag_add(d, NB_ERROR, in->text.pos,
+                        "%s %s: text '%s' is not allowed here; write %s, ~ for a blank cell, or "
+                        "\"/\", \"-\" or \"—\" for not applicable",
+                        t->name, s->name, text, kind_expect(s->kind));
+        return 0;
+    }
+    if (r == 1) {
+        v->present = 1;
+        v->num = num;
+        return 1;
+    }
+    if (r == -1) {
+        if (s->kind == NB_KIND_AMOUNT)
+            nb_diag_add(d, NB_ERROR, in->text.pos,
+                        "%s %s: '%s' is too large for an amount (at most %" PRId64 ".999999 万元)",
+                        t->name, s->name, text, MAX_AMOUNT_INT);
+        else
+            nb_diag_add(d, NB_ERROR, in->text.pos, "%s %s: '%s' is too large (at most %" PRId64 ")",
+                        t->name, s->name, text, MAX_COUNT);
+    } else if (r == -2) {
+        nb_diag_add(d, NB_ERROR, in->text.pos,
+                    "%s %s: '%s' has more than %d decimals; an amount in 万元 has at most %d",
+                    t->name, s->name, text, AMOUNT_DECIMALS, AMOUNT_DECIMALS);
+    } else {
+        nb_diag_add(d, NB_ERROR, in->text.pos, "%s %s: '%s' is not %s", t->name, s->name, text,
+                    kind_expect(s->kind));
+    }
+    return 0;
+}
+
+nb_table *nb_table_bind(const nb_layout *layout, const nb_table_input *in, nb_diags *d)
+{
+    if (!layout || !in || !in->key.s)
+        return NULL; /* the report loader has already said what is missing */
+    const nb_ltable *lt = nb_layout_table(layout, in->key.s);
+    if (!lt) {
+        nb_buf names = {0};
+        for (size_t i = 0; i < layout->ntables; i++)
+            nb_buf_printf(&names, "%s%s (%s)", i ? ", " : "", layout->tables[i].key,
+                          layout->tables[i].name);
+        nb_buf_put(&names, "", 1);
+        nb_diag_add(d, NB_ERROR, in->key.pos, "unknown table '%s' in layout %s; its tables are %s",
+                    in->key.s, layout->name, (const char *)names.data);
+        nb_buf_free(&names);
+        return NULL;
+    }
+    nb_table *t = nb_calloc(1, sizeof *t);
+    t->layout = lt;
+    t->pos = in->key.pos;
+    t->values = nb_calloc(lt->nslots ? lt->nslots : 1, sizeof *t->values);
+    t->group_given = nb_calloc(lt->ngroups ? lt->ngroups : 1, sizeof *t->group_given);
+    const nb_row_input **given = nb_calloc(lt->ngroups ? lt->ngroups : 1, sizeof *given);
+    int ok = 1;
+    for (size_t i = 0; i < in->nrows; i++) {
+        const nb_row_input *row = &in->rows[i];
+        const char *key = row->key.s ? row->key.s : "";
+        int gi = nb_ltable_group(lt, key);
+        if (gi < 0) {
+            const char *best = NULL;
+            size_t best_d = 3;
+            for (size_t g = 0; g < lt->ngroups; g++) {
+                size_t dist = nb_edit_distance(key, lt->groups[g].key);
+                if (dist < best_d) {
+                    best_d = dist;
+                    best = lt->groups[g].key;
+                }
+            }
+            if (best) {
+                nb_diag_add(d, NB_ERROR, row->key.pos, "%s: unknown row '%s'; did you mean '%s'?",
+                            lt->name, key, best);
+            } else {
+                nb_buf keys = {0};
+                for (size_t g = 0; g < lt->ngroups; g++)
+                    nb_buf_printf(&keys, "%s%s", g ? ", " : "", lt->groups[g].key);
+                nb_buf_put(&keys, "", 1);
+                nb_diag_add(d, NB_ERROR, row->key.pos, "%s: unknown row '%s'; the rows are %s",
+                            lt->name, key, (const char *)keys.data);
+                nb_buf_free(&keys);
+            }
+            ok = 0;
+            continue;
+        }
+        const nb_group *g = &lt->groups[gi];
+        if (given[gi]) {
+            nb_diag_add(d, NB_ERROR, row->key.pos,
+                        "%s %s: row '%s' is given twice (first at line %d)", lt->name, g->name, key,
+                        given[gi]->key.pos.line);
+            ok = 0;
+            continue;
+        }
+        given[gi] = row;
+        t->group_given[gi] = 1;
+        if (row->ncells != (size_t)g->nslots) {
+            char *cols = group_columns(lt, g);
+            nb_pos at =
+                row->ncells > (size_t)g->nslots ? row->cells[g->nslots].text.pos : row->key.pos;
+            nb_diag_add(d, NB_ERROR, at, "%s %s: %zu value%s given; the row has %d (%s)%s",
+                        lt->name, g->name, row->ncells, row->ncells == 1 ? "" : "s", g->nslots,
+                        cols, row->ncells < (size_t)g->nslots ? "; write ~ for a blank cell" : "");
+            free(cols);
+            ok = 0;
+        }
+        size_t n = row->ncells < (size_t)g->nslots ? row->ncells : (size_t)g->nslots;
+        for (size_t j = 0; j < n; j++) {
+            int si = g->first_slot + (int)j;
+            if (!bind_value(lt, &lt->slots[si], &row->cells[j], &t->values[si], d))
+                ok = 0;
+        }
+    }
+    free(given);
+    if (!ok) {
+        nb_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void nb_table_free(nb_table *t)
+{
+    if (!t)
+        return;
+    free(t->values);
+    free(t->group_given);
+    free(t);
+}
+
+/* A negative number takes the minus sign U+2212, not the hyphen (GB/T 15835, GB 3102). */
+static const char *with_minus_sign(char *buf, size_t size)
+{
+    size_t len = strlen(buf);
+    if (buf[0] == '-' && len + 3 <= size) {
+        memmove(buf + 3, buf + 1, len);
+        memcpy(buf, "\xE2\x88\x92", 3);
+    }
+    return buf;
+}
+
+const char *nb_value_text(const nb_slot *slot, const nb_value *v, char *buf, size_t size)
+{
+    if (!v->present)
+        return "";
+    if (v->is_text)
+        return v->text ? v->text : "";
+    if (slot->kind == NB_KIND_AMOUNT) {
+        if (v->text && v->text[0] && strspn(v->text, "0123456789.") == strlen(v->text) &&
+            strlen(v->text) < size) {
+            snprintf(buf, size, "%s", v->text);
+            return buf;
+        }
+        int64_t whole = v->num / 1000000, frac = v->num % 1000000;
+        if (frac < 0)
+            frac = -frac;
+        int n = snprintf(buf, size, "%s%" PRId64 ".%06" PRId64,
+                         v->num < 0 && whole == 0 ? "-" : "", whole, frac);
+        if (n >= (int)size)
+            n = (int)size - 1;
+        while (n > 0 && buf[n - 1] == '0')
+            buf[--n] = 0;
+        if (n > 0 && buf[n - 1] == '.')
+            buf[--n] = 0;
+        return with_minus_sign(buf, size);
+    }
+    snprintf(buf, size, "%" PRId64, v->num);
+    return with_minus_sign(buf, size);
+}
