@@ -827,38 +827,6 @@ static void *worker(void *arg)
     }
 }
 
-/* hb_subset_preprocess makes every later subset of a font about ten times faster (FandolFang,
- * ~500 glyphs: 5.4 ms -> 0.6 ms), so a seed-sized report takes ~18 ms of CPU instead of ~28 ms;
- * but preparing the five default fonts costs ~1.5 s of CPU on one thread before the workers
- * start (they must not see a font change) and raises the resident size by ~200 MiB. Measured,
- * it pays off from about 150 reports per worker thread; smaller batches skip it. The PDF bytes
- * are the same either way (tests/batch.sh compares them with single renders). */
-#define NB_PREPROCESS_MIN_PER_THREAD 150
-
-/* Renders the first pending report alone, which opens the fonts it uses, and then, for a batch
- * large enough, prepares those fonts for fast subsetting. */
-static void warm_up(batch *b)
-{
-    size_t pending = 0, first = b->njobs;
-    for (size_t i = 0; i < b->njobs; i++) {
-        if (b->jobs[i].status != JOB_PENDING)
-            continue;
-        if (first == b->njobs)
-            first = i;
-        pending++;
-    }
-    size_t threads = b->threads > 0 ? (size_t)b->threads : 1;
-    if (pending < NB_PREPROCESS_MIN_PER_THREAD * threads)
-        return;
-    run_job(b, &b->jobs[first]);
-    pthread_mutex_lock(&b->lock);
-    report_done(b, &b->jobs[first]);
-    if (!b->tty && b->verbosity >= 0)
-        fprintf(stderr, "nianbao batch: preparing the fonts for fast subsetting\n");
-    pthread_mutex_unlock(&b->lock);
-    nb_fontset_preprocess(nb_engine_fonts(b->engine));
-}
-
 /* Runs the pending jobs on b->threads threads (the calling thread is one of them). */
 static int run_workers(batch *b)
 {
@@ -1328,8 +1296,6 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     for (size_t i = 0; i < b.njobs; i++)
         if (b.jobs[i].status != JOB_PENDING)
             report_done(&b, &b.jobs[i]);
-    if (!b.check_only)
-        warm_up(&b);
     run_workers(&b);
     double seconds = now_seconds() - b.start;
     if (b.tty && b.njobs)

@@ -288,8 +288,6 @@ void nb_font_close(nb_font *font)
     if (!font)
         return;
     hb_font_destroy(font->hb);
-    if (font->subset_cache)
-        hb_face_destroy(font->subset_cache);
     hb_face_destroy(font->face); /* releases the blob, which unmaps the file */
     free(font->path);
     free(font->family);
@@ -759,15 +757,4 @@ int nb_fontset_add_memory(nb_fontset *set, const char *name, const unsigned char
     set->names[i].error = NULL;
     pthread_mutex_unlock(&set->lock);
     return 0;
-}
-
-void nb_fontset_preprocess(nb_fontset *set)
-{
-    pthread_mutex_lock(&set->lock);
-    for (size_t i = 0; i < set->nfonts; i++) {
-        nb_font *f = set->fonts[i];
-        if (!f->subset_cache)
-            f->subset_cache = hb_subset_preprocess(f->face);
-    }
-    pthread_mutex_unlock(&set->lock);
 }

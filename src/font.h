@@ -23,7 +23,6 @@ typedef struct nb_font {
     int ascender, descender, cap_height; /* font units */
     int bbox[4];         /* font units */
     int italic_angle;
-    hb_face_t *subset_cache; /* hb_subset_preprocess result, or NULL; see nb_font_preprocess */
 } nb_font;
 
 /* Opens a font file (mmap). Returns NULL and sets *error (caller frees) on failure: a file
@@ -78,7 +77,5 @@ nb_font *nb_fontset_get_fd(nb_fontset *set, int fd, const char *name, char **err
 int nb_fontset_add_memory(nb_fontset *set, const char *name, const unsigned char *data,
                           size_t size, char **error);
 
-/* Prepares a font for fast subsetting (hb_subset_preprocess), once; used in batch mode. */
-void nb_fontset_preprocess(nb_fontset *set);
 
 #endif
