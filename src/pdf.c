@@ -16,8 +16,8 @@
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
-#include <openssl/evp.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +46,85 @@ typedef struct font_use {
     HPDF_Dict type0;      /* the Type0 font object, owned by the HPDF doc */
 } font_use;
 
+/* The content hash behind the file identifier: MurmurHash3's x64 128-bit mixing over 16-byte
+ * blocks, streamed. The /ID only has to be deterministic and change with the content, not
+ * resist an attacker (signatures hash the file themselves), and SHA-256 through libcrypto cost
+ * 10 % of a seed render's instructions, its set-up included (bench/RESULTS.md). */
+typedef struct content_hash {
+    uint64_t h1, h2, total;
+    unsigned char tail[16];
+    size_t ntail;
+} content_hash;
+
+static uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static uint64_t load64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint64_t fmix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb93e10a5d2e1ULL;
+    return k ^ (k >> 33);
+}
+
+static void hash_block(content_hash *h, const unsigned char *p)
+{
+    const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+    uint64_t k1 = load64(p), k2 = load64(p + 8);
+    h->h1 ^= rotl64(k1 * c1, 31) * c2;
+    h->h1 = (rotl64(h->h1, 27) + h->h2) * 5 + 0x52dce729;
+    h->h2 ^= rotl64(k2 * c2, 33) * c1;
+    h->h2 = (rotl64(h->h2, 31) + h->h1) * 5 + 0x38495ab5;
+}
+
+static void hash_update(content_hash *h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    h->total += len;
+    if (h->ntail) {
+        size_t n = 16 - h->ntail < len ? 16 - h->ntail : len;
+        memcpy(h->tail + h->ntail, p, n);
+        h->ntail += n;
+        p += n;
+        len -= n;
+        if (h->ntail < 16)
+            return;
+        hash_block(h, h->tail);
+        h->ntail = 0;
+    }
+    for (; len >= 16; p += 16, len -= 16)
+        hash_block(h, p);
+    memcpy(h->tail, p, len);
+    h->ntail = len;
+}
+
+/* The last partial block zero-padded; the length told apart inputs that differ only by
+ * trailing zeros. */
+static void hash_final(content_hash *h, unsigned char out[16])
+{
+    memset(h->tail + h->ntail, 0, 16 - h->ntail);
+    hash_block(h, h->tail);
+    uint64_t h1 = h->h1 ^ h->total, h2 = h->h2 ^ h->total;
+    h1 += h2;
+    h2 += h1;
+    h1 = fmix64(h1);
+    h2 = fmix64(h2);
+    h1 += h2;
+    h2 += h1;
+    for (int i = 0; i < 8; i++) {
+        out[i] = (unsigned char)(h1 >> (56 - 8 * i));
+        out[8 + i] = (unsigned char)(h2 >> (56 - 8 * i));
+    }
+}
+
 typedef struct pdf_ctx {
     const nb_doc *doc;
     const nb_pdf_options *options;
@@ -56,7 +135,7 @@ typedef struct pdf_ctx {
     HPDF_STATUS hpdf_error, hpdf_detail;
     int failed; /* a diagnostic has been added */
     font_use *fonts; size_t nfonts, cap_fonts;
-    EVP_MD_CTX *hash; /* over everything written, for the file identifier */
+    content_hash hash; /* over everything written, for the file identifier */
     struct libdeflate_compressor *deflaters[2]; /* by enum flate_kind, made on first use */
 } pdf_ctx;
 
@@ -94,7 +173,7 @@ static int broken(pdf_ctx *ctx)
 
 static void hash(pdf_ctx *ctx, const void *data, size_t len)
 {
-    EVP_DigestUpdate(ctx->hash, data, len);
+    hash_update(&ctx->hash, data, len);
 }
 
 /* Streams marked for Flate are compressed here with libdeflate (2–9× faster than the zlib
@@ -1049,9 +1128,8 @@ static void write_viewer_preferences(pdf_ctx *ctx)
  * nothing else (PDF 32000 §14.4). */
 static void write_id(pdf_ctx *ctx)
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    EVP_DigestFinal_ex(ctx->hash, digest, &len);
+    unsigned char digest[16];
+    hash_final(&ctx->hash, digest);
     HPDF_Array id = HPDF_Array_New(ctx->pdf->mmgr);
     HPDF_Array_Add(id, HPDF_Binary_New(ctx->pdf->mmgr, digest, 16));
     HPDF_Array_Add(id, HPDF_Binary_New(ctx->pdf->mmgr, digest, 16));
@@ -1243,11 +1321,6 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
         fail(&ctx, "the document has no pages%s", NULL);
         return NB_EINPUT;
     }
-    ctx.hash = EVP_MD_CTX_new();
-    if (!ctx.hash || !EVP_DigestInit_ex(ctx.hash, EVP_sha256(), NULL)) {
-        fail(&ctx, "no SHA-256 digest available%s", NULL);
-        goto done;
-    }
     ctx.pdf = HPDF_New(on_hpdf_error, &ctx);
     if (!ctx.pdf) {
         fail(&ctx, "libharu could not start a document%s", NULL);
@@ -1297,7 +1370,6 @@ done:
     free(ctx.fonts);
     if (ctx.pdf)
         HPDF_Free(ctx.pdf);
-    EVP_MD_CTX_free(ctx.hash);
     for (size_t i = 0; i < sizeof ctx.deflaters / sizeof *ctx.deflaters; i++)
         if (ctx.deflaters[i])
             libdeflate_free_compressor(ctx.deflaters[i]);

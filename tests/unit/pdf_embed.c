@@ -330,6 +330,22 @@ int main(int argc, char **argv)
           "two writes of one document differ (%zu and %zu bytes)", first.len, second.len);
     CHECK(first.len > 1000 && memcmp(first.data, "%PDF-1.7", 8) == 0, "PDF header");
 
+    /* The file identifier follows the content: another glyph on page 1 gives another /ID,
+     * the same document the same one (checked above with the whole file). */
+    if (!measuring && doc.npages && doc.pages[0].nruns && doc.pages[0].runs[0].nglyphs > 1) {
+        nb_run *run = &doc.pages[0].runs[0];
+        uint32_t saved = run->glyphs[0].gid;
+        run->glyphs[0].gid = run->glyphs[1].gid != saved ? run->glyphs[1].gid : saved + 1;
+        nb_buf other = {0};
+        CHECK(nb_pdf_write(&doc, &options, &other, diags) == NB_OK, "write with another glyph");
+        run->glyphs[0].gid = saved;
+        const char *id1 = memmem(first.data, first.len, "/ID [", 5);
+        const char *id2 = other.len ? memmem(other.data, other.len, "/ID [", 5) : NULL;
+        CHECK(id1 && id2 && memcmp(id1, id2, 74) != 0,
+              "a different page 1 kept the file identifier %.74s", id1 ? id1 : "(none)");
+        nb_buf_free(&other);
+    }
+
     if (!measuring) {
         job jobs[4];
         pthread_t threads[4];
