@@ -56,7 +56,8 @@ typedef struct nb_engine nb_engine;
 typedef struct nb_report nb_report;
 typedef struct nb_diags nb_diags;
 
-typedef enum { NB_WARNING = 0, NB_ERROR = 1 } nb_severity;
+/* NB_NOTE: what the checker read and compared, only with nb_diags_set_verbose. */
+typedef enum { NB_WARNING = 0, NB_ERROR = 1, NB_NOTE = 2 } nb_severity;
 
 /* Font role names: "title", "heading1", "heading2", "body", "table", "folio". */
 typedef struct nb_engine_options {
@@ -79,6 +80,13 @@ NB_API size_t nb_diags_errors(const nb_diags *diags);
 /* Borrowed pointers, valid until nb_diags_free. */
 NB_API nb_severity nb_diags_get(const nb_diags *diags, size_t i, const char **file, int *line,
                                 int *col, const char **message);
+/* The finding's stable rule id (docs/check.md), e.g. "B3", "blank"; "input" for a report that
+ * cannot be read as given. Borrowed, valid until nb_diags_free. */
+NB_API const char *nb_diags_rule(const nb_diags *diags, size_t i);
+/* The language of the messages added from now on: "zh…" Chinese, anything else English. */
+NB_API void nb_diags_set_lang(nb_diags *diags, const char *lang);
+/* Keep notes (NB_NOTE): every prose statement the check found and what it was compared to. */
+NB_API void nb_diags_set_verbose(nb_diags *diags, int verbose);
 
 /* Loads a report description (YAML or JSON). On NB_OK *report is set (caller frees with
  * nb_report_free); otherwise *report is NULL and diags says why. `name` is used in messages. */

@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 # Build: compiler, CMake, the libraries (libxml2, libzip, MuPDF with the
 # libraries its static archives need: reading HTML, .docx and PDF sources). Tests: the PDF readers that check our output, python3
-# with yaml for the test tools, PDFBox for PDF/A validation, HanaMin for CJK Extension B,
+# with yaml for the test tools and jsonschema for the check's JSON schema, PDFBox for PDF/A validation, HanaMin for CJK Extension B,
 # python3-fonttools to make a stand-in "仿宋_GB2312" for the `fonts: government` test;
 # bench/run.sh: hyperfine, GNU time (peak memory) and perf (profiles).
 # The portal page's tests: tidy validates it, headless Chromium prints it and runs axe-core
@@ -16,7 +16,7 @@ packages="build-essential cmake pkg-config clang
   libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libyaml-dev zlib1g-dev libssl-dev libdeflate-dev
   libxml2-dev libzip-dev libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev
   libjpeg-dev libpng-dev libbrotli-dev libspng-dev
-  poppler-utils qpdf mupdf-tools ghostscript valgrind python3 python3-yaml python3-fonttools
+  poppler-utils qpdf mupdf-tools ghostscript valgrind python3 python3-yaml python3-fonttools python3-jsonschema
   default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java icc-profiles-free fonts-hanazono openssl
   hyperfine time linux-perf
   tidy chromium"

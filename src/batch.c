@@ -855,23 +855,6 @@ static int run_workers(batch *b)
 
 /* ---- the JSON report --------------------------------------------------------------------- */
 
-static void json_findings(nb_buf *o, const nb_diags *d)
-{
-    nb_buf_puts(o, "[");
-    for (size_t i = 0; i < nb_diags_count(d); i++) {
-        const char *file, *message;
-        int line, col;
-        nb_severity sev = nb_diags_get(d, i, &file, &line, &col, &message);
-        nb_buf_puts(o, i ? ",\n      {\"file\": " : "\n      {\"file\": ");
-        nb_json_put(o, file);
-        nb_buf_printf(o, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"message\": ", line,
-                      col, sev == NB_ERROR ? "error" : "warning");
-        nb_json_put(o, message);
-        nb_buf_puts(o, "}");
-    }
-    nb_buf_puts(o, nb_diags_count(d) ? "\n    ]" : "]");
-}
-
 typedef struct tally {
     size_t written, warnings, forced, failed, unreadable, unwritable, unchanged;
 } tally;
@@ -933,7 +916,7 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
                       "\"errors\": %zu, \"warnings\": %zu,\n",
                       j->stale_removed ? "true" : "false", j->bytes, num, ne, nd - ne);
         nb_buf_puts(&o, "     \"findings\": ");
-        json_findings(&o, j->diags);
+        nb_diags_json(&o, j->diags, "    ");
         nb_buf_puts(&o, "}");
     }
     nb_buf_puts(&o, b->njobs ? "\n  ]\n}\n" : "]\n}\n");

@@ -54,7 +54,7 @@ static void fmt_num(char out[32], nb_value_kind kind, int64_t v)
 }
 
 /* A cell's value for a message: its number, the text written (“/”), or (blank). */
-static void fmt_cell(char out[48], const nb_table *t, int slot)
+static void fmt_cell(const nb_diags *d, char out[48], const nb_table *t, int slot)
 {
     const nb_value *v = &t->values[slot];
     if (is_number(v))
@@ -62,7 +62,7 @@ static void fmt_cell(char out[48], const nb_table *t, int slot)
     else if (v->present)
         snprintf(out, 48, "“%.36s”", v->text ? v->text : "");
     else
-        snprintf(out, 48, "(blank)");
+        snprintf(out, 48, "%s", nb_tr(d, "(blank)"));
 }
 
 /* ---- rules from the layout ------------------------------------------------------------- */
@@ -81,6 +81,21 @@ typedef struct equation {
     const nb_value *prev;         /* last year's cell of a cross-year rule, or NULL */
     const nb_slot *prev_slot;     /* its slot in last year's layout */
 } equation;
+
+/* What the check of one report carries from rule to rule. */
+typedef struct checker {
+    const nb_report *r;
+    nb_diags *d;
+    int blanks_zero;           /* the current table's blanks and "/" count as 0 (blanks: zero) */
+    unsigned char *blank_told; /* per slot of the current table: its blank is reported */
+} checker;
+
+/* A cell the report wrote as blank (~, empty) or not applicable ("/"): neither a number nor a
+ * row left out (which counts as 0 and is reported by check_omissions). */
+static int is_hole(const nb_value *v)
+{
+    return v->pos.line && (!v->present || v->is_text);
+}
 
 /* Σ sign·value, blank and text counting as 0; 0 on overflow (only a layout summing thousands of
  * amounts near the limit could get there). */
@@ -108,6 +123,64 @@ static size_t count_numbers(const nb_table *t, const term *terms, size_t n)
     return k;
 }
 
+/* A number, or a blank the report declares to be 0. */
+static int is_stated(const checker *c, const nb_value *v)
+{
+    return is_number(v) || (c->blanks_zero && is_hole(v));
+}
+
+static size_t count_stated(const checker *c, const nb_table *t, const term *terms, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += is_stated(c, &t->values[terms[i].slot]);
+    return k;
+}
+
+static size_t count_holes(const nb_table *t, const term *terms, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += is_hole(&t->values[terms[i].slot]);
+    return k;
+}
+
+/* The table, row and column of a cell, for a finding. */
+static void cell_fields(nb_finding *f, const nb_table *t, int slot)
+{
+    const nb_ltable *lt = t->layout;
+    const nb_slot *s = &lt->slots[slot];
+    f->table = lt->key;
+    f->table_label = lt->name;
+    f->row = lt->groups[s->group].key;
+    f->row_label = lt->groups[s->group].name;
+    f->column = s->index + 1;
+    f->column_label = s->column;
+}
+
+/* The cells of an equation as related places: every term, then last year's cell. `vals` holds
+ * the formatted values (48 bytes each). Returns the count. */
+static size_t equation_related(const checker *c, const equation *e, nb_related *rel,
+                               char (*vals)[48])
+{
+    size_t n = 0;
+    for (int side = 0; side < 2; side++) {
+        const term *terms = side ? e->right : e->left;
+        size_t nt = side ? e->nright : e->nleft;
+        for (size_t i = 0; i < nt; i++, n++) {
+            fmt_cell(c->d, vals[n], e->t, terms[i].slot);
+            rel[n] = (nb_related){cell_pos(e->t, terms[i].slot),
+                                  e->t->layout->slots[terms[i].slot].name, vals[n]};
+        }
+    }
+    if (e->prev) {
+        fmt_num(vals[n], e->prev_slot->kind, e->prev->num);
+        rel[n] = (nb_related){e->prev->pos, e->prev_slot->name, vals[n]};
+        n++;
+    }
+    return n;
+}
+
 /* The name of a term inside an equation: a per-column rule adds rows of one column, so the row
  * says which; a per-row rule adds columns of one row, so the column does. */
 static const char *term_name(const equation *e, int slot)
@@ -117,10 +190,11 @@ static const char *term_name(const equation *e, int slot)
 }
 
 /* Appends " + NAME VALUE" (or the first term without its sign unless negative). */
-static void put_term(nb_buf *b, const equation *e, int slot, int sign, int first)
+static void put_term(const checker *c, nb_buf *b, const equation *e, int slot, int sign,
+                     int first)
 {
     char v[48];
-    fmt_cell(v, e->t, slot);
+    fmt_cell(c->d, v, e->t, slot);
     if (!first)
         nb_buf_puts(b, sign > 0 ? " + " : " − ");
     else if (sign < 0)
@@ -128,7 +202,7 @@ static void put_term(nb_buf *b, const equation *e, int slot, int sign, int first
     nb_buf_printf(b, "%s %s", term_name(e, slot), v);
 }
 
-static void put_previous(nb_buf *b, const equation *e, int sign, int first)
+static void put_previous(const checker *c, nb_buf *b, const equation *e, int sign, int first)
 {
     char v[32];
     fmt_num(v, e->prev_slot->kind, e->prev->num);
@@ -136,19 +210,100 @@ static void put_previous(nb_buf *b, const equation *e, int sign, int first)
         nb_buf_puts(b, sign > 0 ? " + " : " − ");
     else if (sign < 0)
         nb_buf_puts(b, "− ");
-    nb_buf_printf(b, "last year's %s %s (%s:%d:%d)", e->prev_slot->name, v,
+    nb_buf_printf(b, nb_tr(c->d, "last year's %s %s (%s:%d:%d)"), e->prev_slot->name, v,
                   e->prev->pos.file ? e->prev->pos.file : "?", e->prev->pos.line,
                   e->prev->pos.col);
 }
 
-static void evaluate(const equation *e, nb_diags *d)
+/* A blank or "/" where the rule needs a number: reported at the cell, once per cell, naming
+ * the first rule that needs it and what the other side of its equation holds. */
+static void report_holes(checker *c, const equation *e)
 {
     const nb_table *t = e->t;
     const nb_ltable *lt = t->layout;
+    size_t nterms = e->nleft + e->nright + 1;
+    nb_related *rel = nb_malloc(nterms * sizeof *rel);
+    char(*vals)[48] = nb_malloc(nterms * sizeof *vals);
+    size_t nrel = equation_related(c, e, rel, vals);
+    for (int side = 0; side < 2; side++) {
+        const term *own = side ? e->right : e->left, *other = side ? e->left : e->right;
+        size_t nown = side ? e->nright : e->nleft, nother = side ? e->nleft : e->nright;
+        for (size_t i = 0; i < nown; i++) {
+            int slot = own[i].slot;
+            const nb_value *v = &t->values[slot];
+            if (!is_hole(v) || c->blank_told[slot])
+                continue;
+            c->blank_told[slot] = 1;
+            /* What the rule would compare the cell with. */
+            nb_buf why = {0};
+            int64_t sum = 0;
+            int other_numbers = count_numbers(t, other, nother) || (side == 0 && e->prev);
+            if (other_numbers && sum_terms(t, other, nother, &sum)) {
+                char num[32];
+                if (side == 0 && e->prev) {
+                    sum += e->prev->num;
+                    fmt_num(num, e->prev_slot->kind, sum);
+                    nb_buf_printf(&why, nb_tr(c->d, "last year's %s is %s"), e->prev_slot->name,
+                                  num);
+                } else if (nother == 1) {
+                    fmt_num(num, lt->slots[other[0].slot].kind, sum);
+                    nb_buf_printf(&why, nb_tr(c->d, "%s is %s"), lt->slots[other[0].slot].name,
+                                  num);
+                } else {
+                    fmt_num(num, lt->slots[other[0].slot].kind, sum);
+                    nb_buf_printf(&why, nb_tr(c->d, "the other side of the equation adds up to %s"),
+                                  num);
+                }
+            } else {
+                nb_buf_puts(&why, nb_tr(c->d, "other cells of the equation hold numbers"));
+            }
+            nb_buf_put(&why, "", 1);
+            char actual[48];
+            fmt_cell(c->d, actual, t, slot);
+            nb_finding f = {.rule = v->present ? "not-applicable" : "blank",
+                            .severity = NB_ERROR, .pos = cell_pos(t, slot), .actual = actual,
+                            .related = rel, .nrelated = nrel};
+            cell_fields(&f, t, slot);
+            if (v->present)
+                nb_diag_finding(c->d, &f,
+                                "%s %s is %s (not applicable), but rule %s (%s) needs a number "
+                                "there: %s; write 0 if there were none, or declare `blanks: zero`",
+                                lt->name, lt->slots[slot].name, actual, e->rule->id,
+                                e->rule->text ? e->rule->text : "", (const char *)why.data);
+            else
+                nb_diag_finding(c->d, &f,
+                                "%s %s is blank, but rule %s (%s) needs a number there: %s; "
+                                "write 0 if there were none, or declare `blanks: zero`",
+                                lt->name, lt->slots[slot].name, e->rule->id,
+                                e->rule->text ? e->rule->text : "", (const char *)why.data);
+            nb_buf_free(&why);
+        }
+    }
+    free(rel);
+    free(vals);
+}
+
+static void evaluate(checker *c, const equation *e)
+{
+    const nb_table *t = e->t;
+    const nb_ltable *lt = t->layout;
+    size_t numbers = count_numbers(t, e->left, e->nleft) + count_numbers(t, e->right, e->nright);
+    /* A blank is not a 0 unless the report says so: where the equation holds numbers, every
+     * blank in it is reported and the sums are not compared (they would be guesses). An
+     * equation with no number at all (a table left blank) is not wrong. */
+    if (!c->blanks_zero) {
+        if (!numbers && !e->prev)
+            return;
+        if (count_holes(t, e->left, e->nleft) + count_holes(t, e->right, e->nright)) {
+            if (numbers || e->prev)
+                report_holes(c, e);
+            return;
+        }
+    }
     /* Nothing to check unless both sides state something: a table left blank is not wrong. */
-    if (!count_numbers(t, e->left, e->nleft))
+    if (!count_stated(c, t, e->left, e->nleft))
         return;
-    if (!e->prev && !count_numbers(t, e->right, e->nright))
+    if (!e->prev && !count_stated(c, t, e->right, e->nright))
         return;
     int64_t lsum, rsum;
     if (!sum_terms(t, e->left, e->nleft, &lsum) || !sum_terms(t, e->right, e->nright, &rsum))
@@ -166,13 +321,13 @@ static void evaluate(const equation *e, nb_diags *d)
         blame_left = 1;
     } else {
         for (size_t i = e->nright; i-- > 0 && blame < 0;)
-            if (is_number(&t->values[e->right[i].slot])) {
+            if (is_stated(c, &t->values[e->right[i].slot])) {
                 blame = e->right[i].slot;
                 blame_sign = e->right[i].sign;
             }
         if (blame < 0) {
             for (size_t i = e->nleft; i-- > 0 && blame < 0;)
-                if (is_number(&t->values[e->left[i].slot]))
+                if (is_stated(c, &t->values[e->left[i].slot]))
                     blame = e->left[i].slot;
             blame_left = 1;
         }
@@ -195,52 +350,63 @@ static void evaluate(const equation *e, nb_diags *d)
         all_plus &= e->right[i].sign > 0;
     nb_buf why = {0};
     if (e->nleft == 1 && !e->prev && all_plus && e->rule->per_column) {
-        nb_buf_printf(&why, "the rows it totals add up to %s", want);
+        nb_buf_printf(&why, nb_tr(c->d, "the rows it totals add up to %s"), want);
     } else if (e->nleft == 1 && !e->prev && all_plus) {
-        nb_buf_printf(&why, "the columns it totals add up to %s (", want);
+        nb_buf_printf(&why, nb_tr(c->d, "the columns it totals add up to %s ("), want);
         for (size_t i = 0; i < e->nright; i++)
-            put_term(&why, e, e->right[i].slot, 1, i == 0);
-        nb_buf_puts(&why, ")");
+            put_term(c, &why, e, e->right[i].slot, 1, i == 0);
+        nb_buf_puts(&why, nb_tr(c->d, ")"));
     } else if (e->nleft == 1 && e->prev && !e->nright) {
         char v[32];
         fmt_num(v, e->prev_slot->kind, e->prev->num);
-        nb_buf_printf(&why, "last year's %s is %s (%s:%d:%d)", e->prev_slot->name, v,
-                      e->prev->pos.file ? e->prev->pos.file : "?", e->prev->pos.line,
+        nb_buf_printf(&why, nb_tr(c->d, "last year's %s is %s (%s:%d:%d)"), e->prev_slot->name,
+                      v, e->prev->pos.file ? e->prev->pos.file : "?", e->prev->pos.line,
                       e->prev->pos.col);
     } else {
         /* The equation solved for the blamed cell: the other cells with their values. */
         int first = 1;
         if (blame_left) {
             if (e->prev) {
-                put_previous(&why, e, 1, first);
+                put_previous(c, &why, e, 1, first);
                 first = 0;
             }
             for (size_t i = 0; i < e->nright; i++, first = 0)
-                put_term(&why, e, e->right[i].slot, e->right[i].sign, first);
+                put_term(c, &why, e, e->right[i].slot, e->right[i].sign, first);
             for (size_t i = 0; i < e->nleft; i++)
                 if (e->left[i].slot != blame) {
-                    put_term(&why, e, e->left[i].slot, -1, first);
+                    put_term(c, &why, e, e->left[i].slot, -1, first);
                     first = 0;
                 }
         } else {
             for (size_t i = 0; i < e->nleft; i++, first = 0)
-                put_term(&why, e, e->left[i].slot, blame_sign, first);
+                put_term(c, &why, e, e->left[i].slot, blame_sign, first);
             for (size_t i = 0; i < e->nright; i++)
                 if (e->right[i].slot != blame) {
-                    put_term(&why, e, e->right[i].slot, -blame_sign * e->right[i].sign, first);
+                    put_term(c, &why, e, e->right[i].slot, -blame_sign * e->right[i].sign, first);
                     first = 0;
                 }
             if (e->prev)
-                put_previous(&why, e, -blame_sign, first);
+                put_previous(c, &why, e, -blame_sign, first);
         }
         nb_buf_printf(&why, " = %s", want);
         if (e->nleft > 1 && e->rule->text)
-            nb_buf_printf(&why, " (%s)", e->rule->text);
+            nb_buf_printf(&why, c->d->lang == NB_LANG_ZH ? "（%s）" : " (%s)", e->rule->text);
     }
+    nb_buf_put(&why, "", 1);
     char val[48];
-    fmt_cell(val, t, blame);
-    nb_diag_add(d, e->rule->severity == NB_ERROR ? NB_ERROR : NB_WARNING, cell_pos(t, blame),
-                "%s %s is %s, but %s", lt->name, bs->name, val, (const char *)why.data);
+    fmt_cell(c->d, val, t, blame);
+    size_t nterms = e->nleft + e->nright + 1;
+    nb_related *rel = nb_malloc(nterms * sizeof *rel);
+    char(*vals)[48] = nb_malloc(nterms * sizeof *vals);
+    nb_finding f = {.rule = e->rule->id, .pos = cell_pos(t, blame), .expected = want,
+                    .actual = got, .related = rel};
+    f.severity = e->rule->severity == NB_ERROR ? NB_ERROR : NB_WARNING;
+    f.nrelated = equation_related(c, e, rel, vals);
+    cell_fields(&f, t, blame);
+    nb_diag_finding(c->d, &f, "%s %s is %s, but %s", lt->name, bs->name, val,
+                    (const char *)why.data);
+    free(rel);
+    free(vals);
     nb_buf_free(&why);
 }
 
@@ -261,8 +427,7 @@ static const nb_value *previous_value(const nb_report *prev, const char *table_k
     return is_number(&pt->values[s]) ? &pt->values[s] : NULL;
 }
 
-static void check_rule(const nb_report *prev, const nb_table *t, const nb_rule *rule,
-                       nb_diags *d)
+static void check_rule(checker *c, const nb_report *prev, const nb_table *t, const nb_rule *rule)
 {
     const nb_ltable *lt = t->layout;
     if ((rule->cross_year && !prev) || !rule->ntotal_ix)
@@ -288,7 +453,7 @@ static void check_rule(const nb_report *prev, const nb_table *t, const nb_rule *
                 if (!e.prev)
                     continue;
             }
-            evaluate(&e, d);
+            evaluate(c, &e);
         }
     } else {
         for (size_t k = 0; k < rule->nrows_ix; k++) {
@@ -315,7 +480,7 @@ static void check_rule(const nb_report *prev, const nb_table *t, const nb_rule *
                 if (!e.prev)
                     continue;
             }
-            evaluate(&e, d);
+            evaluate(c, &e);
         }
     }
     free(terms);
@@ -327,6 +492,7 @@ static void check_rule(const nb_report *prev, const nb_table *t, const nb_rule *
  * last slot (总计) of each listed group. A statement is a keyword, optionally `noun` within a
  * few characters after it, then a number of 件 or 条 within a few more, all in one clause. */
 typedef struct prose_fact {
+    const char *id;       /* rule id */
     const char *says;     /* the message's start, with the number: "%lld applications ..." */
     const char *words[5]; /* keywords, NULL-terminated */
     const char *noun;     /* NULL: the number follows the keyword directly */
@@ -335,12 +501,12 @@ typedef struct prose_fact {
 } prose_fact;
 
 static const prose_fact prose_facts[] = {
-    {"the text says %lld applications were received", {"新收", "收到", "受理", "接收", NULL},
+    {"prose.received", "the text says %lld applications were received", {"新收", "收到", "受理", "接收", NULL},
      "申请", "applications", {"new"}},
-    {"the text says %lld requests were closed", {"办结", "答复", NULL}, NULL, "applications",
+    {"prose.closed", "the text says %lld requests were closed", {"办结", "答复", NULL}, NULL, "applications",
      {"total"}},
-    {"the text says %lld 行政复议 cases", {"行政复议", NULL}, NULL, "appeals", {"review"}},
-    {"the text says %lld 行政诉讼 cases", {"行政诉讼", NULL}, NULL, "appeals",
+    {"prose.review", "the text says %lld 行政复议 cases", {"行政复议", NULL}, NULL, "appeals", {"review"}},
+    {"prose.litigation", "the text says %lld 行政诉讼 cases", {"行政诉讼", NULL}, NULL, "appeals",
      {"direct", "after_review"}},
 };
 
@@ -489,11 +655,16 @@ static void check_prose(const nb_report *r, nb_diags *d)
                 if (n > 1)
                     nb_buf_printf(&cells, " add up to %" PRId64, expected);
                 nb_buf msg = {0};
-                nb_buf_printf(&msg, fact->says, v);
-                nb_diag_add(d, NB_WARNING,
-                            nb_report_text_pos(r, &blk->text, (size_t)(at - blk->text.s)),
-                            "%s, but %s %s", (const char *)msg.data, lt->name,
-                            (const char *)cells.data);
+                nb_buf_printf(&msg, nb_tr(d, fact->says), v);
+                char want[32], got[32];
+                snprintf(want, sizeof want, "%" PRId64, expected);
+                snprintf(got, sizeof got, "%lld", v);
+                nb_finding fd = {.rule = fact->id, .severity = NB_WARNING,
+                                 .pos = nb_report_text_pos(r, &blk->text,
+                                                           (size_t)(at - blk->text.s)),
+                                 .expected = want, .actual = got};
+                nb_diag_finding(d, &fd, "%s, but %s %s", (const char *)msg.data, lt->name,
+                                (const char *)cells.data);
                 nb_buf_free(&msg);
                 nb_buf_free(&cells);
             }
@@ -529,9 +700,10 @@ static void check_deviations(const nb_report *r, nb_diags *d)
         const nb_ltable *nt = &nat->tables[i];
         const nb_ltable *ot = nb_layout_table(own, nt->key);
         if (!ot) {
-            nb_diag_add(d, NB_WARNING, r->layout.pos,
-                        "layout %s has no %s: it differs from the national layout %s", own->name,
-                        nt->name, nat->name);
+            nb_finding f = {.rule = "layout.national", .severity = NB_WARNING,
+                            .pos = r->layout.pos, .table = nt->key, .table_label = nt->name};
+            nb_diag_finding(d, &f, "layout %s has no %s: it differs from the national layout %s",
+                            own->name, nt->name, nat->name);
             continue;
         }
         /* Each column name once: 表四 repeats its five in every group. */
@@ -546,17 +718,24 @@ static void check_deviations(const nb_report *r, nb_diags *d)
                 continue;
             nb_grow(&names, &cap, nnames + 1, sizeof *names);
             names[nnames++] = col;
+            nb_finding f = {.rule = "layout.national", .severity = NB_WARNING,
+                            .pos = r->layout.pos, .table = nt->key, .table_label = nt->name,
+                            .column_label = col};
             if (!has_column(ot, col))
-                nb_diag_add(d, NB_WARNING, r->layout.pos,
-                            "%s has no column %s: layout %s differs from the national layout %s",
-                            nt->name, col, own->name, nat->name);
+                nb_diag_finding(d, &f,
+                                "%s has no column %s: layout %s differs from the national layout "
+                                "%s", nt->name, col, own->name, nat->name);
         }
         free(names);
         for (size_t g = 0; g < nt->ngroups; g++)
-            if (!has_group_named(ot, nt->groups[g].name))
-                nb_diag_add(d, NB_WARNING, r->layout.pos,
-                            "%s has no row %s: layout %s differs from the national layout %s",
-                            nt->name, nt->groups[g].name, own->name, nat->name);
+            if (!has_group_named(ot, nt->groups[g].name)) {
+                nb_finding f = {.rule = "layout.national", .severity = NB_WARNING,
+                                .pos = r->layout.pos, .table = nt->key, .table_label = nt->name,
+                                .row = nt->groups[g].key, .row_label = nt->groups[g].name};
+                nb_diag_finding(d, &f,
+                                "%s has no row %s: layout %s differs from the national layout %s",
+                                nt->name, nt->groups[g].name, own->name, nat->name);
+            }
     }
 }
 
@@ -575,9 +754,10 @@ static void check_omissions(const nb_report *r, nb_diags *d)
             const char *heading = r->sections[s].heading.s ? r->sections[s].heading.s
                                   : own->headings[s]           ? own->headings[s]
                                                                : "";
-            nb_diag_add(d, NB_WARNING, r->sections[s].pos,
-                        "the report has no %s: add `- table: %s` with its values to %s%s",
-                        lt->name, lt->key, own->numbers[s] ? own->numbers[s] : "", heading);
+            nb_finding f = {.rule = "table.missing", .severity = NB_WARNING,
+                            .pos = r->sections[s].pos, .table = lt->key, .table_label = lt->name};
+            nb_diag_finding(d, &f, "the report has no %s: add `- table: %s` with its values to %s%s",
+                            lt->name, lt->key, own->numbers[s] ? own->numbers[s] : "", heading);
             continue;
         }
         size_t missing = 0;
@@ -593,9 +773,12 @@ static void check_omissions(const nb_report *r, nb_diags *d)
                               lt->groups[g].name);
         if (missing > listed)
             nb_buf_printf(&list, " and %zu more", missing - listed);
-        nb_diag_add(d, NB_WARNING, t->pos,
-                    "%s: %zu row%s not given, printed blank and counted as 0: %s", lt->name,
-                    missing, missing == 1 ? "" : "s", (const char *)list.data);
+        nb_finding f = {.rule = "rows.missing", .severity = NB_WARNING, .pos = t->pos,
+                        .table = lt->key, .table_label = lt->name};
+        nb_diag_finding(d, &f,
+                        missing == 1 ? "%s: %zu row not given, printed blank and counted as 0: %s"
+                                     : "%s: %zu rows not given, printed blank and counted as 0: %s",
+                        lt->name, missing, (const char *)list.data);
         nb_buf_free(&list);
     }
 }
@@ -603,10 +786,14 @@ static void check_omissions(const nb_report *r, nb_diags *d)
 int nb_check(const nb_report *r, const nb_report *prev, nb_diags *d)
 {
     size_t before = d->errors;
+    checker c = {.r = r, .d = d};
     for (size_t i = 0; i < r->ntables; i++) {
         const nb_table *t = r->tables[i];
+        c.blanks_zero = t->blanks ? t->blanks == 1 : r->blanks_zero;
+        c.blank_told = nb_calloc(t->layout->nslots + 1, 1);
         for (size_t k = 0; k < t->layout->nrules; k++)
-            check_rule(prev, t, &t->layout->rules[k], d);
+            check_rule(&c, prev, t, &t->layout->rules[k]);
+        free(c.blank_told);
     }
     check_prose(r, d);
     check_deviations(r, d);

@@ -133,6 +133,7 @@ typedef struct nb_table {
     nb_pos pos;
     nb_value *values;          /* owned, one per slot */
     int *group_given;          /* owned, per group: 1 if the report gave it */
+    int blanks;                /* the table's `blanks:`: 1 zero, 2 blank, 0 the report's */
 } nb_table;
 
 /* Binds a report's table input to its layout table: checks the key, the number of values per

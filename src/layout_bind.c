@@ -188,6 +188,7 @@ nb_table *nb_table_bind(const nb_layout *layout, const nb_table_input *in, nb_di
     nb_table *t = nb_calloc(1, sizeof *t);
     t->layout = lt;
     t->pos = in->key.pos;
+    t->blanks = in->blanks;
     t->values = nb_calloc(lt->nslots ? lt->nslots : 1, sizeof *t->values);
     t->group_given = nb_calloc(lt->ngroups ? lt->ngroups : 1, sizeof *t->group_given);
     const nb_row_input **given = nb_calloc(lt->ngroups ? lt->ngroups : 1, sizeof *given);

@@ -502,8 +502,16 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     if (!o->skip_check) {
         size_t before = d->errors;
         nb_check(r, NULL, d);
-        if (d->errors > before && !o->force)
+        if (d->errors > before && !o->force) {
+            nb_finding f = {.rule = "render.refused", .severity = NB_NOTE,
+                            .pos = {r->file, 0, 0}};
+            /* Said whatever the verbosity: the one line that explains the missing PDF. */
+            int verbose = d->verbose;
+            d->verbose = 1;
+            nb_diag_finding(d, &f, "no PDF written (use --force to render anyway)");
+            d->verbose = verbose;
             return NB_EREPORT;
+        }
     }
     if (o->format == NB_OUTPUT_HTML || o->format == NB_OUTPUT_HTML_FRAGMENT) {
         nb_buf out = {0};

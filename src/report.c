@@ -799,6 +799,19 @@ static void read_string_row(loader *L, const ynode *v, nb_row_input *row)
         error_at(L, v->pos, "row '%s' holds no values", row->key.s);
 }
 
+/* `blanks: zero` (a blank or "/" cell means none: 0 in the sums) or `blanks: blank` (the
+ * default: a blank where a rule needs a number is reported). Returns 1 (zero), 2 (blank), or 0
+ * after an error. */
+static int read_blanks(loader *L, const ynode *v)
+{
+    if (v->type == YN_SCALAR && !strcmp(v->value, "zero"))
+        return 1;
+    if (v->type == YN_SCALAR && !strcmp(v->value, "blank"))
+        return 2;
+    error_at(L, v->pos, "blanks takes zero (a blank cell means none) or blank (the default)");
+    return 0;
+}
+
 static void read_table(loader *L, const ynode *m, nb_block *b)
 {
     b->kind = NB_BLOCK_TABLE;
@@ -816,8 +829,10 @@ static void read_table(loader *L, const ynode *m, nb_block *b)
             key = &m->items[i + 1];
         else if (!strcmp(k->value, "values"))
             values = &m->items[i + 1];
+        else if (!strcmp(k->value, "blanks"))
+            t->blanks = read_blanks(L, &m->items[i + 1]);
         else
-            unknown_key(L, k, "in a table block", "table, values");
+            unknown_key(L, k, "in a table block", "table, values, blanks");
     }
     if (key)
         get_text(L, key, "table", 0, &t->key);
@@ -1013,7 +1028,8 @@ static void read_report(loader *L, const ynode *root)
         return;
     }
     static const char allowed[] =
-        "agency, year, title, date, layout, signoff, seal, fonts, style, preamble, sections";
+        "agency, year, title, date, layout, signoff, seal, fonts, style, preamble, blanks, "
+        "sections";
     const ynode *agency = NULL, *year = NULL, *date = NULL, *layout = NULL, *sections = NULL,
                 *seal = NULL, *signoff = NULL, *preamble = NULL;
     for (size_t i = 0; i + 1 < root->n; i += 2) {
@@ -1065,6 +1081,8 @@ static void read_report(loader *L, const ynode *root)
                     error_at(L, v->pos, "style must be grid or compact, not '%s'", t.s);
                 free(t.s);
             }
+        } else if (!strcmp(key, "blanks")) {
+            r->blanks_zero = read_blanks(L, v) == 1;
         } else if (!strcmp(key, "sections")) {
             sections = v;
         } else {

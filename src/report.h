@@ -46,6 +46,7 @@ typedef struct nb_table_input {
     nb_text key;        /* table key in the layout, e.g. "applications" */
     nb_row_input *rows; /* owned, in input order */
     size_t nrows;
+    int blanks;         /* `blanks: zero` 1, `blanks: blank` 2, not said 0 (the report's) */
 } nb_table_input;
 
 typedef struct nb_block {
@@ -94,6 +95,7 @@ struct nb_report {
     unsigned char *seal_data; /* owned or NULL: a seal given in memory (nb_report_set_seal),
                                  used instead of the seal: file */
     size_t seal_size;
+    int blanks_zero;  /* `blanks: zero`: blank and "/" cells of every table count as 0 */
 
     /* Per role, fonts the report names (families or file paths), tried before the defaults. */
     nb_text *fonts[NB_ROLES];

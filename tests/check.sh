@@ -206,7 +206,8 @@ findings = json.load(open(sys.argv[1], encoding="utf-8"))
 line, col = map(int, sys.argv[2].split(":"))
 assert len(findings) == 2, findings
 for f in findings:
-    assert set(f) == {"file", "line", "column", "severity", "message"}, f
+    assert {"file", "line", "column", "severity", "rule", "message"} <= set(f), f
+    assert f["rule"] == "C1", f
     assert f["file"] == "c02.yaml" and f["severity"] == "error", f
 first = findings[0]
 assert (first["line"], first["column"]) == (line, col), first

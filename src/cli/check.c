@@ -50,7 +50,7 @@ static int run(nb_cli *cli, int argc, char **argv)
     nb_engine *e = nb_cli_engine(cli);
     if (!e)
         return NB_EINPUT;
-    nb_diags *d = nb_diags_new();
+    nb_diags *d = nb_cli_diags(cli);
     nb_report *r = NULL, *last = NULL;
     int rc = nb_cli_load_report(e, in, &r, d);
     if (rc == NB_OK && a.previous)

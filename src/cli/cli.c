@@ -17,6 +17,9 @@ static const nb_cli_option common_options[] = {
     {'q', "quiet", NULL, "print errors only", "只显示错误"},
     {'v', "verbose", NULL, "say more about what is done", "显示更多处理信息"},
     {'h', "help", NULL, "show this help and exit", "显示本帮助并退出"},
+    {NB_CLI_LONG_ONLY + 200, "lang", "LANG",
+     "zh or en: the language of messages and findings (default: from LC_ALL, LC_MESSAGES, LANG)",
+     "zh 或 en：消息和校核结果的语言（默认取自 LC_ALL、LC_MESSAGES、LANG）"},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -211,6 +214,12 @@ int nb_cli_parse(nb_cli *cli, int argc, char **argv, nb_cli_take take, void *ctx
             nb_cli_help(cli, cmd, stdout);
             return NB_CLI_DONE;
         }
+        if (row == &common_options[3]) {
+            if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
+                return -nb_cli_usage_error(cli, "--lang takes zh or en", "--lang 取 zh 或 en");
+            cli->zh = !strcmp(optarg, "zh");
+            continue;
+        }
         if (row >= common_options && row < common_options + 3) {
             if (c == 'q')
                 cli->verbosity = -1;
@@ -222,6 +231,14 @@ int nb_cli_parse(nb_cli *cli, int argc, char **argv, nb_cli_take take, void *ctx
             return -NB_EINPUT;
     }
     return optind;
+}
+
+nb_diags *nb_cli_diags(const nb_cli *cli)
+{
+    nb_diags *d = nb_diags_new();
+    nb_diags_set_lang(d, cli && cli->zh ? "zh" : "en");
+    nb_diags_set_verbose(d, cli && cli->verbosity > 0);
+    return d;
 }
 
 void nb_cli_print_diags(const nb_cli *cli, const nb_diags *d, FILE *f)

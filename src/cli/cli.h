@@ -42,7 +42,8 @@ typedef struct nb_cli_command {
 struct nb_cli {
     const nb_cli_command *command;
     int verbosity; /* -1: errors only (-q), 0: normal, 1 and more: -v */
-    int zh;        /* messages in Chinese: LC_ALL, LC_MESSAGES or LANG starts with "zh" */
+    int zh;        /* messages in Chinese: --lang zh, or LC_ALL, LC_MESSAGES or LANG starts
+                    * with "zh" */
 };
 
 /* Takes option `key` with its value (NULL for a flag). Returns 0, or NB_EINPUT after printing
@@ -79,6 +80,10 @@ void nb_cli_note(const nb_cli *cli, const char *en, const char *zh, ...);
 
 /* The English or the Chinese text, by cli->zh. */
 const char *nb_cli_tr(const nb_cli *cli, const char *en, const char *zh);
+
+/* A new findings list in the command's language; with -v it keeps notes (check: every
+ * statement of the text and what it was compared with). The caller frees it. */
+nb_diags *nb_cli_diags(const nb_cli *cli);
 
 /* Prints findings as "file:line:col: error: message"; with -q only the errors. */
 void nb_cli_print_diags(const nb_cli *cli, const nb_diags *diags, FILE *f);

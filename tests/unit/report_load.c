@@ -397,7 +397,7 @@ static void check_bad_inputs(void)
          "bad.yaml:1:9: error: agency must be a string, not a list"},
         {"unknown key", HEAD "signof: 某局\n" SIX, 0,
          "bad.yaml:5:1: error: unknown key 'signof' in the report: did you mean 'signoff'? "
-         "(allowed: agency, year, title, date, layout, signoff, seal, fonts, style, preamble, sections)"},
+         "(allowed: agency, year, title, date, layout, signoff, seal, fonts, style, preamble, blanks, sections)"},
         {"duplicate key", HEAD SIX "year: 2024\n", 0,
          "bad.yaml:6:1: error: duplicate key 'year' (first given at line 2)"},
         {"missing section", HEAD "sections:\n" FIVE, 0,
@@ -439,7 +439,7 @@ static void check_bad_inputs(void)
          "bad.yaml:12:9: error: a block must be a paragraph (a string) or a mapping with one of "
          "h2, h3, item, table\n"
          "bad.yaml:13:25: error: unknown key 'value' in a table block: did you mean 'values'? "
-         "(allowed: table, values)\n"
+         "(allowed: table, values, blanks)\n"
          "bad.yaml:13:9: error: missing key 'values'"},
         {"table values", HEAD "sections:\n  - body:\n      - table: active\n        values:\n"
                               "          rules: [1, [2]]\n          fees: {a: 3}\n" FIVE, 0,

@@ -1,0 +1,74 @@
+/* The message table: each English message format with its Chinese version (nb_tr, diag.h).
+ *
+ * A table in the program rather than gettext: gettext picks the language from the process's
+ * locale (global state a library must not touch, and a zh_CN locale that a server or a clean
+ * Debian system usually lacks), and needs a compiled catalogue installed beside the program.
+ * Here the language belongs to each nb_diags (nb_diags_set_lang), so two threads can check in
+ * two languages, and a message without a translation falls back to English. A Chinese format
+ * takes the same arguments as its English one, reordered with %n$ where the sentence needs it;
+ * tests/unit/messages.c compares the conversions of every pair. */
+#include "diag.h"
+
+#include <string.h>
+
+typedef struct msg {
+    const char *en, *zh;
+} msg;
+
+static const msg messages[] = {
+    /* check: the arithmetic of the tables */
+    {"%s %s is %s, but %s", "%s %s 为 %s，但%s"},
+    {"the rows it totals add up to %s", "其所合计各行之和为 %s"},
+    {"the columns it totals add up to %s (", "其所合计各列之和为 %s（"},
+    {")", "）"},
+    {"(blank)", "（空白）"},
+    {"last year's %s %s (%s:%d:%d)", "上年 %s %s（%s:%d:%d）"},
+    {"last year's %s is %s (%s:%d:%d)", "上年 %s 为 %s（%s:%d:%d）"},
+    {"last year's %s is %s", "上年 %s 为 %s"},
+    {"%s is %s", "%s 为 %s"},
+    {"the other side of the equation adds up to %s", "等式另一侧合计为 %s"},
+    {"other cells of the equation hold numbers", "等式中其他单元格填有数字"},
+    {"%s %s is blank, but rule %s (%s) needs a number there: %s; write 0 if there were none, or "
+     "declare `blanks: zero`",
+     "%s %s 为空白，但规则 %s（%s）需要此处的数字：%s；没有的填 0，或声明 `blanks: zero`"},
+    {"%s %s is %s (not applicable), but rule %s (%s) needs a number there: %s; write 0 if there "
+     "were none, or declare `blanks: zero`",
+     "%s %s 为 %s（不适用），但规则 %s（%s）需要此处的数字：%s；没有的填 0，或声明 `blanks: zero`"},
+    /* check: the shape of the tables */
+    {"layout %s has no %s: it differs from the national layout %s",
+     "格式 %1$s 没有%2$s：与国家格式 %3$s 不同"},
+    {"%s has no column %s: layout %s differs from the national layout %s",
+     "%1$s 没有“%2$s”列：格式 %3$s 与国家格式 %4$s 不同"},
+    {"%s has no row %s: layout %s differs from the national layout %s",
+     "%1$s 没有“%2$s”行：格式 %3$s 与国家格式 %4$s 不同"},
+    {"the report has no %s: add `- table: %s` with its values to %s%s",
+     "报告缺少%1$s：请在“%3$s%4$s”中加入 `- table: %2$s` 及其数值"},
+    {"%s: %zu row not given, printed blank and counted as 0: %s",
+     "%s：有 %zu 行未填写，按空白印出并按 0 计算：%s"},
+    {"%s: %zu rows not given, printed blank and counted as 0: %s",
+     "%s：有 %zu 行未填写，按空白印出并按 0 计算：%s"},
+    /* check: the text against the tables */
+    {"the text says %lld applications were received", "正文称收到申请 %lld 件"},
+    {"the text says %lld requests were closed", "正文称办结申请 %lld 件"},
+    {"the text says %lld 行政复议 cases", "正文称行政复议 %lld 件"},
+    {"the text says %lld 行政诉讼 cases", "正文称行政诉讼 %lld 件"},
+    {"%s, but %s %s", "%s，但%s %s"},
+    /* render */
+    {"no PDF written (use --force to render anyway)", "未生成 PDF（如仍要生成，请加 --force）"},
+};
+
+const char *nb_msg_zh(const char *english)
+{
+    for (size_t i = 0; i < sizeof messages / sizeof *messages; i++)
+        if (!strcmp(messages[i].en, english))
+            return messages[i].zh;
+    return NULL;
+}
+
+const char *nb_msg_pair(size_t i, const char **zh)
+{
+    if (i >= sizeof messages / sizeof *messages)
+        return NULL;
+    *zh = messages[i].zh;
+    return messages[i].en;
+}
