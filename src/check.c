@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "layout.h"
 #include "report.h"
+#include "statements.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -486,189 +487,231 @@ static void check_rule(checker *c, const nb_report *prev, const nb_table *t, con
     free(terms);
 }
 
-/* ---- prose against tables ------------------------------------------------------------ */
+/* ---- the text against the tables --------------------------------------------------------- */
 
-/* What the prose of section 一 commonly states, and the table cells that say the same: the
- * last slot (总计) of each listed group. A statement is a keyword, optionally `noun` within a
- * few characters after it, then a number of 件 or 条 within a few more, all in one clause. */
-typedef struct prose_fact {
-    const char *id;       /* rule id */
-    const char *says;     /* the message's start, with the number: "%lld applications ..." */
-    const char *words[5]; /* keywords, NULL-terminated */
-    const char *noun;     /* NULL: the number follows the keyword directly */
-    const char *table;
-    const char *groups[3];
-} prose_fact;
+/* A statement's table figure: the cells of its expression in this report. */
+typedef struct figure {
+    const nb_table *t[64];
+    int slot[64];
+    size_t n;
+    int resolved;           /* every required term found its cells */
+    int blank;              /* a cell is blank or “/” (and blanks are not declared zero) */
+    int64_t sum;
+    nb_value_kind kind;
+    const char *missing;    /* the table that is missing, for the note */
+} figure;
 
-static const prose_fact prose_facts[] = {
-    {"prose.received", "the text says %lld applications were received", {"新收", "收到", "受理", "接收", NULL},
-     "申请", "applications", {"new"}},
-    {"prose.closed", "the text says %lld requests were closed", {"办结", "答复", NULL}, NULL, "applications",
-     {"total"}},
-    {"prose.review", "the text says %lld 行政复议 cases", {"行政复议", NULL}, NULL, "appeals", {"review"}},
-    {"prose.litigation", "the text says %lld 行政诉讼 cases", {"行政诉讼", NULL}, NULL, "appeals",
-     {"direct", "after_review"}},
-};
-
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/* Clause breaks: a number after one of these belongs to another statement. */
-static int is_break(uint32_t cp)
+static void resolve_figure(const nb_report *r, const nb_statement *st, figure *fg)
 {
-    static const uint32_t breaks[] = {0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0x3001, 0xFF08, 0xFF09,
-                                      0xFF01, 0xFF1F, 0x201C, 0x201D, ',',    ';',    ':',
-                                      '(',    ')',    '.',    '!',    '?',    '\n'};
-    for (size_t i = 0; i < sizeof breaks / sizeof *breaks; i++)
-        if (cp == breaks[i])
-            return 1;
-    return 0;
-}
-
-/* Words that tie the number in a clause to something else: 上年结转 counts, "申请的渠道3条",
- * "其中". */
-static int is_foreign(const char *p)
-{
-    static const char *const words[] = {"结转", "的", "其中", "上年"};
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (strncmp(p, words[i], strlen(words[i])) == 0)
-            return 1;
-    return 0;
-}
-
-/* From p (text ending at end), within `limit` characters of one clause: the start of `word`,
- * or NULL. */
-static const char *word_within(const char *p, const char *end, const char *word, int limit)
-{
-    for (int chars = 0; p < end && chars <= limit; chars++) {
-        if (strncmp(p, word, strlen(word)) == 0)
-            return p;
-        uint32_t cp;
-        size_t n = nb_utf8_decode(p, (size_t)(end - p), &cp);
-        if (!n || is_break(cp) || is_foreign(p))
-            return NULL;
-        p += n;
-    }
-    return NULL;
-}
-
-/* From p (text ending at end), within `limit` characters of one clause: a whole number
- * followed by 件 or 条. */
-static int number_within(const char *p, const char *end, int limit, long long *value,
-                         const char **at)
-{
-    for (int chars = 0; p < end && chars <= limit; chars++) {
-        if (is_digit(*p)) {
-            /* The first number decides: one not followed by 件 or 条 (a year, a percentage)
-             * means the clause counts something else. */
-            char *after;
-            long long v = strtoll(p, &after, 10);
-            if (after - p > 15)
-                return 0;
-            if (strncmp(after, "件", strlen("件")) == 0 || strncmp(after, "条", strlen("条")) == 0) {
-                *value = v;
-                *at = p;
-                return 1;
-            }
-            return 0;
+    *fg = (figure){.resolved = st->nterms > 0};
+    for (size_t i = 0; i < st->nterms && fg->resolved; i++) {
+        const nb_stmt_term *ref = &st->terms[i];
+        const nb_table *t = find_table(r, ref->table);
+        if (!t) {
+            fg->resolved = 0;
+            fg->missing = ref->table;
+            break;
         }
-        uint32_t cp;
-        size_t n = nb_utf8_decode(p, (size_t)(end - p), &cp);
-        if (!n || is_break(cp) || is_foreign(p))
-            return 0;
-        p += n;
-    }
-    return 0;
-}
-
-/* The first statement of `fact` in the text s of len bytes, or 0. */
-static int find_statement(const prose_fact *fact, const char *s, size_t len, long long *value,
-                          const char **at)
-{
-    const char *end = s + len;
-    const char *best = NULL;
-    long long best_v = 0;
-    for (int w = 0; w < 5 && fact->words[w]; w++) {
-        const char *word = fact->words[w];
-        for (const char *p = strstr(s, word); p && (!best || p < best);
-             p = strstr(p + strlen(word), word)) {
-            const char *q = p + strlen(word);
-            if (fact->noun) {
-                q = word_within(q, end, fact->noun, 12);
-                if (!q)
-                    continue;
-                q += strlen(fact->noun);
-            }
-            long long v;
-            const char *num;
-            if (number_within(q, end, 8, &v, &num)) {
-                best = p;
-                best_v = v;
-                *at = num;
-                break;
-            }
-        }
-    }
-    *value = best_v;
-    return best != NULL;
-}
-
-static void check_prose(const nb_report *r, nb_diags *d)
-{
-    const nb_section *sec = &r->sections[0];
-    for (size_t f = 0; f < sizeof prose_facts / sizeof *prose_facts; f++) {
-        const prose_fact *fact = &prose_facts[f];
-        const nb_table *t = find_table(r, fact->table);
-        if (!t)
-            continue;
         const nb_ltable *lt = t->layout;
-        int slots[3], n = 0, usable = 1;
-        int64_t expected = 0;
-        for (int g = 0; g < 3 && fact->groups[g]; g++) {
-            int gi = nb_ltable_group(lt, fact->groups[g]);
-            if (gi < 0) {
-                usable = 0;
-                break;
-            }
-            slots[n] = lt->groups[gi].first_slot + lt->groups[gi].nslots - 1;
-            usable &= is_number(&t->values[slots[n]]);
-            expected += t->values[slots[n]].num;
-            n++;
+        size_t before = fg->n;
+        for (size_t g = 0; g < lt->ngroups; g++) {
+            const char *key = lt->groups[g].key;
+            int match = ref->row_prefix ? !strncmp(key, ref->row, strlen(ref->row))
+                                         : !strcmp(key, ref->row);
+            if (!match)
+                continue;
+            int j = nb_group_column(lt, (int)g, ref->column);
+            if (j < 0 || fg->n == 64)
+                continue;
+            int slot = lt->groups[g].first_slot + j;
+            fg->t[fg->n] = t;
+            fg->slot[fg->n++] = slot;
+            fg->kind = lt->slots[slot].kind;
         }
-        if (!usable)
-            continue;
+        if (fg->n == before && !ref->optional) {
+            fg->resolved = 0;
+            fg->missing = lt->name;
+        }
+    }
+    if (!fg->resolved)
+        return;
+    for (size_t i = 0; i < fg->n; i++) {
+        const nb_table *t = fg->t[i];
+        const nb_value *v = &t->values[fg->slot[i]];
+        int zero = t->blanks ? t->blanks == 1 : r->blanks_zero;
+        if (is_number(v))
+            fg->sum += v->num;
+        else if (is_hole(v) && !zero)
+            fg->blank = 1;
+    }
+}
+
+/* "表三 一、… / 总计 is 95 (line 39, column 46)"; "表四 A (line …) and B (line …) add up to 4";
+ * "表三 A and 7 more cells add up to 3". Only the cells with `only_nonzero` for a claim. */
+static void describe_figure(const checker *c, nb_buf *b, const figure *fg, int only_nonzero)
+{
+    int idx[64];
+    size_t n = 0;
+    for (size_t i = 0; i < fg->n; i++) {
+        const nb_value *v = &fg->t[i]->values[fg->slot[i]];
+        if (!only_nonzero || (is_number(v) && v->num))
+            idx[n++] = (int)i;
+    }
+    if (!n)
+        return;
+    char total[32];
+    fmt_num(total, fg->kind, fg->sum);
+    const nb_table *t0 = fg->t[idx[0]];
+    if (n == 1) {
+        char v[48];
+        fmt_cell(c->d, v, t0, fg->slot[idx[0]]);
+        nb_pos p = cell_pos(t0, fg->slot[idx[0]]);
+        nb_buf_printf(b, nb_tr(c->d, "%s %s is %s (line %d, column %d)"), t0->layout->name,
+                      t0->layout->slots[fg->slot[idx[0]]].name, v, p.line, p.col);
+        return;
+    }
+    if (n <= 3) {
+        nb_buf_printf(b, "%s ", t0->layout->name);
+        for (size_t k = 0; k < n; k++) {
+            nb_pos p = cell_pos(fg->t[idx[k]], fg->slot[idx[k]]);
+            if (k)
+                nb_buf_puts(b, nb_tr(c->d, " and "));
+            nb_buf_printf(b, nb_tr(c->d, "%s (line %d, column %d)"),
+                          fg->t[idx[k]]->layout->slots[fg->slot[idx[k]]].name, p.line, p.col);
+        }
+        nb_buf_printf(b, nb_tr(c->d, " add up to %s"), total);
+        return;
+    }
+    nb_pos p = cell_pos(t0, fg->slot[idx[0]]);
+    nb_buf_printf(b, nb_tr(c->d, "%s %s (line %d, column %d) and %zu more cells add up to %s"),
+                  t0->layout->name, t0->layout->slots[fg->slot[idx[0]]].name, p.line, p.col,
+                  n - 1, total);
+}
+
+/* The text's number in the table's unit: counts as they are; amounts in millionths of 万元,
+ * from 万元 or 元. *precision is the step of the text's last digit in that unit. Returns 0 when
+ * it cannot be compared (a count with decimals, an amount finer than the table keeps). */
+static int text_value(const nb_found *f, nb_value_kind kind, int64_t *v, int64_t *precision)
+{
+    if (kind != NB_KIND_AMOUNT) {
+        if (f->decimals)
+            return 0;
+        *v = f->value;
+        *precision = 1;
+        return 1;
+    }
+    int scale = !strcmp(f->unit, "元") ? 2 : 6; /* millionths of 万元 per unit: 10^scale */
+    if (f->decimals > scale)
+        return 0;
+    int64_t mul = 1;
+    for (int i = 0; i < scale - f->decimals; i++)
+        mul *= 10;
+    if (__builtin_mul_overflow(f->value, mul, v))
+        return 0;
+    *precision = mul;
+    return 1;
+}
+
+static void check_prose_block(checker *c, const nb_text *text)
+{
+    const nb_report *r = c->r;
+    nb_found *found = NULL;
+    size_t n = nb_statements_find(r->statements_ref, r->layout_ref ? r->layout_ref->name : NULL,
+                                  text->s, text->len, &found);
+    for (size_t i = 0; i < n; i++) {
+        const nb_found *f = &found[i];
+        const nb_statement *st = f->st;
+        const char *what = c->d->lang == NB_LANG_ZH ? st->zh : st->en;
+        char written[96];
+        snprintf(written, sizeof written, "%.*s", (int)(f->end - f->shown_at),
+                 text->s + f->shown_at);
+        char rule[80];
+        snprintf(rule, sizeof rule, "%s.%s", st->claim ? "claim" : "prose", st->id);
+        figure fg;
+        resolve_figure(r, st, &fg);
+        nb_buf desc = {0}, verdict = {0};
+        int differs = 0;
+        int64_t want = 0, precision = 1;
+        if (!st->nterms) {
+            nb_buf_puts(&verdict, nb_tr(c->d, "not compared: the tables have no figure for it"));
+        } else if (!fg.resolved) {
+            nb_buf_printf(&verdict, nb_tr(c->d, "not compared: the report has no %s for it"),
+                          fg.missing ? fg.missing : "?");
+        } else if (fg.blank) {
+            nb_buf_puts(&verdict, nb_tr(c->d, "not compared: its table cells are blank"));
+        } else if (st->claim) {
+            differs = fg.sum != 0;
+            describe_figure(c, &desc, &fg, differs);
+            if (!differs)
+                nb_buf_puts(&verdict, nb_tr(c->d, "it agrees with the tables"));
+        } else if (f->mode == NB_NUM_ABOUT || !text_value(f, fg.kind, &want, &precision)) {
+            nb_buf_puts(&verdict, nb_tr(c->d, "not compared: an approximate figure"));
+        } else {
+            describe_figure(c, &desc, &fg, 0);
+            if (f->mode == NB_NUM_AT_LEAST)
+                differs = fg.sum < want;
+            else
+                differs = fg.kind == NB_KIND_AMOUNT
+                              ? (fg.sum > want ? fg.sum - want : want - fg.sum) * 2 >= precision
+                              : fg.sum != want;
+            if (!differs)
+                nb_buf_printf(&verdict, nb_tr(c->d, "it agrees with %s"),
+                              desc.len ? (const char *)desc.data : "");
+        }
+        nb_buf_put(&desc, "", 1);
+        nb_buf_put(&verdict, "", 1);
+        nb_pos at = nb_report_text_pos(r, text, f->num_at);
+        /* The places: the statement, then the table cells. */
+        nb_related rel[65];
+        char vals[64][48];
+        size_t nrel = 0;
+        rel[nrel++] = (nb_related){at, st->claim ? "text" : "text", written};
+        for (size_t k = 0; k < fg.n && fg.resolved; k++) {
+            fmt_cell(c->d, vals[k], fg.t[k], fg.slot[k]);
+            rel[nrel++] = (nb_related){cell_pos(fg.t[k], fg.slot[k]),
+                                       fg.t[k]->layout->slots[fg.slot[k]].name, vals[k]};
+        }
+        char expected[32] = "", claimed[96];
+        if (fg.resolved)
+            fmt_num(expected, fg.kind, fg.sum);
+        snprintf(claimed, sizeof claimed, "%.*s", (int)(f->end - f->at), text->s + f->at);
+        nb_finding fd = {.rule = rule, .severity = differs ? NB_WARNING : NB_NOTE, .pos = at,
+                         .expected = fg.resolved ? expected : NULL,
+                         .actual = st->claim ? "0" : written, .related = rel, .nrelated = nrel};
+        if (fg.resolved && fg.n)
+            cell_fields(&fd, fg.t[0], fg.slot[0]);
+        if (differs && st->claim)
+            nb_diag_finding(c->d, &fd, "the text says %s (“%s”), but %s", what, claimed,
+                            (const char *)desc.data);
+        else if (differs && f->mode == NB_NUM_AT_LEAST)
+            nb_diag_finding(c->d, &fd, "the text gives %s as %s, at least, but %s", what,
+                            written, (const char *)desc.data);
+        else if (differs)
+            nb_diag_finding(c->d, &fd, "the text gives %s as %s, but %s", what, written,
+                            (const char *)desc.data);
+        else if (st->claim)
+            nb_diag_finding(c->d, &fd, "the text says %s (“%s”): %s", what, claimed,
+                            (const char *)verdict.data);
+        else
+            nb_diag_finding(c->d, &fd, "the text gives %s as %s: %s", what, written,
+                            (const char *)verdict.data);
+        nb_buf_free(&desc);
+        nb_buf_free(&verdict);
+    }
+    free(found);
+}
+
+/* Every paragraph, heading and item of every section. */
+static void check_prose(checker *c)
+{
+    if (!c->r->statements_ref)
+        return;
+    for (int s = 0; s < NB_SECTIONS; s++) {
+        const nb_section *sec = &c->r->sections[s];
         for (size_t b = 0; b < sec->nblocks; b++) {
             const nb_block *blk = &sec->blocks[b];
-            long long v;
-            const char *at = NULL;
-            if (blk->kind == NB_BLOCK_TABLE || !blk->text.s ||
-                !find_statement(fact, blk->text.s, blk->text.len, &v, &at))
-                continue;
-            if (v != expected) {
-                nb_buf cells = {0};
-                for (int i = 0; i < n; i++) {
-                    nb_pos p = cell_pos(t, slots[i]);
-                    nb_buf_printf(&cells, "%s%s", i ? " and " : "", lt->slots[slots[i]].name);
-                    if (n == 1)
-                        nb_buf_printf(&cells, " is %" PRId64, expected);
-                    nb_buf_printf(&cells, " (line %d, column %d)", p.line, p.col);
-                }
-                if (n > 1)
-                    nb_buf_printf(&cells, " add up to %" PRId64, expected);
-                nb_buf msg = {0};
-                nb_buf_printf(&msg, nb_tr(d, fact->says), v);
-                char want[32], got[32];
-                snprintf(want, sizeof want, "%" PRId64, expected);
-                snprintf(got, sizeof got, "%lld", v);
-                nb_finding fd = {.rule = fact->id, .severity = NB_WARNING,
-                                 .pos = nb_report_text_pos(r, &blk->text,
-                                                           (size_t)(at - blk->text.s)),
-                                 .expected = want, .actual = got};
-                nb_diag_finding(d, &fd, "%s, but %s %s", (const char *)msg.data, lt->name,
-                                (const char *)cells.data);
-                nb_buf_free(&msg);
-                nb_buf_free(&cells);
-            }
-            break; /* the first statement is the one compared */
+            if (blk->kind != NB_BLOCK_TABLE && blk->text.s)
+                check_prose_block(c, &blk->text);
         }
     }
 }
@@ -795,7 +838,7 @@ int nb_check(const nb_report *r, const nb_report *prev, nb_diags *d)
             check_rule(&c, prev, t, &t->layout->rules[k]);
         free(c.blank_told);
     }
-    check_prose(r, d);
+    check_prose(&c);
     check_deviations(r, d);
     check_omissions(r, d);
     return d->errors > before ? NB_EREPORT : NB_OK;

@@ -14,6 +14,7 @@
 #include "report.h"
 #include "seal.h"
 #include "sign.h"
+#include "statements.h"
 #include "typeset.h"
 #include "util.h"
 
@@ -41,6 +42,8 @@ struct nb_engine {
     nb_layout **layouts;         /* owned, loaded on first use */
     char *title_words;           /* owned: layouts/title-words.txt, or NULL when absent */
     size_t nlayouts, cap_layouts;
+    nb_statements *statements;   /* owned, loaded on first use (guarded by lock) */
+    int statements_tried;
 };
 
 static int is_dir(const char *path)
@@ -174,6 +177,7 @@ void nb_engine_free(nb_engine *e)
         nb_layout_free(e->layouts[i]);
     free(e->layouts);
     free(e->title_words);
+    nb_statements_free(e->statements);
     if (e->fonts)
         nb_fontset_free(e->fonts);
     pthread_mutex_destroy(&e->lock);
@@ -226,6 +230,26 @@ static const nb_layout *engine_layout(nb_engine *e, const nb_text *name, nb_diag
     return found;
 }
 
+/* The statement patterns of layouts/statements.yaml, loaded once. A layouts folder without the
+ * file checks no text; a broken file is the program's own error, reported with its position. */
+static const nb_statements *engine_statements(nb_engine *e, nb_diags *d)
+{
+    pthread_mutex_lock(&e->lock);
+    if (!e->statements_tried) {
+        size_t n = strlen(e->layout_dir) + 32;
+        char *path = nb_malloc(n);
+        snprintf(path, n, "%s/statements.yaml", e->layout_dir);
+        if (access(path, R_OK) == 0 && nb_statements_load(path, &e->statements, d) != NB_OK)
+            e->statements = NULL;
+        else
+            e->statements_tried = 1;
+        free(path);
+    }
+    const nb_statements *s = e->statements;
+    pthread_mutex_unlock(&e->lock);
+    return s;
+}
+
 const nb_layout *nb_engine_layout(nb_engine *e, const char *name, nb_diags *d)
 {
     nb_text t = {.s = (char *)name, .len = strlen(name)};
@@ -262,6 +286,7 @@ int nb_report_attach(nb_engine *e, nb_report *r, nb_diags *d)
     }
     r->layout_ref = layout;
     r->national_ref = layout;
+    r->statements_ref = engine_statements(e, d);
     if (layout->national && strcmp(layout->national, layout->name) != 0) {
         nb_text nat = {.s = layout->national, .len = strlen(layout->national), .pos = r->layout.pos};
         r->national_ref = engine_layout(e, &nat, d);

@@ -114,6 +114,9 @@ struct nb_report {
     const struct nb_layout *layout_ref; /* borrowed from the engine after loading */
     const struct nb_layout *national_ref; /* borrowed: the layout deviations are measured
                                              against (layout_ref itself for a national one) */
+    const struct nb_statements *statements_ref; /* borrowed from the engine: what the text may
+                                                   state (layouts/statements.yaml); NULL: the
+                                                   text is not checked */
     struct nb_table **tables;           /* owned: tables bound to the layout, in block order */
     size_t ntables;
 };

@@ -129,7 +129,7 @@ c02.yaml:$($CELLS pos c02.yaml after_review 5): error: 表四 复议后起诉 �
 EOF
 expect "corpus 02" 1 c02.yaml
 
-PROSE07="c07.yaml:$($CELLS text c07.yaml 申请17件 3): warning: the text says 17 applications were received, but 表三 $NEW / 总计 is 95 (line $($CELLS pos c07.yaml new 7 | sed 's/:/, column /'))"
+PROSE07="c07.yaml:$($CELLS text c07.yaml 申请17件 3): warning: the text gives applications received as 17件, but 表三 $NEW / 总计 is 95 (line $($CELLS pos c07.yaml new 7 | sed 's/:/, column /'))"
 echo "$PROSE07" >expected.txt
 expect "corpus 07" 0 c07.yaml
 
@@ -166,13 +166,13 @@ prose_case() {
 }
 where() { $CELLS pos prose.yaml "$1" "$2" | sed 's/^/line /; s/:/, column /'; }
 prose_case received 申请95件。 申请94件。 3 \
-    "the text says 94 applications were received, but 表三 $NEW / 总计 is 95 ($(where new 7))"
+    "the text gives applications received as 94件, but 表三 $NEW / 总计 is 95 ($(where new 7))"
 prose_case closed 申请95件，均 申请96件，均 3 \
-    "the text says 96 requests were closed, but 表三 （七）总计 / 总计 is 95 ($(where total 7))"
+    "the text gives applications closed as 96件, but 表三 （七）总计 / 总计 is 95 ($(where total 7))"
 prose_case 行政复议 案件2件、 案件3件、 3 \
-    "the text says 3 行政复议 cases, but 表四 行政复议 总计 is 2 ($(where review 5))"
+    "the text gives 行政复议 cases as 3件, but 表四 行政复议 总计 is 2 ($(where review 5))"
 prose_case 行政诉讼 案件4件。 案件5件。 3 \
-    "the text says 5 行政诉讼 cases, but 表四 未经复议直接起诉 总计 ($(where direct 5)) and 复议后起诉 总计 ($(where after_review 5)) add up to 4"
+    "the text gives 行政诉讼 cases as 5件, but 表四 未经复议直接起诉 总计 ($(where direct 5)) and 复议后起诉 总计 ($(where after_review 5)) add up to 4"
 
 # ---- deviations from the national layout: the seed has no 其他 column ---------------------
 echo "seed.yaml:$($CELLS text seed.yaml 'layout: gov-2021-no-other' 9): warning: 表三 has no column 其他: layout gov-2021-no-other differs from the national layout gov-2021" >expected.txt
