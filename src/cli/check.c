@@ -61,9 +61,13 @@ static int run(nb_cli *cli, int argc, char **argv)
         nb_diags_print_json(d, stdout);
     else
         nb_cli_print_diags(cli, d, stdout);
-    if (cli->verbosity > 0)
+    if (cli->verbosity > 0) {
+        size_t warnings = 0; /* not the notes -v adds */
+        for (size_t i = 0; i < nb_diags_count(d); i++)
+            warnings += nb_diags_get(d, i, NULL, NULL, NULL, NULL) == NB_WARNING;
         nb_cli_note(cli, "%s: %zu errors, %zu warnings", "%s：%zu 个错误，%zu 个警告", in,
-                    nb_diags_errors(d), nb_diags_count(d) - nb_diags_errors(d));
+                    nb_diags_errors(d), warnings);
+    }
     nb_report_free(r);
     nb_report_free(last);
     nb_diags_free(d);
