@@ -89,6 +89,7 @@ typedef struct checker {
     nb_diags *d;
     int blanks_zero;           /* the current table's blanks and "/" count as 0 (blanks: zero) */
     unsigned char *blank_told; /* per slot of the current table: its blank is reported */
+    int forced_pass;           /* the second pass over the rules: blanks that can only be 0 */
 } checker;
 
 /* A cell the report wrote as blank (~, empty) or not applicable ("/"): neither a number nor a
@@ -218,10 +219,39 @@ static void put_previous(const checker *c, nb_buf *b, const equation *e, int sig
 
 /* A blank or "/" where the rule needs a number: reported at the cell, once per cell, naming
  * the first rule that needs it and what the other side of its equation holds. */
+/* Whether the blanks of an equation can only be 0: all on one side, each added (+) and a count
+ * (never negative), and the numbers already balance. Such a blank is a warning, not an error:
+ * the rule holds when it is 0 (a published table whose label took a cell, say). */
+static int holes_forced_zero(const equation *e)
+{
+    const nb_table *t = e->t;
+    size_t lh = count_holes(t, e->left, e->nleft), rh = count_holes(t, e->right, e->nright);
+    if ((lh && rh) || (!lh && !rh))
+        return 0;
+    const term *side = lh ? e->left : e->right;
+    size_t n = lh ? e->nleft : e->nright;
+    for (size_t i = 0; i < n; i++) {
+        const nb_value *v = &t->values[side[i].slot];
+        if (is_hole(v) && (side[i].sign < 0 || t->layout->slots[side[i].slot].kind != NB_KIND_COUNT))
+            return 0;
+    }
+    int64_t lsum, rsum;
+    if (!sum_terms(t, e->left, e->nleft, &lsum) || !sum_terms(t, e->right, e->nright, &rsum))
+        return 0;
+    if (e->prev && __builtin_add_overflow(rsum, e->prev->num, &rsum))
+        return 0;
+    return lsum == rsum;
+}
+
 static void report_holes(checker *c, const equation *e)
 {
     const nb_table *t = e->t;
     const nb_ltable *lt = t->layout;
+    /* Errors first (pass 0), so that a blank another rule cannot do without is an error even
+     * where this rule would take it as 0; then (pass 1) the blanks that can only be 0. */
+    int forced = holes_forced_zero(e);
+    if (forced != c->forced_pass)
+        return;
     size_t nterms = e->nleft + e->nright + 1;
     nb_related *rel = nb_malloc(nterms * sizeof *rel);
     char(*vals)[48] = nb_malloc(nterms * sizeof *vals);
@@ -261,11 +291,20 @@ static void report_holes(checker *c, const equation *e)
             nb_buf_put(&why, "", 1);
             char actual[48];
             fmt_cell(c->d, actual, t, slot);
-            nb_finding f = {.rule = v->present ? "not-applicable" : "blank",
-                            .severity = NB_ERROR, .pos = cell_pos(t, slot), .actual = actual,
-                            .related = rel, .nrelated = nrel};
+            nb_finding f = {.rule = forced           ? "blank.zero"
+                                    : v->present ? "not-applicable"
+                                                 : "blank",
+                            .severity = forced ? NB_WARNING : NB_ERROR, .pos = cell_pos(t, slot),
+                            .actual = actual, .expected = forced ? "0" : NULL, .related = rel,
+                            .nrelated = nrel};
             cell_fields(&f, t, slot);
-            if (v->present)
+            if (forced)
+                nb_diag_finding(c->d, &f,
+                                "%s %s is %s, but rule %s (%s) holds only if it is 0: write 0",
+                                lt->name, lt->slots[slot].name,
+                                v->present ? actual : nb_tr(c->d, "blank"), e->rule->id,
+                                e->rule->text ? e->rule->text : "");
+            else if (v->present)
                 nb_diag_finding(c->d, &f,
                                 "%s %s is %s (not applicable), but rule %s (%s) needs a number "
                                 "there: %s; write 0 if there were none, or declare `blanks: zero`",
@@ -288,6 +327,11 @@ static void evaluate(checker *c, const equation *e)
 {
     const nb_table *t = e->t;
     const nb_ltable *lt = t->layout;
+    if (c->forced_pass) {
+        if (!c->blanks_zero && count_holes(t, e->left, e->nleft) + count_holes(t, e->right, e->nright))
+            report_holes(c, e);
+        return;
+    }
     size_t numbers = count_numbers(t, e->left, e->nleft) + count_numbers(t, e->right, e->nright);
     /* A blank is not a 0 unless the report says so: where the equation holds numbers, every
      * blank in it is reported and the sums are not compared (they would be guesses). An
@@ -501,11 +545,13 @@ typedef struct figure {
     const char *missing;    /* the table that is missing, for the note */
 } figure;
 
-static void resolve_figure(const nb_report *r, const nb_statement *st, figure *fg)
+static void resolve_figure(const nb_report *r, const nb_found *f, figure *fg)
 {
-    *fg = (figure){.resolved = st->nterms > 0};
-    for (size_t i = 0; i < st->nterms && fg->resolved; i++) {
-        const nb_stmt_term *ref = &st->terms[i];
+    const nb_stmt_term *terms = f->context ? f->context->terms : f->st->terms;
+    size_t nterms = f->context ? f->context->nterms : f->st->nterms;
+    *fg = (figure){.resolved = nterms > 0};
+    for (size_t i = 0; i < nterms && fg->resolved; i++) {
+        const nb_stmt_term *ref = &terms[i];
         const nb_table *t = find_table(r, ref->table);
         if (!t) {
             fg->resolved = 0;
@@ -628,7 +674,7 @@ static void check_prose_block(checker *c, const nb_text *text)
         char rule[80];
         snprintf(rule, sizeof rule, "%s.%s", st->claim ? "claim" : "prose", st->id);
         figure fg;
-        resolve_figure(r, st, &fg);
+        resolve_figure(r, f, &fg);
         nb_buf desc = {0}, verdict = {0};
         int differs = 0;
         int64_t want = 0, precision = 1;
@@ -834,8 +880,9 @@ int nb_check(const nb_report *r, const nb_report *prev, nb_diags *d)
         const nb_table *t = r->tables[i];
         c.blanks_zero = t->blanks ? t->blanks == 1 : r->blanks_zero;
         c.blank_told = nb_calloc(t->layout->nslots + 1, 1);
-        for (size_t k = 0; k < t->layout->nrules; k++)
-            check_rule(&c, prev, t, &t->layout->rules[k]);
+        for (c.forced_pass = 0; c.forced_pass < 2; c.forced_pass++)
+            for (size_t k = 0; k < t->layout->nrules; k++)
+                check_rule(&c, prev, t, &t->layout->rules[k]);
         free(c.blank_told);
     }
     check_prose(&c);

@@ -22,6 +22,7 @@ static const msg messages[] = {
     {"the columns it totals add up to %s (", "其所合计各列之和为 %s（"},
     {")", "）"},
     {"(blank)", "（空白）"},
+    {"blank", "空白"},
     {"last year's %s %s (%s:%d:%d)", "上年 %s %s（%s:%d:%d）"},
     {"last year's %s is %s (%s:%d:%d)", "上年 %s 为 %s（%s:%d:%d）"},
     {"last year's %s is %s", "上年 %s 为 %s"},
@@ -34,6 +35,8 @@ static const msg messages[] = {
     {"%s %s is %s (not applicable), but rule %s (%s) needs a number there: %s; write 0 if there "
      "were none, or declare `blanks: zero`",
      "%s %s 为 %s（不适用），但规则 %s（%s）需要此处的数字：%s；没有的填 0，或声明 `blanks: zero`"},
+    {"%s %s is %s, but rule %s (%s) holds only if it is 0: write 0",
+     "%s %s 为 %s，但规则 %s（%s）仅当其为 0 时成立：请填 0"},
     /* check: the shape of the tables */
     {"layout %s has no %s: it differs from the national layout %s",
      "格式 %1$s 没有%2$s：与国家格式 %3$s 不同"},

@@ -68,7 +68,7 @@ static char *trimmed(const char *s, size_t n)
 }
 
 /* "applications.new.总计 + appeals.*.尚未审结 + applications.new.其他?" */
-static void read_expr(loader *L, const yaml_node_t *n, nb_statement *st)
+static void read_expr(loader *L, const yaml_node_t *n, nb_stmt_term **terms, size_t *nterms)
 {
     const char *s = scalar(n);
     if (!s) {
@@ -78,7 +78,7 @@ static void read_expr(loader *L, const yaml_node_t *n, nb_statement *st)
     size_t parts = 1;
     for (const char *p = s; *p; p++)
         parts += *p == '+';
-    st->terms = nb_calloc(parts, sizeof *st->terms);
+    *terms = nb_calloc(parts, sizeof **terms);
     for (const char *p = s;;) {
         const char *plus = strchr(p, '+');
         size_t len = plus ? (size_t)(plus - p) : strlen(p);
@@ -88,7 +88,7 @@ static void read_expr(loader *L, const yaml_node_t *n, nb_statement *st)
             load_error(L, n, "'%s' is not TABLE.ROW.COLUMN", term);
             free(term);
         } else {
-            nb_stmt_term *t = &st->terms[st->nterms++];
+            nb_stmt_term *t = &(*terms)[(*nterms)++];
             t->table = nb_strndup(term, (size_t)(d1 - term));
             size_t rl = (size_t)(d2 - d1 - 1);
             t->row_prefix = d1[rl] == '*';
@@ -115,6 +115,8 @@ static int read_int(loader *L, const yaml_node_t *n, const char *key)
     }
     return (int)v;
 }
+
+static void read_contexts(loader *L, const yaml_node_t *n, nb_statement *st);
 
 static void read_statement(loader *L, const yaml_node_t *m, int claim)
 {
@@ -152,11 +154,13 @@ static void read_statement(loader *L, const yaml_node_t *m, int claim)
             st->within = read_int(L, v, key);
         else if (!strcmp(key, claim ? "zero" : "value"))
             expr = v;
+        else if (!strcmp(key, "context") && !claim)
+            read_contexts(L, v, st);
         else
             load_error(L, k, claim ? "unknown key '%s' in a claim (id, en, zh, words, then, not, "
                                      "gap, layouts, zero)"
                                    : "unknown key '%s' in a statement (id, en, zh, words, then, "
-                                     "not, units, gap, within, layouts, value)",
+                                     "not, units, gap, within, layouts, value, context)",
                        key);
     }
     if (!st->id || !st->en || !st->zh || !st->nwords || (!claim && !st->nunits) ||
@@ -164,7 +168,41 @@ static void read_statement(loader *L, const yaml_node_t *m, int claim)
         load_error(L, m, "%s needs id, en, zh, words and units (a claim: zero instead of units)",
                    claim ? "a claim" : "a statement");
     if (expr)
-        read_expr(L, expr, st);
+        read_expr(L, expr, &st->terms, &st->nterms);
+}
+
+/* context: [{words: [...], value: EXPR}, ...] */
+static void read_contexts(loader *L, const yaml_node_t *n, nb_statement *st)
+{
+    if (n->type != YAML_SEQUENCE_NODE) {
+        load_error(L, n, "%s must be a list of {words, value}", "context");
+        return;
+    }
+    size_t total = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    st->contexts = nb_calloc(total ? total : 1, sizeof *st->contexts);
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        const yaml_node_t *m = yaml_document_get_node(L->doc, *it);
+        if (m->type != YAML_MAPPING_NODE) {
+            load_error(L, m, "%s must be a list of {words, value}", "context");
+            continue;
+        }
+        nb_stmt_context *cx = &st->contexts[st->ncontexts++];
+        for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+             p++) {
+            const yaml_node_t *k = yaml_document_get_node(L->doc, p->key);
+            const yaml_node_t *v = yaml_document_get_node(L->doc, p->value);
+            const char *key = scalar(k) ? scalar(k) : "";
+            if (!strcmp(key, "words"))
+                read_list(L, v, key, &cx->words, &cx->nwords);
+            else if (!strcmp(key, "value"))
+                read_expr(L, v, &cx->terms, &cx->nterms);
+            else
+                load_error(L, k, "unknown key '%s' in a context (words, value)", key);
+        }
+        if (!cx->nwords || !cx->nterms)
+            load_error(L, m, "%s needs words and value", "a context");
+    }
 }
 
 static void free_list(char **list, size_t n)
@@ -172,6 +210,16 @@ static void free_list(char **list, size_t n)
     for (size_t i = 0; i < n; i++)
         free(list[i]);
     free(list);
+}
+
+static void free_terms(nb_stmt_term *terms, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        free(terms[k].table);
+        free(terms[k].row);
+        free(terms[k].column);
+    }
+    free(terms);
 }
 
 void nb_statements_free(nb_statements *s)
@@ -188,12 +236,12 @@ void nb_statements_free(nb_statements *s)
         free_list(st->not_words, st->nnot);
         free_list(st->units, st->nunits);
         free_list(st->layouts, st->nlayouts);
-        for (size_t k = 0; k < st->nterms; k++) {
-            free(st->terms[k].table);
-            free(st->terms[k].row);
-            free(st->terms[k].column);
+        free_terms(st->terms, st->nterms);
+        for (size_t k = 0; k < st->ncontexts; k++) {
+            free_list(st->contexts[k].words, st->contexts[k].nwords);
+            free_terms(st->contexts[k].terms, st->contexts[k].nterms);
         }
-        free(st->terms);
+        free(st->contexts);
     }
     free(s->items);
     free(s->file);
@@ -413,6 +461,32 @@ static int read_count(const nb_statement *st, const char *q, const char *end, nb
     return 0;
 }
 
+/* The context of a statement at `at`: of its context words, the one that occurs last before it
+ * in the same sentence (since the last 。). */
+static const nb_stmt_context *find_context(const nb_statement *st, const char *text, size_t at)
+{
+    if (!st->ncontexts)
+        return NULL;
+    size_t start = 0;
+    static const char stop[] = "。";
+    for (size_t i = 0; i + sizeof stop - 1 <= at; i++)
+        if (!memcmp(text + i, stop, sizeof stop - 1))
+            start = i + sizeof stop - 1;
+    const nb_stmt_context *best = NULL;
+    size_t best_at = 0;
+    for (size_t k = 0; k < st->ncontexts; k++)
+        for (size_t w = 0; w < st->contexts[k].nwords; w++) {
+            const char *word = st->contexts[k].words[w];
+            size_t wl = strlen(word);
+            for (size_t i = start; i + wl <= at; i++)
+                if (!memcmp(text + i, word, wl) && (!best || i >= best_at)) {
+                    best = &st->contexts[k];
+                    best_at = i;
+                }
+        }
+    return best;
+}
+
 static int applies(const nb_statement *st, const char *layout)
 {
     if (!st->nlayouts)
@@ -460,6 +534,7 @@ size_t nb_statements_find(const nb_statements *s, const char *layout, const char
                     continue;
                 }
                 nb_found f = {.st = st, .at = (size_t)(p - text)};
+                f.context = find_context(st, text, f.at);
                 if (st->claim) {
                     f.num_at = f.shown_at = f.at;
                     f.end = (size_t)(q - text);

@@ -17,6 +17,13 @@ typedef struct nb_stmt_term {
     int optional;
 } nb_stmt_term;
 
+/* The table expression of a statement after a context word: 结果维持72件 after 行政复议 is 表四's
+ * 行政复议 row; after 行政诉讼, the two 行政诉讼 rows. */
+typedef struct nb_stmt_context {
+    char **words; size_t nwords;        /* owned */
+    nb_stmt_term *terms; size_t nterms; /* owned */
+} nb_stmt_context;
+
 typedef struct nb_statement {
     char *id;                   /* owned: the rule id is "prose." or "claim." + id */
     char *en, *zh;              /* owned: what is counted, for messages */
@@ -29,6 +36,8 @@ typedef struct nb_statement {
     int gap, within;            /* characters: keyword → `then`, then → number */
     nb_stmt_term *terms; size_t nterms; /* owned: the table expression (a sum); none: the
                                          * statement has no table figure and is only listed */
+    nb_stmt_context *contexts; size_t ncontexts; /* owned: the expression after a context word
+                                                  * earlier in the sentence, the latest one */
     nb_pos pos;                 /* in the statements file */
 } nb_statement;
 
@@ -54,6 +63,7 @@ typedef struct nb_found {
     int decimals;
     nb_num_mode mode;
     const char *unit;           /* borrowed from st->units */
+    const nb_stmt_context *context; /* the context word's expression, or NULL: st's own */
 } nb_found;
 
 /* Every statement of `s` in text[0..len), in text order, for layout `layout`: a number is

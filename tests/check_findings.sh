@@ -58,7 +58,9 @@ for lang in en zh; do
     "$NB" check --lang "$lang" --format json blank.yaml >blank-$lang.json 2>err.txt || rc=$?
     [ "$rc" -eq 1 ] || problem "blank total ($lang): exit code $rc, expected 1"
     valid blank-$lang.json
-    findings blank-$lang.json >got.txt
+    # In the order of the rules (B2, then B3), so compared as sets.
+    findings blank-$lang.json | sort >got.txt
+    sort want.txt -o want.txt
     cmp -s want.txt got.txt || problem "blank total ($lang): findings differ (expected, then actual):
 $(cat want.txt)
 ---
@@ -116,15 +118,38 @@ rc=0
 
 # ---- "/" is "not applicable": checked like a blank -----------------------------------------
 cp "$DATA/prose.yaml" p.yaml
-$CELLS set p.yaml withheld_2 2 '"/"' >na.yaml
-echo "not-applicable $($CELLS pos na.yaml withheld_2 2) withheld_2 2" >want.txt
-"$NB" check --format json na.yaml >na.json || true
+$CELLS set p.yaml disclosed 1 '"/"' >na.yaml
+echo "not-applicable $($CELLS pos na.yaml disclosed 1) disclosed 1" >want.txt
+rc=0
+"$NB" check --format json na.yaml >na.json || rc=$?
+[ "$rc" -eq 1 ] || problem "“/”: exit code $rc, expected 1"
 valid na.json
 findings na.json >got.txt
 cmp -s want.txt got.txt || problem "“/”: findings differ: $(cat got.txt)"
 "$NB" check na.yaml >out.txt || true
-grep -qF "na.yaml:$($CELLS pos na.yaml withheld_2 2): error: 表三 （三）不予公开 2.其他法律行政法规禁止公开 / 商业企业 is “/” (not applicable), but rule B2 (总计等于各类申请人之和) needs a number there: （三）不予公开 2.其他法律行政法规禁止公开 / 总计 is 0; write 0" out.txt ||
+grep -qxF "na.yaml:$($CELLS pos na.yaml disclosed 1): error: 表三 （一）予以公开 / 自然人 is “/” (not applicable), but rule B2 (总计等于各类申请人之和) needs a number there: （一）予以公开 / 总计 is 50; write 0 if there were none, or declare \`blanks: zero\`" out.txt ||
     problem "“/”: message: $(cat out.txt)"
+
+# ---- a blank or “/” that can only be 0 (the rest of its equations balance): a warning -----------
+$CELLS set p.yaml withheld_2 2 '"/"' >nz.yaml
+$CELLS set nz.yaml unavailable_3 1 '~' >nz2.yaml
+{
+    echo "blank.zero $($CELLS pos nz2.yaml withheld_2 2) withheld_2 2"
+    echo "blank.zero $($CELLS pos nz2.yaml unavailable_3 1) unavailable_3 1"
+} >want.txt
+rc=0
+"$NB" check --format json nz2.yaml >nz.json || rc=$?
+[ "$rc" -eq 0 ] || problem "blank that can only be 0: exit code $rc, expected 0"
+valid nz.json
+findings nz.json >got.txt
+cmp -s want.txt got.txt || problem "blank that can only be 0: findings differ: $(cat got.txt)"
+"$NB" check nz2.yaml >out.txt || true
+grep -qxF "nz2.yaml:$($CELLS pos nz2.yaml unavailable_3 1): warning: 表三 （四）无法提供 3.补正后申请内容仍不明确 / 自然人 is blank, but rule B2 (总计等于各类申请人之和) holds only if it is 0: write 0" out.txt ||
+    problem "blank that can only be 0: message: $(cat out.txt)"
+"$NB" check --lang zh nz2.yaml >out.txt || true
+grep -qxF "nz2.yaml:$($CELLS pos nz2.yaml unavailable_3 1): 警告: 表三 （四）无法提供 3.补正后申请内容仍不明确 / 自然人 为 空白，但规则 B2（总计等于各类申请人之和）仅当其为 0 时成立：请填 0" out.txt ||
+    problem "blank that can only be 0 (zh): message: $(cat out.txt)"
+
 # A table left entirely blank states nothing, so nothing in it is wrong.
 $CELLS set p.yaml review 1 '~' >e1.yaml
 for row in review direct after_review; do

@@ -102,7 +102,7 @@ s = re.sub(r"review:( *)\[[^]]*\]", r"review:\1[0, 0, 0, 0, 0]", s)
 s = re.sub(r"direct:( *)\[[^]]*\]", r"direct:\1[26, 0, 0, 0, 26]", s)
 s = re.sub(r"after_review:( *)\[[^]]*\]", r"after_review:\1[20, 0, 0, 0, 20]", s)
 s = s.replace("全年发生行政复议案件350起，行政诉讼案件46起。", "全年未发生行政复议，行政诉讼案件46起。")
-s = s.replace("行政复议和行政诉讼结果维持97件，尚未审结45件，其余案件均获维持。", "行政诉讼案件均获维持。")
+s = s.replace("全部案件中结果维持97件，尚未审结45件，其余案件均获维持。", "行政诉讼案件均获维持。")
 open(sys.argv[2], "w", encoding="utf-8").write(s)
 PYEOF
 "$NB" check --format json up.yaml >up.json || true

@@ -191,7 +191,7 @@ $(cat out.txt)"
 c07.txt:1:1: $HEAD1
 c07.txt:2:1: $HEAD2
 c07.txt:37:3: warning: 表三: row label '2.其他法律行政止公开' read as '2.其他法律行政法规禁止公开'
-c07.txt:9:119: warning: the text says 17 applications were received, but 表三 $NEW / 总计 is 95 (line 32, column 33)
+c07.txt:9:119: warning: the text gives applications received as 17件, but 表三 $NEW / 总计 is 95 (line 32, column 33)
 c07.txt:14:1: warning: 表三 has no row $O1: $MERGED
 c07.txt:14:1: warning: 表三 has no row $O2: $MERGED
 c07.txt:14:1: warning: 表三 has no row （六）其他处理 3.其他: $MERGED
