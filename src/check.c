@@ -11,6 +11,7 @@
 #include "util.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -872,10 +873,232 @@ static void check_omissions(const nb_report *r, nb_diags *d)
     }
 }
 
+/* ---- sanity: the report against itself and against last year's -------------------------- */
+
+static void sanity_warning(checker *c, const char *rule, nb_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void sanity_warning(checker *c, const char *rule, nb_pos pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[512];
+    vsnprintf(msg, sizeof msg, nb_tr(c->d, fmt), ap);
+    va_end(ap);
+    nb_finding f = {.rule = rule, .severity = NB_WARNING, .pos = pos};
+    nb_diag_finding(c->d, &f, "%s", msg);
+}
+
+/* The year the title names ("…2024年政府信息公开工作年度报告"): the first 4-digit number followed
+ * by 年 in the title the report gives. */
+static void check_title_year(checker *c)
+{
+    const nb_report *r = c->r;
+    const char *s = r->title.s;
+    if (!s)
+        return;
+    for (size_t i = 0; i + 4 < r->title.len; i++) {
+        if (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')
+            continue;
+        int digits = 0;
+        while (digits < 5 && s[i + digits] >= '0' && s[i + digits] <= '9')
+            digits++;
+        if (digits != 4 || strncmp(s + i + 4, "年", strlen("年")) != 0)
+            continue;
+        int year = atoi(s + i);
+        char expected[16], actual[16];
+        snprintf(expected, sizeof expected, "%d", r->year);
+        snprintf(actual, sizeof actual, "%d", year);
+        if (year != r->year) {
+            nb_finding f = {.rule = "sanity.title_year", .severity = NB_WARNING,
+                            .pos = nb_report_text_pos(r, &r->title, i), .expected = expected,
+                            .actual = actual};
+            nb_diag_finding(c->d, &f, "the title names the year %d, but the report is for %d (year)",
+                            year, r->year);
+        }
+        return;
+    }
+}
+
+/* 成文日期: after the year has ended and by 1月31日 of the next (条例第四十九条). */
+static void check_date(checker *c)
+{
+    const nb_report *r = c->r;
+    if (!r->date.s || !r->date_y || !r->year)
+        return;
+    int date = r->date_y * 10000 + r->date_m * 100 + r->date_d;
+    if (date < (r->year + 1) * 10000 + 101)
+        sanity_warning(c, "sanity.date_early", r->date.pos,
+                       "the report is dated %s, before its year %d has ended", r->date.s, r->year);
+    else if (date > (r->year + 1) * 10000 + 131)
+        sanity_warning(c, "sanity.date_late", r->date.pos,
+                       "the report is dated %s, after the deadline of %d-01-31 for the year %d "
+                       "(条例第四十九条)",
+                       r->date.s, r->year + 1, r->year);
+}
+
+/* The 落款 names the agency or its office (淮安市人民政府办公室 for 淮安市人民政府). */
+static void check_signoff(checker *c)
+{
+    const nb_report *r = c->r;
+    if (!r->signoff.s || !r->agency.s || strstr(r->signoff.s, r->agency.s) ||
+        strstr(r->agency.s, r->signoff.s))
+        return;
+    sanity_warning(c, "sanity.signoff", r->signoff.pos,
+                   "the signoff names %s, but the report is %s's (agency)", r->signoff.s,
+                   r->agency.s);
+}
+
+/* The 2019 trial format was replaced by the 2021 format from the reports on 2021 on. */
+static void check_layout_year(checker *c)
+{
+    const nb_report *r = c->r;
+    const nb_layout *nat = r->national_ref;
+    if (nat && !strcmp(nat->name, "gov-2019") && r->year >= 2021)
+        sanity_warning(c, "sanity.layout_year", r->layout.pos,
+                       "layout %s is the 2019 trial format, replaced for the reports on 2021 and "
+                       "later; the report is for %d: use gov-2021",
+                       r->layout.s ? r->layout.s : nat->name, r->year);
+}
+
+/* A table under another section than its own (表四 under 三、). */
+static void check_table_sections(checker *c)
+{
+    const nb_report *r = c->r;
+    const nb_layout *own = r->layout_ref;
+    if (!own)
+        return;
+    for (int s = 0; s < NB_SECTIONS; s++)
+        for (size_t b = 0; b < r->sections[s].nblocks; b++) {
+            const nb_block *blk = &r->sections[s].blocks[b];
+            if (blk->kind != NB_BLOCK_TABLE || !blk->table.key.s)
+                continue;
+            const nb_ltable *lt = nb_layout_table(own, blk->table.key.s);
+            if (!lt || lt->section < 1 || lt->section > NB_SECTIONS || lt->section == s + 1)
+                continue;
+            int want = lt->section - 1;
+            nb_finding f = {.rule = "table.section", .severity = NB_WARNING,
+                            .pos = blk->table.key.pos, .table = lt->key, .table_label = lt->name};
+            nb_diag_finding(c->d, &f, "%s belongs under %s%s, not under %s%s", lt->name,
+                            own->numbers[want] ? own->numbers[want] : "",
+                            own->headings[want] ? own->headings[want] : "",
+                            own->numbers[s] ? own->numbers[s] : "",
+                            r->sections[s].heading.s ? r->sections[s].heading.s
+                            : own->headings[s]       ? own->headings[s]
+                                                     : "");
+        }
+}
+
+static int starts_with(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
+
+/* A paragraph that was meant as a block key (`- h2：（一）…`, `- h2:（一）…`), one that looks like
+ * a heading, and a heading that ends in a colon. */
+static void check_block_text(checker *c)
+{
+    const nb_report *r = c->r;
+    static const char *const keys[] = {"h2", "h3", "item", "table"};
+    for (int s = 0; s < NB_SECTIONS; s++)
+        for (size_t b = 0; b < r->sections[s].nblocks; b++) {
+            const nb_block *blk = &r->sections[s].blocks[b];
+            const char *t = blk->text.s;
+            if (!t || !blk->text.len)
+                continue;
+            if (blk->kind == NB_BLOCK_PARAGRAPH) {
+                int keyed = 0;
+                for (size_t k = 0; k < 4 && !keyed; k++)
+                    if (starts_with(t, keys[k])) {
+                        const char *after = t + strlen(keys[k]);
+                        if (starts_with(after, "：") || (*after == ':' && after[1] != ' ')) {
+                            sanity_warning(c, "text.block_key", blk->text.pos,
+                                           "this paragraph starts with “%.*s”: a %s block is "
+                                           "written `- %s: …`, with an ASCII colon and a space",
+                                           (int)(after - t) + (*after == ':' ? 1 : 3), t, keys[k],
+                                           keys[k]);
+                            keyed = 1;
+                        }
+                    }
+                if (keyed)
+                    continue;
+                /* （一）… or 一、… alone, short and without a full stop: a heading. */
+                size_t chars = 0;
+                for (const char *p = t; *p; p++)
+                    chars += ((unsigned char)*p & 0xC0) != 0x80;
+                int numbered = starts_with(t, "（") &&
+                               (strstr(t, "）") && (size_t)(strstr(t, "）") - t) <= 9);
+                static const char *const numerals[] = {"一、", "二、", "三、", "四、", "五、",
+                                                       "六、", "七、", "八、", "九、", "十、"};
+                for (size_t k = 0; k < 10 && !numbered; k++)
+                    numbered = starts_with(t, numerals[k]);
+                if (numbered && chars <= 30 && !strstr(t, "。") && !strstr(t, "；") &&
+                    !strstr(t, "，"))
+                    sanity_warning(c, "text.heading_like", blk->text.pos,
+                                   "this paragraph looks like a heading: write it `- h2: %s`", t);
+            } else if (blk->kind == NB_BLOCK_HEADING2 || blk->kind == NB_BLOCK_HEADING3) {
+                size_t n = blk->text.len;
+                size_t colon = n >= 3 && !strcmp(t + n - 3, "：") ? n - 3
+                               : n >= 1 && t[n - 1] == ':'       ? n - 1
+                                                                 : (size_t)-1;
+                if (colon != (size_t)-1)
+                    sanity_warning(c, "text.heading_colon",
+                                   nb_report_text_pos(r, &blk->text, colon),
+                                   "a heading ends with a colon: a heading takes no punctuation "
+                                   "at its end");
+            }
+        }
+}
+
+/* Last year's report must be another file, of the same agency, for the year before: anything
+ * else makes the cross-year rules compare the wrong figures. Returns 0 (and says why) when it
+ * cannot be used. */
+static int previous_usable(checker *c, const nb_report *prev)
+{
+    const nb_report *r = c->r;
+    int ok = 1;
+    if ((r->file && prev->file && !strcmp(r->file, prev->file)) ||
+        (r->source && prev->source && r->source_len == prev->source_len &&
+         !memcmp(r->source, prev->source, r->source_len))) {
+        nb_finding f = {.rule = "previous.same", .severity = NB_ERROR,
+                        .pos = {prev->file, 0, 0}};
+        nb_diag_finding(c->d, &f, "--previous names the same report as the one checked");
+        return 0;
+    }
+    if (r->agency.s && prev->agency.s && strcmp(r->agency.s, prev->agency.s)) {
+        nb_finding f = {.rule = "previous.agency", .severity = NB_ERROR, .pos = prev->agency.pos,
+                        .expected = r->agency.s, .actual = prev->agency.s};
+        nb_diag_finding(c->d, &f, "last year's report is %s's, not %s's", prev->agency.s,
+                        r->agency.s);
+        ok = 0;
+    }
+    if (prev->year != r->year - 1) {
+        char want[16], got[16];
+        snprintf(want, sizeof want, "%d", r->year - 1);
+        snprintf(got, sizeof got, "%d", prev->year);
+        nb_finding f = {.rule = "previous.year", .severity = NB_ERROR, .pos = prev->year_pos,
+                        .expected = want, .actual = got};
+        nb_diag_finding(c->d, &f, "last year's report is for %d, not for %d", prev->year,
+                        r->year - 1);
+        ok = 0;
+    }
+    return ok;
+}
+
+static void check_sanity(checker *c)
+{
+    check_title_year(c);
+    check_date(c);
+    check_signoff(c);
+    check_layout_year(c);
+    check_table_sections(c);
+    check_block_text(c);
+}
+
 int nb_check(const nb_report *r, const nb_report *prev, nb_diags *d)
 {
     size_t before = d->errors;
     checker c = {.r = r, .d = d};
+    /* Last year's report first: compared with the wrong one, every cross-year finding misleads. */
+    if (prev && !previous_usable(&c, prev))
+        prev = NULL;
     for (size_t i = 0; i < r->ntables; i++) {
         const nb_table *t = r->tables[i];
         c.blanks_zero = t->blanks ? t->blanks == 1 : r->blanks_zero;
@@ -886,6 +1109,7 @@ int nb_check(const nb_report *r, const nb_report *prev, nb_diags *d)
         free(c.blank_told);
     }
     check_prose(&c);
+    check_sanity(&c);
     check_deviations(r, d);
     check_omissions(r, d);
     return d->errors > before ? NB_EREPORT : NB_OK;

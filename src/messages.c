@@ -68,6 +68,29 @@ static const msg messages[] = {
     {"the text gives %s as %s, but %s", "正文称%s为 %s，但%s"},
     {"the text says %s (“%s”): %s", "正文称%s（“%s”）：%s"},
     {"the text gives %s as %s: %s", "正文称%s为 %s：%s"},
+    /* check: sanity */
+    {"the title names the year %d, but the report is for %d (year)",
+     "标题写的是 %d 年，但报告年度（year）为 %d"},
+    {"the report is dated %s, before its year %d has ended", "成文日期为 %s，早于 %d 年度结束"},
+    {"the report is dated %s, after the deadline of %d-01-31 for the year %d (条例第四十九条)",
+     "成文日期为 %1$s，晚于 %3$d 年度报告的公布期限 %2$d-01-31（条例第四十九条）"},
+    {"the signoff names %s, but the report is %s's (agency)",
+     "落款为 %s，但发布机关（agency）为 %s"},
+    {"layout %s is the 2019 trial format, replaced for the reports on 2021 and later; the report "
+     "is for %d: use gov-2021",
+     "格式 %s 为 2019 年试行格式，2021 年度起的报告已改用新格式；本报告为 %d 年度：请用 gov-2021"},
+    {"%s belongs under %s%s, not under %s%s", "%s 应位于“%s%s”之下，而不是“%s%s”"},
+    {"this paragraph starts with “%.*s”: a %s block is written `- %s: …`, with an ASCII colon "
+     "and a space",
+     "本段以“%.*s”开头：%s 块应写作 `- %s: …`，用英文冒号并加空格"},
+    {"this paragraph looks like a heading: write it `- h2: %s`",
+     "本段像是标题：请写作 `- h2: %s`"},
+    {"a heading ends with a colon: a heading takes no punctuation at its end",
+     "标题以冒号结尾：标题末尾不加标点"},
+    {"--previous names the same report as the one checked",
+     "--previous 指定的就是被校核的报告本身"},
+    {"last year's report is %s's, not %s's", "上年报告的发布机关为 %s，而不是 %s"},
+    {"last year's report is for %d, not for %d", "上年报告为 %d 年度，而不是 %d 年度"},
     /* render */
     {"no PDF written (use --force to render anyway)", "未生成 PDF（如仍要生成，请加 --force）"},
 };

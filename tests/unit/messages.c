@@ -43,10 +43,18 @@ static int conversions(const char *fmt, char conv[MAX_ARGS + 1][8])
         }
         while (strchr("-+ #0", *p))
             p++;
-        while ((*p >= '0' && *p <= '9') || *p == '.')
+        while ((*p >= '0' && *p <= '9') || *p == '.' || *p == '*') {
+            if (*p == '*') {
+                /* A width or precision from an int argument, before the value's own. */
+                if (is_numbered || arg > MAX_ARGS)
+                    return -1;
+                strcpy(conv[arg], "d");
+                if (arg > count)
+                    count = arg;
+                arg = next++;
+            }
             p++;
-        if (*p == '*')
-            return -1;
+        }
         char spec[8];
         size_t k = 0;
         while (strchr("hlLqjzt", *p) && k < 5)
