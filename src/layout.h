@@ -124,6 +124,8 @@ typedef struct nb_value {
     int is_text;          /* text such as "/" */
     int64_t num;          /* count, signed change, or amount in millionths of 万元 */
     const char *text;     /* borrowed from the report: the value as written */
+    const char *unit;     /* an amount's unit as written ("元", "万元"; static), printed with
+                           * it; NULL: none written, or the column's label gives it */
     nb_pos pos;
 } nb_value;
 

@@ -49,38 +49,56 @@ static int parse_whole(const char *s, int allow_sign, int64_t max, int64_t *out)
 
 /* Amount in 万元: digits[.digits]. Returns 1 (millionths in *out), 0 not an amount, -1 too
  * large, -2 too many decimals. */
-static int parse_amount(const char *s, int64_t *out)
+/* An amount in millionths of 万元 from text of `len` bytes in 万元 (`yuan` 0: up to 6 decimals)
+ * or 元 (`yuan` 1: up to 2 decimals, 分). Decimals beyond those are accepted when they are
+ * zeros (96171.6000000 is exact). Returns 1, 0 if not a number, -1 if too large, -2 for
+ * significant digits beyond the unit's decimals. */
+static int parse_amount(const char *s, size_t len, int yuan, int64_t *out)
 {
+    const char *end = s + len;
+    int keep = yuan ? 2 : AMOUNT_DECIMALS;
+    int64_t limit = yuan ? MAX_AMOUNT_INT * 10000 + 9999 : MAX_AMOUNT_INT;
     int64_t whole = 0, frac = 0;
-    int ndig = 0, nfrac = 0, big = 0;
+    int ndig = 0, nfrac = 0, big = 0, extra = 0;
     const char *p = s;
-    for (; *p >= '0' && *p <= '9'; p++, ndig++)
-        if (!big && whole > (MAX_AMOUNT_INT - (*p - '0')) / 10)
+    for (; p < end && *p >= '0' && *p <= '9'; p++, ndig++)
+        if (!big && whole > (limit - (*p - '0')) / 10)
             big = 1;
         else if (!big)
             whole = whole * 10 + (*p - '0');
     if (!ndig)
         return 0;
-    if (*p == '.') {
+    if (p < end && *p == '.') {
         p++;
-        for (; *p >= '0' && *p <= '9'; p++, nfrac++)
-            if (nfrac < AMOUNT_DECIMALS)
+        for (; p < end && *p >= '0' && *p <= '9'; p++, nfrac++)
+            if (nfrac < keep)
                 frac = frac * 10 + (*p - '0');
+            else if (*p != '0')
+                extra = 1;
         if (!nfrac)
             return 0;
     }
-    if (*p)
+    if (p != end)
         return 0;
-    if (nfrac > AMOUNT_DECIMALS)
+    if (extra)
         return -2;
     if (big)
         return -1;
-    for (int i = nfrac; i < AMOUNT_DECIMALS; i++)
+    for (int i = nfrac < keep ? nfrac : keep; i < keep; i++)
         frac *= 10;
-    *out = whole * 1000000 + frac;
+    /* 元 are hundredths of 分-precise yuan: 1 元 = 100 millionths of 万元. */
+    *out = yuan ? whole * 100 + frac : whole * 1000000 + frac;
     return 1;
 }
 
+static int ends_with(const char *s, size_t len, const char *suffix, size_t *cut)
+{
+    size_t n = strlen(suffix);
+    if (len < n || memcmp(s + len - n, suffix, n) != 0)
+        return 0;
+    *cut = len - n;
+    return 1;
+}
 
 /* "自然人, 商业企业, …": a group's column names. */
 static char *group_columns(const nb_ltable *t, const nb_group *g)
@@ -130,9 +148,30 @@ static int bind_value(const nb_ltable *t, const nb_slot *s, const nb_cell_input 
         return 0;
     }
     int64_t num = 0;
-    int r = s->kind == NB_KIND_AMOUNT   ? parse_amount(text, &num)
-            : s->kind == NB_KIND_CHANGE ? parse_whole(text, 1, MAX_COUNT, &num)
-                                        : parse_whole(text, 0, MAX_COUNT, &num);
+    int r, yuan = 0;
+    if (s->kind == NB_KIND_AMOUNT) {
+        /* The unit as the clerk writes it (251000元, 25.1万元): where the column's label fixes
+         * 万元 (本年收费金额（单位：万元）) only 万元 may be written, and is not printed twice. */
+        size_t len = strlen(text), cut = len;
+        int fixed = strstr(s->column, "万元") != NULL;
+        if (ends_with(text, len, "万元", &cut)) {
+            v->unit = fixed ? NULL : "万元";
+        } else if (ends_with(text, len, "元", &cut)) {
+            if (fixed && !in->quoted) {
+                nb_diag_add(d, NB_ERROR, in->text.pos,
+                            "%s %s: '%s' is in 元, but the column is in 万元: write the amount "
+                            "in 万元",
+                            t->name, s->name, text);
+                return 0;
+            }
+            v->unit = "元";
+            yuan = 1;
+        }
+        r = parse_amount(text, cut, yuan, &num);
+    } else {
+        r = s->kind == NB_KIND_CHANGE ? parse_whole(text, 1, MAX_COUNT, &num)
+                                      : parse_whole(text, 0, MAX_COUNT, &num);
+    }
     if (in->quoted) {
         if (r != 0)
             nb_diag_add(d, NB_ERROR, in->text.pos,
@@ -158,6 +197,10 @@ static int bind_value(const nb_ltable *t, const nb_slot *s, const nb_cell_input 
         else
             nb_diag_add(d, NB_ERROR, in->text.pos, "%s %s: '%s' is too large (at most %" PRId64 ")",
                         t->name, s->name, text, MAX_COUNT);
+    } else if (r == -2 && yuan) {
+        nb_diag_add(d, NB_ERROR, in->text.pos,
+                    "%s %s: '%s' has more than 2 decimals; an amount in 元 has at most 2 (分)",
+                    t->name, s->name, text);
     } else if (r == -2) {
         nb_diag_add(d, NB_ERROR, in->text.pos,
                     "%s %s: '%s' has more than %d decimals; an amount in 万元 has at most %d",
@@ -284,7 +327,9 @@ const char *nb_value_text(const nb_slot *slot, const nb_value *v, char *buf, siz
     if (v->is_text)
         return v->text ? v->text : "";
     if (slot->kind == NB_KIND_AMOUNT) {
-        if (v->text && v->text[0] && strspn(v->text, "0123456789.") == strlen(v->text) &&
+        /* …or carries its unit (251000元: a column whose label gives no unit). */
+        if (v->text && v->text[0] &&
+            (v->unit || strspn(v->text, "0123456789.") == strlen(v->text)) &&
             strlen(v->text) < size) {
             snprintf(buf, size, "%s", v->text);
             return buf;
