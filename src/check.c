@@ -930,7 +930,8 @@ static void check_date(checker *c)
     if (date < (r->year + 1) * 10000 + 101)
         sanity_warning(c, "sanity.date_early", r->date.pos,
                        "the report is dated %s, before its year %d has ended", r->date.s, r->year);
-    else if (date > (r->year + 1) * 10000 + 131)
+    else if (date > (r->year + 1) * 10000 + 131 && r->date_y == r->year + 1)
+        /* Later years: the loader already asks whether the year or the date is wrong. */
         sanity_warning(c, "sanity.date_late", r->date.pos,
                        "the report is dated %s, after the deadline of %d-01-31 for the year %d "
                        "(条例第四十九条)",
