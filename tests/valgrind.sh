@@ -37,7 +37,10 @@ $(grep -E -A 12 'Invalid|uninitialised|definitely lost in|indirectly lost in|ERR
 memcheck 0 render "$(sample seed.yaml)" -o out/seed.pdf
 memcheck 0 render "$(sample seed.json)" -o out/seed-json.pdf
 memcheck 0 render "$(sample huaian-city-2024.yaml)" -o out/long.pdf --dump-layout out/long.txt
-memcheck 0 check "$(sample seed.yaml)" --previous "$(sample seed.yaml)" --format json
+# Last year's report: the seed a year earlier (check refuses the report itself as --previous).
+sed 's/^year: 2025$/year: 2024/; s/^date: 2026-/date: 2025-/' "$(sample seed.yaml)" >last.yaml
+memcheck 0 check "$(sample seed.yaml)" --previous last.yaml --format json
+memcheck 1 check "$(sample seed.yaml)" --previous "$(sample seed.yaml)" --format json
 memcheck 2 render year-string.yaml -o out/x.pdf
 memcheck 2 render alias-bomb.yaml -o out/x.pdf
 memcheck 1 render char-no-font.yaml -o out/x.pdf
