@@ -190,10 +190,10 @@ bad=$(printf 'c\377\376.yaml')
 cp c02.yaml "$bad"
 "$NB" check --format json "$bad" >bad.json || true
 valid bad.json
-"$PY" - bad.json <<'PYEOF' || problem "json: the non-UTF-8 file name is not written as \\xFF\\xFE"
+"$PY" - bad.json <<'PYEOF' || problem "json: the non-UTF-8 file name's bytes are not U+FFFD"
 import json, sys
 f = json.load(open(sys.argv[1], encoding="utf-8"))
-assert f[0]["file"] == "c\\xFF\\xFE.yaml", f[0]["file"]
+assert f[0]["file"] == "c\ufffd\ufffd.yaml", f[0]["file"]
 PYEOF
 
 # ---- a refused render says so, and how to render anyway --------------------------------------
