@@ -29,7 +29,9 @@ sign() {
     env "$@" "$NB" render "$seed" -o "$name.pdf" --sign-key "$name.key" --sign-cert "$name.crt" \
         >/dev/null 2>"$name.raw" || rc=$?
     sanitizer_clean "$name.raw"
-    grep -v 'has no column' "$name.raw" >"$name.err" || true
+    # The seed's own check warnings (its layout, its headings) are not this test's business;
+    # anything about keys, certificates or signing is.
+    grep -v "^$seed:[0-9]*:[0-9]*: warning: " "$name.raw" >"$name.err" || true
 }
 
 for name in rsa2048 ec256; do
