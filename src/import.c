@@ -26,7 +26,7 @@ static const char *const candidate_layouts[] = {"gov-2021", "gov-2021-no-other",
                                                 "gov-2021-other-merged", "gov-2019"};
 #define NCANDIDATES (sizeof candidate_layouts / sizeof *candidate_layouts)
 
-#define MAX_CP 256 /* labels compared by edit distance are cut to this many characters */
+#define MAX_CP NB_LEVENSHTEIN_MAX /* labels compared by edit distance are cut to this many characters */
 
 /* ---- characters -------------------------------------------------------------------------- */
 
@@ -69,24 +69,7 @@ static size_t cp_distance(const char *a, const char *b)
 {
     uint32_t A[MAX_CP], B[MAX_CP];
     size_t la = to_cps(a, A, MAX_CP), lb = to_cps(b, B, MAX_CP);
-    size_t row[MAX_CP + 1];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (A[i - 1] != B[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
+    return nb_levenshtein(A, la, B, lb);
 }
 
 static int starts_with(const char *s, const char *prefix)

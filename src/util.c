@@ -163,12 +163,11 @@ int nb_fmt_num(char *out, double v, int decimals)
     return (int)(p - out);
 }
 
-size_t nb_edit_distance(const char *a, const char *b)
+size_t nb_levenshtein(const uint32_t *a, size_t la, const uint32_t *b, size_t lb)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
+    if (la > NB_LEVENSHTEIN_MAX || lb > NB_LEVENSHTEIN_MAX)
         return 99;
-    size_t row[65];
+    size_t row[NB_LEVENSHTEIN_MAX + 1];
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
     for (size_t i = 1; i <= la; i++) {
@@ -186,6 +185,19 @@ size_t nb_edit_distance(const char *a, const char *b)
         }
     }
     return row[lb];
+}
+
+size_t nb_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    uint32_t A[64], B[64];
+    for (size_t i = 0; i < la; i++)
+        A[i] = (unsigned char)a[i];
+    for (size_t i = 0; i < lb; i++)
+        B[i] = (unsigned char)b[i];
+    return nb_levenshtein(A, la, B, lb);
 }
 
 void nb_json_put(nb_buf *o, const char *s)

@@ -39,6 +39,10 @@ int nb_fmt_num(char *out, double v, int decimals);
 /* Levenshtein distance of two short byte strings, for "did you mean" suggestions; strings
  * longer than 64 bytes are not compared (99). */
 size_t nb_edit_distance(const char *a, const char *b);
+/* The same on sequences (code points, or bytes widened), each at most NB_LEVENSHTEIN_MAX
+ * long (longer: 99). */
+#define NB_LEVENSHTEIN_MAX 256
+size_t nb_levenshtein(const uint32_t *a, size_t la, const uint32_t *b, size_t lb);
 
 /* The one JSON string writer: s (NULL as "") as a JSON string literal, always valid UTF-8 (a
  * byte that is not UTF-8 becomes U+FFFD), with quotes, backslashes and control characters
