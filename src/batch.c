@@ -379,6 +379,24 @@ static int is_outdir(const batch *b, const struct stat *st)
            st->st_ino == b->outdir_st.st_ino;
 }
 
+/* The names in a folder (closed here) without hidden ones, in byte order; with reports_only
+ * only those named like reports. *names is owned by the caller, each name too. */
+static size_t sorted_names(DIR *d, const batch *b, int reports_only, char ***names)
+{
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    *names = NULL;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || (reports_only && !is_report_name(e->d_name, b->check_only)))
+            continue;
+        nb_grow(names, &cap, n + 1, sizeof **names);
+        (*names)[n++] = nb_strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(*names, n, sizeof **names, compare_strings);
+    return n;
+}
+
 /* Adds the reports of a folder, sorted by name in byte order; with -r also those of its
  * subfolders (not through symbolic links, not OUTDIR), in the same order, each remembering
  * its subfolder so the output tree mirrors the input. */
@@ -389,17 +407,9 @@ static void add_folder(batch *b, const char *dir, const char *subdir, int depth)
         add_unreadable(b, dir, " the folder", errno);
         return;
     }
+    size_t before = b->njobs;
     char **names = NULL;
-    size_t n = 0, cap = 0, before = b->njobs;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || (!b->recursive && !is_report_name(e->d_name, b->check_only)))
-            continue;
-        nb_grow(&names, &cap, n + 1, sizeof *names);
-        names[n++] = nb_strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, compare_strings);
+    size_t n = sorted_names(d, b, !b->recursive, &names);
     for (size_t i = 0; i < n; i++) {
         char *path = join_path(dir, names[i]);
         struct stat st;
@@ -1103,16 +1113,7 @@ static void index_previous(batch *b, const char *dir, int depth, size_t *cap)
         return;
     }
     char **names = NULL;
-    size_t n = 0, cap_names = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        nb_grow(&names, &cap_names, n + 1, sizeof *names);
-        names[n++] = nb_strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, compare_strings);
+    size_t n = sorted_names(d, b, 0, &names);
     for (size_t i = 0; i < n; i++) {
         char *path = join_path(dir, names[i]);
         struct stat st;
