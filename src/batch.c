@@ -38,19 +38,24 @@ typedef enum {
 
 typedef struct job {
     char *input;      /* owned */
-    char *output;     /* owned; path in OUTDIR, NULL when none was assigned */
+    char *output;     /* owned; path in OUTDIR, NULL when none was assigned: the PDF, or the
+                       * HTML page when that is the only format */
+    char *html_output; /* owned; with both formats, the HTML page beside the PDF; else NULL */
     char *name_text;  /* owned; --names agency: "<agency>-<year>" found by the naming pass */
     char *subdir;     /* owned; the input's folder below the folder named on the command line
                        * ("" for none): the output goes to the same folder below OUTDIR */
     const char *previous; /* borrowed from the batch's index: last year's report, or NULL */
     int name_taken;   /* failed because an earlier input has its output name */
-    int stale_removed; /* a PDF from an earlier run was removed from its output path */
+    int stale_removed; /* outputs from an earlier run removed from this job's output paths:
+                        * bit k for the k-th of job_outputs() */
     char key[65];     /* --changed: SHA-256 (hex) of input, last year's report and options */
-    char pdf_hash[65]; /* SHA-256 (hex) of the PDF written, or of the unchanged one */
+    char pdf_hash[65]; /* SHA-256 (hex) of the output written, or of the unchanged one */
+    char html_hash[65]; /* the same of html_output */
     job_status status;
     nb_diags *diags;  /* owned */
     int unwritable;   /* the PDF could not be written (a full disk, a read-only folder) */
-    size_t bytes;     /* PDF size */
+    size_t bytes;     /* the output's size */
+    size_t html_bytes; /* html_output's size */
     double ms;        /* time spent on this report */
 } job;
 
@@ -75,6 +80,8 @@ typedef struct batch {
     size_t njobs, cap_jobs;
     const char *outdir, *report_path, *summary_path;
     int names_agency, force, check_only, threads, recursive, changed;
+    int formats;       /* NB_BATCH_PDF and/or NB_BATCH_HTML, never 0 */
+    int html_format;   /* NB_OUTPUT_HTML or NB_OUTPUT_HTML_FRAGMENT */
     int verbosity;     /* -1: errors only, 0: normal, 1: every report even on a terminal */
     nb_file_set inputs; /* every input file, sealed before the workers start; read-only then */
     /* The summaries of this run, and a check's or a render's in the same folder: never read
@@ -252,8 +259,35 @@ static int compare_keys(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Gives every pending job its output path; the later of two jobs with the same name (compared
- * without ASCII case) fails instead of overwriting the earlier one's PDF. */
+/* The suffix of a job's first output. */
+static const char *first_suffix(const batch *b)
+{
+    return b->formats & NB_BATCH_PDF ? ".pdf" : ".html";
+}
+
+/* "DIR/NAME.pdf" -> "DIR/NAME.html" (malloc'd). */
+static char *html_beside(const char *pdf_path)
+{
+    size_t n = strlen(pdf_path) - strlen(".pdf");
+    size_t size = n + sizeof ".html";
+    char *p = nb_malloc(size);
+    snprintf(p, size, "%.*s.html", (int)n, pdf_path);
+    return p;
+}
+
+/* A job's output paths (the first, and the HTML page beside a PDF): how many, in out[]. */
+static size_t job_outputs(const job *j, const char *out[2])
+{
+    size_t n = 0;
+    if (j->output)
+        out[n++] = j->output;
+    if (j->html_output)
+        out[n++] = j->html_output;
+    return n;
+}
+
+/* Gives every pending job its output paths; the later of two jobs with the same name (compared
+ * without ASCII case) fails instead of overwriting the earlier one's output. */
 static void assign_names(batch *b)
 {
     name_key *keys = nb_calloc(b->njobs ? b->njobs : 1, sizeof *keys);
@@ -264,15 +298,18 @@ static void assign_names(batch *b)
             continue;
         char *name;
         if (b->names_agency) {
-            name = nb_safe_file_name(j->name_text, strlen(j->name_text), ".pdf", NB_NAME_MAX);
+            name = nb_safe_file_name(j->name_text, strlen(j->name_text), first_suffix(b),
+                                     NB_NAME_MAX);
         } else {
             const char *stem;
             size_t len;
             path_stem(j->input, &stem, &len);
-            name = nb_safe_file_name(stem, len, ".pdf", NB_NAME_MAX);
+            name = nb_safe_file_name(stem, len, first_suffix(b), NB_NAME_MAX);
         }
         char *dir = j->subdir[0] ? join_path(b->outdir, j->subdir) : nb_strdup(b->outdir);
         j->output = join_path(dir, name);
+        if (b->formats == (NB_BATCH_PDF | NB_BATCH_HTML))
+            j->html_output = html_beside(j->output);
         free(dir);
         char *keyed = j->subdir[0] ? join_path(j->subdir, name) : nb_strdup(name);
         free(name);
@@ -305,13 +342,18 @@ static void assign_names(batch *b)
      * before its work; nb_output_write refuses it again at the moment of writing. */
     for (size_t i = 0; i < b->njobs; i++) {
         job *j = &b->jobs[i];
-        struct stat st;
-        const char *input = j->status == JOB_PENDING && stat(j->output, &st) == 0
-                                ? nb_file_set_find(&b->inputs, st.st_dev, st.st_ino) : NULL;
-        if (input) {
-            nb_diag_add(j->diags, NB_ERROR, (nb_pos){j->output, 0, 0},
-                        "the output would replace the input %s; not written", input);
-            j->status = JOB_FAILED;
+        const char *out[2];
+        size_t n = j->status == JOB_PENDING ? job_outputs(j, out) : 0;
+        for (size_t k = 0; k < n; k++) {
+            struct stat st;
+            const char *input = stat(out[k], &st) == 0
+                                    ? nb_file_set_find(&b->inputs, st.st_dev, st.st_ino) : NULL;
+            if (input) {
+                nb_diag_add(j->diags, NB_ERROR, (nb_pos){out[k], 0, 0},
+                            "the output would replace the input %s; not written", input);
+                j->status = JOB_FAILED;
+                break;
+            }
         }
     }
 }
@@ -397,16 +439,40 @@ static size_t sorted_names(DIR *d, const batch *b, int reports_only, char ***nam
     return n;
 }
 
+/* Whether `dir` is OUTDIR or a folder inside it. */
+static int is_in_outdir(const batch *b, const char *dir)
+{
+    char *out = b->outdir ? realpath(b->outdir, NULL) : NULL;
+    char *in = out ? realpath(dir, NULL) : NULL;
+    size_t n = out ? strlen(out) : 0;
+    int inside = in && strncmp(in, out, n) == 0 && (in[n] == 0 || in[n] == '/' || n == 1);
+    free(out);
+    free(in);
+    return inside;
+}
+
+/* An HTML page in OUTDIR when the batch writes HTML pages: a page of this batch (or of an
+ * earlier run), never read back as a report. */
+static int is_html_output(const batch *b, const char *name, int in_outdir)
+{
+    size_t n = strlen(name);
+    return in_outdir && (b->formats & NB_BATCH_HTML) && !b->check_only &&
+           ((n > 5 && strcasecmp(name + n - 5, ".html") == 0) ||
+            (n > 4 && strcasecmp(name + n - 4, ".htm") == 0));
+}
+
 /* Adds the reports of a folder, sorted by name in byte order; with -r also those of its
  * subfolders (not through symbolic links, not OUTDIR), in the same order, each remembering
  * its subfolder so the output tree mirrors the input. */
-static void add_folder(batch *b, const char *dir, const char *subdir, int depth)
+static void add_folder(batch *b, const char *dir, const char *subdir, int depth, int in_outdir)
 {
     DIR *d = opendir(dir);
     if (!d) {
         add_unreadable(b, dir, " the folder", errno);
         return;
     }
+    if (depth == 0)
+        in_outdir = (b->formats & NB_BATCH_HTML) && is_in_outdir(b, dir);
     size_t before = b->njobs;
     char **names = NULL;
     size_t n = sorted_names(d, b, !b->recursive, &names);
@@ -421,7 +487,7 @@ static void add_folder(batch *b, const char *dir, const char *subdir, int depth)
                     /* The mirrored folder's name is made safe like a PDF's name. */
                     char *safe = nb_safe_file_name(names[i], strlen(names[i]), "", NB_NAME_MAX);
                     char *sub = subdir[0] ? join_path(subdir, safe) : nb_strdup(safe);
-                    add_folder(b, path, sub, depth + 1);
+                    add_folder(b, path, sub, depth + 1, in_outdir);
                     free(sub);
                     free(safe);
                 }
@@ -429,7 +495,7 @@ static void add_folder(batch *b, const char *dir, const char *subdir, int depth)
         } else if (is_report_name(names[i], b->check_only)) {
             if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
                 ; /* a link to a folder named like a report */
-            else if (is_own_output(b, path))
+            else if (is_own_output(b, path) || is_html_output(b, names[i], in_outdir))
                 ;
             else if (access(path, R_OK) != 0)
                 add_unreadable(b, path, "", errno);
@@ -453,7 +519,7 @@ static void add_path(batch *b, const char *path)
         return;
     }
     if (S_ISDIR(st.st_mode))
-        add_folder(b, path, "", 0);
+        add_folder(b, path, "", 0, 0);
     else if (is_own_output(b, path))
         fprintf(stderr, "nianbao batch: note: %s is this batch's own report; not read\n", path);
     else if (access(path, R_OK) != 0)
@@ -596,12 +662,15 @@ static void report_done(batch *b, const job *j)
         return;
     }
     fprintf(stderr, "[%zu/%zu] %s %s", b->done, b->njobs, status_word(b, j->status), j->input);
-    if (j->output && !is_failure(j->status) && !b->check_only)
-        fprintf(stderr, " -> %s", j->output);
+    const char *out[2];
+    size_t n = job_outputs(j, out);
+    if (n && !is_failure(j->status) && !b->check_only)
+        fprintf(stderr, " -> %s%s%s", out[0], n == 2 ? ", " : "", n == 2 ? out[1] : "");
     fputc('\n', stderr);
     nb_diags_print(j->diags, stderr);
-    if (j->stale_removed)
-        fprintf(stderr, "nianbao batch: removed %s, left by an earlier run\n", j->output);
+    for (size_t k = 0; k < n; k++)
+        if (j->stale_removed & (1 << k))
+            fprintf(stderr, "nianbao batch: removed %s, left by an earlier run\n", out[k]);
 }
 
 /* ---- workers ----------------------------------------------------------------------------- */
@@ -698,13 +767,13 @@ static void hash_bytes(const unsigned char *data, size_t size, char *out)
         to_hex(digest, len, out);
 }
 
-/* A job's output path relative to OUTDIR. */
-static const char *relative_output(const batch *b, const job *j)
+/* An output path (in OUTDIR) relative to OUTDIR. */
+static const char *relative_output(const batch *b, const char *output)
 {
     size_t n = strlen(b->outdir);
     while (n > 1 && b->outdir[n - 1] == '/')
         n--;
-    return j->output + n + 1;
+    return output + n + 1;
 }
 
 static int compare_state(const void *a, const void *b)
@@ -718,17 +787,19 @@ static const state_entry *find_state(const batch *b, const char *output)
     return b->nstate ? bsearch(&key, b->state, b->nstate, sizeof key, compare_state) : NULL;
 }
 
-/* Whether the PDF at the job's output is the one the state file says its key produced. */
-static int is_unchanged(const batch *b, job *j)
+/* Whether the file at `output` is the one the state file says the job's key produced; if so,
+ * its size and hash are stored. */
+static int is_unchanged_output(const batch *b, const job *j, const char *output, size_t *bytes,
+                               char *hash)
 {
-    const state_entry *e = find_state(b, relative_output(b, j));
+    const state_entry *e = find_state(b, relative_output(b, output));
     if (!e || !j->key[0] || strcmp(e->key, j->key) != 0)
         return 0;
     struct stat st;
-    if (lstat(j->output, &st) != 0 || !S_ISREG(st.st_mode))
+    if (lstat(output, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
     char now[65];
-    FILE *f = fopen(j->output, "rb");
+    FILE *f = fopen(output, "rb");
     if (!f)
         return 0;
     nb_buf pdf = {0};
@@ -742,20 +813,56 @@ static int is_unchanged(const batch *b, job *j)
     nb_buf_free(&pdf);
     if (!ok || strcmp(now, e->pdf_hash) != 0)
         return 0;
-    j->bytes = (size_t)st.st_size;
-    memcpy(j->pdf_hash, now, sizeof j->pdf_hash);
+    *bytes = (size_t)st.st_size;
+    memcpy(hash, now, 65);
     return 1;
 }
 
-/* A failed report's PDF from an earlier run would look like this run's: it is removed. Only a
- * regular file is removed, and never when the path belongs to another input of this run. */
+/* Whether every output of the job is the one its key produced. */
+static int is_unchanged(const batch *b, job *j)
+{
+    return is_unchanged_output(b, j, j->output, &j->bytes, j->pdf_hash) &&
+           (!j->html_output ||
+            is_unchanged_output(b, j, j->html_output, &j->html_bytes, j->html_hash));
+}
+
+/* A failed report's outputs from an earlier run would look like this run's: they are removed
+ * (the PDF and the HTML page alike, so none is left without the other). Only a regular file is
+ * removed, and never when the path belongs to another input of this run. */
 static void remove_stale(job *j)
 {
-    struct stat st;
-    if (!j->output || j->name_taken || lstat(j->output, &st) != 0 || !S_ISREG(st.st_mode))
-        return;
-    if (unlink(j->output) == 0)
-        j->stale_removed = 1;
+    const char *out[2];
+    size_t n = j->name_taken ? 0 : job_outputs(j, out);
+    for (size_t k = 0; k < n; k++) {
+        struct stat st;
+        if (lstat(out[k], &st) == 0 && S_ISREG(st.st_mode) && unlink(out[k]) == 0)
+            j->stale_removed |= 1 << k;
+    }
+}
+
+/* Renders the report in one format and writes it to `path`; its size and hash are stored. */
+static int write_output(batch *b, job *j, const nb_report *r, int format, const char *path,
+                        size_t *bytes, char *hash)
+{
+    /* Checked already: the renderer does not check again, so every finding is listed once. */
+    nb_render_options o = b->pdf->render;
+    o.size = sizeof o;
+    o.skip_check = 1;
+    o.dump_layout = NULL;
+    o.format = format;
+    unsigned char *data = NULL;
+    size_t size = 0;
+    int rc = nb_render_memory(b->engine, r, &o, &data, &size, j->diags);
+    if (rc == NB_OK) {
+        rc = nb_output_write(path, data, size, &b->inputs, j->diags);
+        j->unwritable |= rc != NB_OK;
+    }
+    if (rc == NB_OK) {
+        hash_bytes(data, size, hash);
+        *bytes = size;
+    }
+    free(data);
+    return rc;
 }
 
 static void run_job(batch *b, job *j)
@@ -784,27 +891,15 @@ static void run_job(batch *b, job *j)
         j->status = JOB_UNCHANGED;
         goto out;
     }
-    /* Checked above: the renderer does not check again, so every finding is listed once. */
-    nb_render_options o = b->pdf->render;
-    o.size = sizeof o;
-    o.skip_check = 1;
-    o.dump_layout = NULL;
-    unsigned char *pdf = NULL;
-    size_t size = 0;
-    int rc = nb_render_memory(b->engine, r, &o, &pdf, &size, j->diags);
-    if (rc == NB_OK) {
-        rc = nb_output_write(j->output, pdf, size, &b->inputs, j->diags);
-        j->unwritable = rc != NB_OK;
-    }
-    if (rc == NB_OK)
-        hash_bytes(pdf, size, j->pdf_hash);
-    free(pdf);
-    if (rc != NB_OK)
+    int first = b->formats & NB_BATCH_PDF ? NB_OUTPUT_PDF : b->html_format;
+    int rc = write_output(b, j, r, first, j->output, &j->bytes, j->pdf_hash);
+    if (rc == NB_OK && j->html_output)
+        rc = write_output(b, j, r, b->html_format, j->html_output, &j->html_bytes, j->html_hash);
+    if (rc != NB_OK) {
         j->status = JOB_FAILED;
-    else {
-        j->bytes = size;
+        j->bytes = j->html_bytes = 0;
+    } else
         j->status = errors ? JOB_FORCED : nb_diags_count(j->diags) ? JOB_WARNINGS : JOB_WRITTEN;
-    }
 out:
     if (j->status == JOB_FAILED && !b->check_only)
         remove_stale(j);
@@ -893,6 +988,10 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
     char num[32];
     nb_buf_puts(&o, "{\n  \"nianbao\": \"" NIANBAO_VERSION "\",\n  \"mode\": ");
     nb_buf_puts(&o, b->check_only ? "\"check\"" : "\"render\"");
+    if (!b->check_only)
+        nb_buf_puts(&o, b->formats == NB_BATCH_PDF    ? ",\n  \"formats\": [\"pdf\"]"
+                        : b->formats == NB_BATCH_HTML ? ",\n  \"formats\": [\"html\"]"
+                                                      : ",\n  \"formats\": [\"pdf\", \"html\"]");
     nb_buf_puts(&o, ",\n  \"output_folder\": ");
     if (b->outdir)
         nb_json_put(&o, b->outdir);
@@ -910,10 +1009,24 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
         nb_buf_puts(&o, i ? ",\n    {\"input\": " : "\n    {\"input\": ");
         nb_json_put(&o, j->input);
         nb_buf_printf(&o, ", \"status\": \"%s\", \"output\": ", status_word(b, j->status));
-        if (j->output && !is_failure(j->status) && !b->check_only)
+        int has_outputs = j->output && !is_failure(j->status) && !b->check_only;
+        if (has_outputs)
             nb_json_put(&o, j->output);
         else
             nb_buf_puts(&o, "null");
+        /* Every output by format: the PDF and the HTML page of a run that writes both. */
+        if (!b->check_only) {
+            nb_buf_puts(&o, ", \"outputs\": {");
+            if (has_outputs) {
+                nb_buf_puts(&o, b->formats & NB_BATCH_PDF ? "\"pdf\": " : "\"html\": ");
+                nb_json_put(&o, j->output);
+                if (j->html_output) {
+                    nb_buf_puts(&o, ", \"html\": ");
+                    nb_json_put(&o, j->html_output);
+                }
+            }
+            nb_buf_puts(&o, "}");
+        }
         nb_buf_puts(&o, ", \"previous\": ");
         if (j->previous)
             nb_json_put(&o, j->previous);
@@ -924,7 +1037,8 @@ static int write_json_report(const batch *b, const tally *t, double seconds)
         nb_buf_printf(&o,
                       ", \"stale_output_removed\": %s, \"bytes\": %zu, \"ms\": %s, "
                       "\"errors\": %zu, \"warnings\": %zu,\n",
-                      j->stale_removed ? "true" : "false", j->bytes, num, ne, nd - ne);
+                      j->stale_removed ? "true" : "false", j->bytes + j->html_bytes, num, ne,
+                      nd - ne);
         nb_buf_puts(&o, "     \"findings\": ");
         nb_diags_json(&o, j->diags, "    ");
         nb_buf_puts(&o, "}");
@@ -974,18 +1088,27 @@ static void csv_field(nb_buf *o, const char *s)
 static int write_csv_summary(const batch *b)
 {
     nb_buf o = {0};
-    nb_buf_puts(&o, "\xef\xbb\xbf" "input,status,output,previous,errors,warnings,bytes,findings\r\n");
+    int both = b->formats == (NB_BATCH_PDF | NB_BATCH_HTML) && !b->check_only;
+    nb_buf_puts(&o, both ? "\xef\xbb\xbf" "input,status,output,html_output,previous,errors,"
+                           "warnings,bytes,findings\r\n"
+                         : "\xef\xbb\xbf" "input,status,output,previous,errors,warnings,bytes,"
+                           "findings\r\n");
     for (size_t i = 0; i < b->njobs; i++) {
         const job *j = &b->jobs[i];
         csv_field(&o, j->input);
         nb_buf_put(&o, ",", 1);
         csv_field(&o, status_word(b, j->status));
         nb_buf_put(&o, ",", 1);
-        csv_field(&o, j->output && !is_failure(j->status) && !b->check_only ? j->output : "");
+        int written = j->output && !is_failure(j->status) && !b->check_only;
+        csv_field(&o, written ? j->output : "");
         nb_buf_put(&o, ",", 1);
+        if (both) {
+            csv_field(&o, written && j->html_output ? j->html_output : "");
+            nb_buf_put(&o, ",", 1);
+        }
         csv_field(&o, j->previous ? j->previous : "");
         size_t nd = nb_diags_count(j->diags), ne = nb_diags_errors(j->diags);
-        nb_buf_printf(&o, ",%zu,%zu,%zu,", ne, nd - ne, j->bytes);
+        nb_buf_printf(&o, ",%zu,%zu,%zu,", ne, nd - ne, j->bytes + j->html_bytes);
         nb_buf findings = {0};
         for (size_t k = 0; k < nd; k++) {
             const char *file, *message;
@@ -1063,13 +1186,20 @@ static void write_state(const batch *b)
         int written = j->status == JOB_WRITTEN || j->status == JOB_WARNINGS ||
                       j->status == JOB_FORCED || j->status == JOB_UNCHANGED;
         if (written && j->key[0] && j->pdf_hash[0] && j->output)
-            nb_buf_printf(&o, "%s %s %s\n", j->key, j->pdf_hash, relative_output(b, j));
+            nb_buf_printf(&o, "%s %s %s\n", j->key, j->pdf_hash, relative_output(b, j->output));
+        if (written && j->key[0] && j->html_hash[0] && j->html_output)
+            nb_buf_printf(&o, "%s %s %s\n", j->key, j->html_hash,
+                          relative_output(b, j->html_output));
     }
     for (size_t k = 0; k < b->nstate; k++) {
         const state_entry *e = &b->state[k];
         int touched = 0;
-        for (size_t i = 0; i < b->njobs && !touched; i++)
-            touched = b->jobs[i].output && strcmp(relative_output(b, &b->jobs[i]), e->output) == 0;
+        for (size_t i = 0; i < b->njobs && !touched; i++) {
+            const char *out[2];
+            size_t n = job_outputs(&b->jobs[i], out);
+            for (size_t m = 0; m < n && !touched; m++)
+                touched = strcmp(relative_output(b, out[m]), e->output) == 0;
+        }
         if (!touched)
             nb_buf_printf(&o, "%s %s %s\n", e->key, e->pdf_hash, e->output);
     }
@@ -1092,6 +1222,8 @@ static char *options_text(const batch *b)
     nb_buf_printf(&o, "nianbao %s\nforce %d pdfa %d copies %d style %s fonts %s\n", nb_version(),
                   b->force, r->pdfa, r->copies, b->pdf->style ? b->pdf->style : "",
                   b->pdf->preset ? b->pdf->preset : "");
+    if (b->formats & NB_BATCH_HTML) /* the kind of page; a PDF-only run's key is as before */
+        nb_buf_printf(&o, "html %d\n", b->html_format);
     for (int i = 0; i < b->pdf->nfonts; i++)
         nb_buf_printf(&o, "font %s\n", b->pdf->fonts[i]);
     nb_buf_printf(&o, "sign %s|%s|%s|%s|%s|%d\n", r->sign_p12 ? r->sign_p12 : "",
@@ -1172,6 +1304,7 @@ static void free_batch(batch *b)
     for (size_t i = 0; i < b->njobs; i++) {
         free(b->jobs[i].input);
         free(b->jobs[i].output);
+        free(b->jobs[i].html_output);
         free(b->jobs[i].name_text);
         free(b->jobs[i].subdir);
         nb_diags_free(b->jobs[i].diags);
@@ -1206,6 +1339,8 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     b.changed = o->changed;
     b.summary_path = o->summary_path;
     b.pdf = &o->pdf;
+    b.formats = o->formats ? o->formats : NB_BATCH_PDF;
+    b.html_format = o->html_fragment ? NB_OUTPUT_HTML_FRAGMENT : NB_OUTPUT_HTML;
     if (b.outdir && !make_folder(b.outdir)) {
         fprintf(stderr, "nianbao batch: cannot create the folder %s: %s\n", b.outdir,
                 strerror(errno));

@@ -25,8 +25,14 @@ typedef struct nb_pdf_settings {
 void nb_pdf_settings_apply(const nb_pdf_settings *settings, nb_report *report);
 
 /* What `nianbao batch` does (src/cli/batch.c fills it from the command line). */
+/* What a batch writes for every report (nb_batch_options.formats): both may be asked for. */
+enum { NB_BATCH_PDF = 1, NB_BATCH_HTML = 2 };
+
 typedef struct nb_batch_options {
     const char *outdir;      /* the PDFs go here; may be NULL with check_only */
+    int formats;             /* NB_BATCH_PDF and/or NB_BATCH_HTML (NAME.html beside NAME.pdf);
+                              * 0: the PDF only */
+    int html_fragment;       /* the HTML as a fragment for a CMS (NB_OUTPUT_HTML_FRAGMENT) */
     const char *report_path; /* the JSON summary; NULL: OUTDIR/batch-report.json, or
                               * OUTDIR/batch-check.json with check_only */
     const char *summary_path; /* a CSV summary (UTF-8 with BOM), or NULL */
