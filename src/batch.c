@@ -8,10 +8,10 @@
 #include "engine.h"
 #include "nianbao.h"
 #include "output.h"
+#include "sha256.h"
 #include "util.h"
 
 #include <dirent.h>
-#include <openssl/evp.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -719,7 +719,7 @@ static void to_hex(const unsigned char *d, size_t n, char *out)
 }
 
 /* Adds a file's bytes to the hash; 0 when it cannot be read. */
-static int hash_file(EVP_MD_CTX *ctx, const char *path)
+static int hash_file(nb_sha256 *h, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -727,7 +727,7 @@ static int hash_file(EVP_MD_CTX *ctx, const char *path)
     unsigned char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        EVP_DigestUpdate(ctx, chunk, n);
+        nb_sha256_update(h, chunk, n);
     int ok = !ferror(f);
     fclose(f);
     return ok;
@@ -738,33 +738,29 @@ static int hash_file(EVP_MD_CTX *ctx, const char *path)
 static void hash_inputs(const char *text, const char *const *paths, size_t npaths, char *out)
 {
     out[0] = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx)
-        return;
-    int ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-    if (ok && text)
-        EVP_DigestUpdate(ctx, text, strlen(text) + 1);
+    nb_sha256 h;
+    nb_sha256_init(&h);
+    int ok = 1;
+    if (text)
+        nb_sha256_update(&h, text, strlen(text) + 1);
     for (size_t i = 0; ok && i < npaths; i++) {
         char label[32];
         snprintf(label, sizeof label, "file %zu", i);
-        EVP_DigestUpdate(ctx, label, strlen(label) + 1);
+        nb_sha256_update(&h, label, strlen(label) + 1);
         if (paths[i])
-            ok = hash_file(ctx, paths[i]);
+            ok = hash_file(&h, paths[i]);
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    if (ok && EVP_DigestFinal_ex(ctx, digest, &len) == 1 && len == 32)
-        to_hex(digest, len, out);
-    EVP_MD_CTX_free(ctx);
+    unsigned char digest[32];
+    nb_sha256_final(&h, digest);
+    if (ok)
+        to_hex(digest, sizeof digest, out);
 }
 
 static void hash_bytes(const unsigned char *data, size_t size, char *out)
 {
     unsigned char digest[32];
-    unsigned len = 0;
-    out[0] = 0;
-    if (EVP_Digest(data, size, digest, &len, EVP_sha256(), NULL) == 1 && len == 32)
-        to_hex(digest, len, out);
+    nb_sha256_bytes(data, size, digest);
+    to_hex(digest, sizeof digest, out);
 }
 
 /* An output path (in OUTDIR) relative to OUTDIR. */
