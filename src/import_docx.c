@@ -12,6 +12,7 @@
  * paragraphs inside table cells too), as document.xml's own lines mean nothing to a user; a
  * cell's col is its grid column (1-based). */
 #include "import_build.h"
+#include "module.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -742,8 +743,8 @@ static int read_optional(docx_reader *r, zip_t *z, const char *path,
     return 0;
 }
 
-int nb_import_read_docx(const char *name, const char *data, size_t size, nb_import_doc *doc,
-                        nb_diags *diags)
+int nb_mod_read_docx(const char *name, const char *data, size_t size, nb_import_doc *doc,
+                     nb_diags *diags)
 {
     memset(doc, 0, sizeof *doc);
     docx_reader r = {.name = name, .doc = doc, .diags = diags};
@@ -796,3 +797,5 @@ int nb_import_read_docx(const char *name, const char *data, size_t size, nb_impo
     }
     return NB_OK;
 }
+
+NB_MODULE_EXPORT(.import_read = nb_mod_read_docx);

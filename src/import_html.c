@@ -7,6 +7,7 @@
  * in its own block above the article) are kept. Every walk over the tree is iterative, so a
  * page nested 10,000 levels deep costs no stack. */
 #include "import_build.h"
+#include "module.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -644,8 +645,8 @@ static char *to_utf8(const char *data, size_t size, size_t *out_size, int option
     return out.data ? (char *)out.data : nb_strdup("");
 }
 
-int nb_import_read_html(const char *name, const char *data, size_t size, nb_import_doc *doc,
-                        nb_diags *diags)
+int nb_mod_read_html(const char *name, const char *data, size_t size, nb_import_doc *doc,
+                     nb_diags *diags)
 {
     memset(doc, 0, sizeof *doc);
     nb_pos start = {name, 1, 1};
@@ -690,3 +691,5 @@ int nb_import_read_html(const char *name, const char *data, size_t size, nb_impo
     }
     return NB_OK;
 }
+
+NB_MODULE_EXPORT(.import_read = nb_mod_read_html);

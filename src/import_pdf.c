@@ -13,6 +13,7 @@
  * MuPDF runs under an allocator of ours that refuses to pass a memory budget, its errors are
  * caught with fz_try, and a cookie stops a page that draws too much. */
 #include "import_build.h"
+#include "module.h"
 
 #include <math.h>
 #include <mupdf/fitz.h>
@@ -1204,8 +1205,8 @@ static void assemble(pdf_reader *r, item *items, size_t n)
 
 /* ---- the document ------------------------------------------------------------------------ */
 
-int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_import_doc *doc,
-                       nb_diags *diags)
+int nb_mod_read_pdf(const char *name, const char *data, size_t size, nb_import_doc *doc,
+                    nb_diags *diags)
 {
     memset(doc, 0, sizeof *doc);
     nb_pos whole = {name, 1, 0};
@@ -1340,3 +1341,5 @@ int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_impor
     }
     return NB_OK;
 }
+
+NB_MODULE_EXPORT(.import_read = nb_mod_read_pdf);

@@ -93,6 +93,17 @@ static const msg messages[] = {
     {"last year's report is for %d, not for %d", "上年报告为 %d 年度，而不是 %d 年度"},
     /* render */
     {"no PDF written (use --force to render anyway)", "未生成 PDF（如仍要生成，请加 --force）"},
+    /* modules (module.c) */
+    {"%s needs the module %s, which is not installed (looked in %s)",
+     "%s需要模块 %s，但未安装（已查找：%s）"},
+    {"signing", "签名"},
+    {"importing HTML", "导入 HTML"},
+    {"importing a .docx file", "导入 .docx 文件"},
+    {"importing a PDF", "导入 PDF"},
+    {"cannot load the module %s: %s", "无法加载模块 %s：%s"},
+    {"%s is not a nianbao module", "%s 不是 nianbao 的模块"},
+    {"the module %s is from another build of nianbao (version %s), not from this one (%s)",
+     "模块 %s 来自另一个 nianbao 构建（版本 %s），不是本程序所用的（%s）"},
 };
 
 const char *nb_msg_zh(const char *english)

@@ -1,5 +1,4 @@
 /* The public API: engine (fonts and layouts shared by every document), loading, rendering. */
-#define _GNU_SOURCE /* dladdr */
 #include "nianbao.h"
 #include "access.h"
 #include "diag.h"
@@ -8,6 +7,7 @@
 #include "html.h"
 #include "import.h"
 #include "layout.h"
+#include "module.h"
 #include "output.h"
 #include "page.h"
 #include "pdf.h"
@@ -18,11 +18,9 @@
 #include "typeset.h"
 #include "util.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <link.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -62,23 +60,6 @@ static int is_dir(const char *path)
 #define NB_INSTALL_DATADIR "/usr/local/share/nianbao"
 #endif
 
-/* The folder of the file this code was loaded from: the shared library, or the program the
- * library is linked into (the main program's link map has an empty name: its path comes from
- * /proc/self/exe, not from argv[0]). NULL when unknown. Caller frees. */
-static char *code_folder(void)
-{
-    Dl_info info;
-    struct link_map *map = NULL;
-    if (!dladdr1((void *)nb_version, &info, (void **)&map, RTLD_DL_LINKMAP) || !map)
-        return NULL;
-    const char *file = map->l_name && map->l_name[0] ? map->l_name : "/proc/self/exe";
-    char *real = realpath(file, NULL);
-    if (!real)
-        return NULL;
-    *strrchr(real, '/') = 0;
-    return real;
-}
-
 /* Data files: an explicit folder, then $NIANBAO_DATADIR, then the installed data found from
  * where this code was loaded (bin/../share/nianbao or lib/../share/nianbao, so a moved
  * installation still finds its own), then the source tree (a build that has not been
@@ -87,7 +68,7 @@ static char *data_dir(const char *given, const char *sub)
 {
     if (given)
         return nb_strdup(given);
-    char *here = code_folder();
+    char *here = nb_code_folder();
     char *from_bin = NULL, *from_lib = NULL;
     if (here) {
         size_t n = strlen(here) + 64;

@@ -8,6 +8,7 @@
  *   page   the first page again, with the widget in /Annots
  *   root   the catalog again, with /AcroForm << /Fields [widget] /SigFlags 3 >>
  *   xref + trailer (/Prev = the original's xref; /ID copied) */
+#include "module.h"
 #include "sign.h"
 
 #include <errno.h>
@@ -843,7 +844,7 @@ static int by_num(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int nb_sign_pdf(nb_buf *pdf, const nb_sign_options *o, nb_diags *d)
+int nb_mod_sign_pdf(nb_buf *pdf, const nb_sign_options *o, nb_diags *d)
 {
     nb_pos nowhere = {NULL, 0, 0};
     if (!((o->p12_path && !o->key_path && !o->cert_path) ||
@@ -1078,3 +1079,5 @@ int nb_sign_pdf(nb_buf *pdf, const nb_sign_options *o, nb_diags *d)
     }
     return NB_OK;
 }
+
+NB_MODULE_EXPORT(.sign_pdf = nb_mod_sign_pdf);

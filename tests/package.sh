@@ -4,9 +4,11 @@
 # find_package(nianbao), linking the shared library (its soname checked with readelf). Both
 # render the seed; so does the moved nianbao program. The fonts and layouts must come from the
 # moved prefix: the report names a layout that exists only there. The shared library exports
-# exactly the functions include/nianbao.h declares.
+# exactly the functions include/nianbao.h declares. Signing and importing (src/module.h) load
+# the moved prefix's own modules, from the program and from the library; without them they fail
+# with exit 2.
 . "$NB_SOURCE/tests/lib.sh"
-need cmake cc pkg-config readelf nm pdffonts
+need cmake cc pkg-config readelf nm pdffonts openssl
 : "${NB_BUILD:?NB_BUILD must name the build tree}"
 if grep -q '^NB_SANITIZE:BOOL=ON' "$NB_BUILD/CMakeCache.txt"; then
     # A program linked with a sanitized library needs the sanitizer runtime loaded first;
@@ -91,5 +93,33 @@ cmp -s pc.pdf bin.pdf || problem "the moved nianbao's PDF differs from the libra
 expect_status 0 "$prefix/bin/nianbao" --version
 [ "$(cat out.txt)" = "nianbao $(sed -n "s/^Version: //p" "$pc")" ] ||
     problem "nianbao --version says '$(cat out.txt)', nianbao.pc $(sed -n 's/^Version: //p' "$pc")"
+
+# 4. Signing and importing from the moved prefix: its own modules are loaded (LD_DEBUG lists
+# what the dynamic linker maps), by the program and by a program using the library.
+moddir=$libdir/nianbao
+for m in sign import_html import_docx import_pdf; do
+    [ -f "$moddir/$m.so" ] || problem "no $m.so installed in $moddir"
+done
+openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 30 \
+    -subj "/CN=nianbao package test" 2>openssl.err || fail "openssl req: $(cat openssl.err)"
+expect_status 0 env LD_DEBUG=files "$prefix/bin/nianbao" render seed.yaml -o bin-signed.pdf \
+    --sign-key key.pem --sign-cert cert.pem
+grep -q "file=$moddir/sign\.so" err.txt ||
+    problem "the moved nianbao did not sign with $moddir/sign.so: $(grep -o 'file=[^ ]*sign[^ ]*' err.txt)"
+grep -q '/Type /Sig' bin-signed.pdf || problem "the moved nianbao wrote no signature"
+expect_status 0 env LD_DEBUG=files "$prefix/bin/nianbao" import bin.pdf -o bin-import.yaml
+grep -q "file=$moddir/import_pdf\.so" err.txt ||
+    problem "the moved nianbao did not import with $moddir/import_pdf.so"
+grep -q 'moved-only\|gov-2021' bin-import.yaml || problem "the imported PDF gave no report: $(head -c 300 bin-import.yaml)"
+expect_status 0 env LD_DEBUG=files ./render_pc bin.pdf lib-signed.pdf key.pem cert.pem
+for m in import_pdf sign; do
+    grep -q "file=$moddir/$m\.so" err.txt || problem "the library did not load $moddir/$m.so"
+done
+grep -q '/Type /Sig' lib-signed.pdf || problem "the library wrote no signature"
+mkdir empty
+expect_status 2 env NIANBAO_MODULEDIR="$PWD/empty" "$prefix/bin/nianbao" import bin.pdf -o none.yaml
+grep -q 'needs the module import_pdf.so, which is not installed' err.txt ||
+    problem "no import_pdf.so: $(cat err.txt)"
+[ -e none.yaml ] && problem "an import without its module wrote none.yaml"
 
 finish

@@ -1,0 +1,97 @@
+#!/bin/sh
+# Modules (src/module.h): the program and the library start without libcrypto, libxml2, libzip,
+# libstdc++ and MuPDF; a render and a check work with no module installed and load none, while
+# signing and importing HTML, .docx and PDF load their module (and its libraries) from the
+# build tree, or fail with exit 2, a message naming the module and nothing written when it is
+# missing or broken. Installed and moved prefixes: tests/package.sh.
+. "$NB_SOURCE/tests/lib.sh"
+need readelf nm openssl
+need_python yaml
+: "${NB_BUILD:?NB_BUILD must name the build tree}"
+workdir
+seed=$(sample seed.yaml)
+
+# 1. What the program and the shared library link.
+for bin in "$NB" "$NB_BUILD"/libnianbao.so; do
+    [ -f "$bin" ] || continue
+    readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' >needed.txt
+    [ -s needed.txt ] || problem "$bin: readelf found no NEEDED entry"
+    bad=$(grep -E '^lib(crypto|ssl|xml2|zip|stdc\+\+|icu|lzma|gumbo|openjp2|jbig2dec|mujs)' needed.txt || true)
+    [ -z "$bad" ] || problem "$bin needs $(echo "$bad" | tr '\n' ' ')"
+    # MuPDF is a static library: its code would be linked in, not listed.
+    nm -C "$bin" 2>/dev/null | grep -q -E ' [Tt] (fz_open_document|pdf_load_object|xmlReadMemory|CMS_sign)$' &&
+        problem "$bin holds MuPDF, libxml2 or OpenSSL code"
+done
+for m in sign import_html import_docx import_pdf; do
+    [ -f "$NB_BUILD/modules/$m.so" ] || problem "the build made no modules/$m.so"
+done
+readelf -d "$NB_BUILD/modules/sign.so" | grep -q 'NEEDED.*libcrypto' ||
+    problem "modules/sign.so does not link libcrypto"
+nm -D --defined-only "$NB_BUILD/modules/import_pdf.so" | awk '$2 != "U" {print $3}' |
+    grep -v -x 'nb_module_entry' | grep -v '^_' >exported.txt || true
+[ -s exported.txt ] && problem "import_pdf.so exports more than nb_module_entry: $(head -5 exported.txt | tr '\n' ' ')"
+
+# 2. Render and check with no module to be found: they need none and load none (LD_DEBUG
+# lists every object the dynamic linker maps, at start and by dlopen).
+mkdir empty
+expect_status 0 env NIANBAO_MODULEDIR="$PWD/empty" "$NB" check "$seed"
+expect_status 0 env NIANBAO_MODULEDIR="$PWD/empty" LD_DEBUG=files "$NB" render "$seed" -o plain.pdf
+[ -s plain.pdf ] || problem "no PDF rendered without modules"
+# (A sanitizer build's runtime brings libstdc++ itself.)
+grep -E 'needed by|loaded by' err.txt | grep -v -E 'needed by [^ ]*lib(a|ub)san' |
+    grep -o -E 'file=[^ ]*(libcrypto|libssl|libxml2|libzip|libstdc\+\+|/sign|/import_[a-z]*)\.so[.0-9]*' \
+    >loaded.txt || true
+[ -s loaded.txt ] && problem "an unsigned render loaded $(sort -u loaded.txt | tr '\n' ' ')"
+
+# 3. Signing: the module is loaded (with libcrypto) only when asked.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 30 \
+    -subj "/CN=nianbao module test" 2>openssl.err || fail "openssl req: $(cat openssl.err)"
+expect_status 0 env LD_DEBUG=files "$NB" render "$seed" -o signed.pdf --sign-key key.pem --sign-cert cert.pem
+grep -q 'file=.*/modules/sign\.so' err.txt || problem "a signed render did not load modules/sign.so"
+grep -q 'file=.*libcrypto' err.txt || problem "a signed render did not load libcrypto"
+grep -q '/Type /Sig' signed.pdf || problem "the signed PDF has no signature"
+
+# 4. Missing modules: exit 2, the module named, nothing written.
+expect_status 2 env NIANBAO_MODULEDIR="$PWD/empty" "$NB" render "$seed" -o nosign.pdf \
+    --sign-key key.pem --sign-cert cert.pem
+grep -q 'signing needs the module sign.so, which is not installed' err.txt ||
+    problem "missing sign.so: $(cat err.txt)"
+[ -e nosign.pdf ] && problem "a render whose signing failed left nosign.pdf"
+expect_status 2 env LC_ALL= LC_MESSAGES= LANG=zh_CN.UTF-8 NIANBAO_MODULEDIR="$PWD/empty" \
+    "$NB" render "$seed" -o nosign.pdf --sign-key key.pem --sign-cert cert.pem
+grep -q '签名需要模块 sign.so，但未安装' err.txt || problem "missing sign.so, in Chinese: $(cat err.txt)"
+"$NB" render "$seed" -o seed.pdf 2>/dev/null || fail "render failed"
+"$PY" "$NB_TOOLS/mkimport.py" html "$seed" "$NB_SOURCE/layouts" page.html
+"$PY" "$NB_TOOLS/mkimport.py" docx "$seed" "$NB_SOURCE/layouts" report.docx
+for pair in page.html:import_html report.docx:import_docx seed.pdf:import_pdf; do
+    src=${pair%%:*}
+    mod=${pair#*:}
+    expect_status 2 env NIANBAO_MODULEDIR="$PWD/empty" "$NB" import "$src" -o "$src.yaml"
+    grep -q "^$src: error: .*needs the module $mod.so, which is not installed (looked in $PWD/empty)" err.txt ||
+        problem "import $src without $mod.so: $(cat err.txt)"
+    [ -e "$src.yaml" ] && problem "import $src without its module wrote $src.yaml"
+    expect_status 2 env NIANBAO_MODULEDIR="$PWD/empty" "$NB" check "$src"
+    cat out.txt err.txt | grep -q "needs the module $mod.so" ||
+        problem "check $src without $mod.so: $(cat out.txt err.txt)"
+    # With the build's modules: imported, and only this reader's module loaded.
+    expect_status 0 env LD_DEBUG=files "$NB" import "$src" -o "$src.yaml"
+    [ -s "$src.yaml" ] || problem "import $src wrote nothing"
+    grep -q "file=.*/modules/$mod\.so" err.txt || problem "import $src did not load $mod.so"
+    grep -o -E 'file=[^ ]*/modules/[a-z_]*\.so' err.txt | grep -v "/$mod\.so" >other.txt || true
+    [ -s other.txt ] && problem "import $src loaded $(tr '\n' ' ' <other.txt)"
+done
+
+# 5. A broken module and one without the entry: refused with exit 2, not a crash.
+mkdir broken
+echo "not an ELF file" >broken/sign.so
+expect_status 2 env NIANBAO_MODULEDIR="$PWD/broken" "$NB" render "$seed" -o broken.pdf \
+    --sign-key key.pem --sign-cert cert.pem
+grep -q "cannot load the module $PWD/broken/sign.so" err.txt || problem "broken sign.so: $(cat err.txt)"
+mkdir wrong
+cp "$NB_BUILD/modules/import_html.so" wrong/import_pdf.so 2>/dev/null || true
+cp "$NB_BUILD/modules/sign.so" wrong/import_html.so
+expect_status 2 env NIANBAO_MODULEDIR="$PWD/wrong" "$NB" import page.html -o wrong.yaml
+[ -e wrong.yaml ] && problem "import with the signing module as HTML reader wrote wrong.yaml"
+sanitizer_clean err.txt
+
+finish
