@@ -1,5 +1,6 @@
-/* Table layouts: layouts/<name>.yaml → nb_layout (grammar: docs/layouts.md). The binder that
- * puts a report's table values into a layout's slots is layout_bind.c.
+/* Table layouts: layouts/<name>.yaml → nb_layout (grammar: docs/layouts.md). A rule's equation
+ * is parsed and resolved by rule_expr.c; the binder that puts a report's table values into a
+ * layout's slots is layout_bind.c.
  *
  * A layout file is the program's own data, but agencies write variants, so it is read as
  * strictly as a report: unknown keys, bad spans, overlapping cells, rows that do not fill the
@@ -7,6 +8,7 @@
  * follows HTML tables: a row's cells take the next free columns, skipping those covered by a
  * taller cell from a row above. */
 #include "layout.h"
+#include "rule_expr.h"
 #include "util.h"
 
 #include <errno.h>
@@ -210,21 +212,6 @@ static void free_strs(char **v, size_t n)
     free(v);
 }
 
-static void free_rule(nb_rule *r)
-{
-    free(r->id);
-    free(r->text);
-    free(r->check);
-    free_strs(r->total, r->ntotal);
-    free_strs(r->parts, r->nparts);
-    free_strs(r->minus, r->nminus);
-    free(r->previous);
-    free(r->total_ix);
-    free(r->parts_ix);
-    free(r->minus_ix);
-    free(r->rows_ix);
-}
-
 static void free_strings(char **list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -252,7 +239,7 @@ static void free_table(nb_ltable *t)
     free(t->groups);
     free_strings(t->aliases, t->naliases);
     for (size_t i = 0; i < t->nrules; i++)
-        free_rule(&t->rules[i]);
+        nb_rule_free(&t->rules[i]);
     free(t->rules);
     free(t->widths);
 }
@@ -755,264 +742,7 @@ static void read_grid(loader *L, nb_ltable *t, yaml_node_t *gridn, const table_d
     free(g.group_nodes);
 }
 
-/* ---- rules ---- */
-
-typedef struct term {
-    char *name;
-    int sign;     /* +1, -1 */
-    int previous; /* previous(NAME) */
-    int lhs;
-    nb_pos pos;
-} term;
-
-/* Position of the byte at `off` inside a scalar, when the scalar is on one line. */
-static nb_pos scalar_char_pos(loader *L, yaml_node_t *n, size_t off)
-{
-    nb_pos p = pos_of(L, n);
-    if (n->start_mark.line != n->end_mark.line)
-        return p;
-    if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-        n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
-        p.col++;
-    const char *s = (const char *)n->data.scalar.value;
-    for (size_t i = 0; i < off && s[i]; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            p.col++;
-    return p;
-}
-
-static int name_char(char c)
-{
-    return c && c != ' ' && c != '\t' && c != '+' && c != '-' && c != '=' && c != '(' && c != ')';
-}
-
-/* "a + b = c + d - e + previous(f)" → terms. Returns the number of terms, or -1 (error given). */
-static int parse_check(loader *L, const char *id, yaml_node_t *n, term **out)
-{
-    const char *s = scalar_of(n);
-    *out = NULL;
-    if (!s || n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
-        n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE) {
-        error_at(L, n, "rule %s: check must be an equation on one line, e.g. 'total = a + b'", id);
-        return -1;
-    }
-    term *terms = NULL;
-    size_t nterms = 0, cap = 0;
-    int lhs = 1, sign = 1, ok = 1, seen_eq = 0;
-    size_t i = 0;
-    for (;;) {
-        while (s[i] == ' ' || s[i] == '\t')
-            i++;
-        size_t start = i;
-        int prev = 0;
-        if (!strncmp(s + i, "previous(", 9)) {
-            prev = 1;
-            i += 9;
-            while (s[i] == ' ')
-                i++;
-            start = i;
-        }
-        while (name_char(s[i]))
-            i++;
-        size_t end = i;
-        if (prev) {
-            while (s[i] == ' ')
-                i++;
-            if (s[i] != ')') {
-                error_pos(L, scalar_char_pos(L, n, i), "rule %s: expected ')' after previous(%.*s",
-                          id, (int)(end - start), s + start);
-                ok = 0;
-                break;
-            }
-            i++;
-        }
-        if (end == start) {
-            error_pos(L, scalar_char_pos(L, n, start),
-                      "rule %s: expected a row key or column name here", id);
-            ok = 0;
-            break;
-        }
-        nb_grow(&terms, &cap, nterms + 1, sizeof *terms);
-        terms[nterms++] = (term){.name = nb_strndup(s + start, end - start),
-                                 .sign = sign,
-                                 .previous = prev,
-                                 .lhs = lhs,
-                                 .pos = scalar_char_pos(L, n, prev ? start - 9 : start)};
-        while (s[i] == ' ' || s[i] == '\t')
-            i++;
-        if (!s[i])
-            break;
-        if (s[i] == '+' || s[i] == '-') {
-            sign = s[i] == '+' ? 1 : -1;
-            if (lhs && sign < 0) {
-                error_pos(L, scalar_char_pos(L, n, i),
-                          "rule %s: the left side of a check is a sum; "
-                          "write subtractions on the right",
-                          id);
-                ok = 0;
-                break;
-            }
-        } else if (s[i] == '=' && !seen_eq) {
-            seen_eq = 1;
-            lhs = 0;
-            sign = 1;
-        } else {
-            error_pos(L, scalar_char_pos(L, n, i), "rule %s: expected '+', '-'%s here", id,
-                      seen_eq ? "" : " or '='");
-            ok = 0;
-            break;
-        }
-        i++;
-    }
-    if (ok && !seen_eq) {
-        error_at(L, n, "rule %s: check must be an equation: 'left = right'", id);
-        ok = 0;
-    }
-    int nprev = 0, nright = 0;
-    for (size_t k = 0; ok && k < nterms; k++) {
-        if (terms[k].previous) {
-            if (terms[k].lhs || terms[k].sign < 0 || ++nprev > 1) {
-                error_pos(L, terms[k].pos,
-                          "rule %s: previous(…) may appear once, added on the right side", id);
-                ok = 0;
-            }
-        }
-        if (!terms[k].lhs)
-            nright++;
-    }
-    if (ok && !nright) {
-        error_at(L, n, "rule %s: check has nothing on the right of '='", id);
-        ok = 0;
-    }
-    if (!ok) {
-        for (size_t k = 0; k < nterms; k++)
-            free(terms[k].name);
-        free(terms);
-        return -1;
-    }
-    *out = terms;
-    return (int)nterms;
-}
-
-static int has_wildcard(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 1 && name[n - 1] == '*';
-}
-
-/* Group indexes matched by a per-column ref (a key, or a prefix ending in '*'). */
-static size_t match_groups(const nb_ltable *t, const char *ref, int *out)
-{
-    size_t n = 0, len = strlen(ref);
-    int wild = has_wildcard(ref);
-    for (size_t g = 0; g < t->ngroups; g++) {
-        const char *k = t->groups[g].key;
-        if (wild ? !strncmp(k, ref, len - 1) : !strcmp(k, ref)) {
-            if (out)
-                out[n] = (int)g;
-            n++;
-        }
-    }
-    return n;
-}
-
-static void resolve_refs(const nb_ltable *t, const nb_rule *r, char **refs, size_t nrefs, int **out,
-                         size_t *nout)
-{
-    free(*out);
-    *out = NULL;
-    *nout = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < nrefs; i++)
-        n += r->per_column ? match_groups(t, refs[i], NULL) : 1;
-    *out = nb_malloc((n ? n : 1) * sizeof **out);
-    for (size_t i = 0; i < nrefs; i++) {
-        if (r->per_column) {
-            *nout += match_groups(t, refs[i], *out + *nout);
-        } else {
-            int at = r->nrows_ix ? nb_group_column(t, r->rows_ix[0], refs[i]) : -1;
-            if (at >= 0)
-                (*out)[(*nout)++] = at;
-        }
-    }
-}
-
-static void resolve_rule(const nb_ltable *t, nb_rule *r)
-{
-    resolve_refs(t, r, r->total, r->ntotal, &r->total_ix, &r->ntotal_ix);
-    resolve_refs(t, r, r->parts, r->nparts, &r->parts_ix, &r->nparts_ix);
-    resolve_refs(t, r, r->minus, r->nminus, &r->minus_ix, &r->nminus_ix);
-    r->previous_ix = -1;
-    if (r->previous)
-        r->previous_ix = r->per_column ? nb_ltable_group(t, r->previous)
-                         : r->nrows_ix ? nb_group_column(t, r->rows_ix[0], r->previous)
-                                       : -1;
-}
-
-/* Checks one ref of a rule against the table, with the ref's position for errors. For a per-row
- * rule the column must be at the same place in every row it applies to. `size` carries the
- * group size all per-column refs must share. */
-static void check_ref(loader *L, const nb_ltable *t, const nb_rule *r, const term *tm, int *size,
-                      const char **size_key)
-{
-    if (r->per_column) {
-        size_t n = match_groups(t, tm->name, NULL);
-        if (!n) {
-            if (has_wildcard(tm->name))
-                error_pos(L, tm->pos, "rule %s: no row key of %s starts with '%.*s'", r->id,
-                          t->name, (int)strlen(tm->name) - 1, tm->name);
-            else
-                error_pos(L, tm->pos, "rule %s: unknown row key '%s' in %s", r->id, tm->name,
-                          t->name);
-            return;
-        }
-        int *gs = nb_malloc(n * sizeof *gs);
-        match_groups(t, tm->name, gs);
-        for (size_t i = 0; i < n; i++) {
-            const nb_group *g = &t->groups[gs[i]];
-            if (*size < 0) {
-                *size = g->nslots;
-                *size_key = g->key;
-            } else if (g->nslots != *size) {
-                error_pos(L, tm->pos,
-                          "rule %s: row '%s' has %d value(s) but '%s' has %d; a "
-                          "per-column rule needs rows of the same width",
-                          r->id, g->key, g->nslots, *size_key, *size);
-                break;
-            }
-        }
-        free(gs);
-        return;
-    }
-    if (has_wildcard(tm->name)) {
-        error_pos(L, tm->pos, "rule %s: a per-row rule names columns; '*' is for row keys", r->id);
-        return;
-    }
-    int at = -1;
-    for (size_t i = 0; i < r->nrows_ix; i++) {
-        int j = nb_group_column(t, r->rows_ix[i], tm->name);
-        const nb_group *g = &t->groups[r->rows_ix[i]];
-        if (j < 0) {
-            error_pos(L, tm->pos, "rule %s: row '%s' of %s has no column '%s'", r->id, g->key,
-                      t->name, tm->name);
-            return;
-        }
-        if (at >= 0 && j != at) {
-            error_pos(L, tm->pos,
-                      "rule %s: column '%s' is value %d of row '%s' but value %d "
-                      "of row '%s'",
-                      r->id, tm->name, at + 1, t->groups[r->rows_ix[0]].key, j + 1, g->key);
-            return;
-        }
-        at = j;
-    }
-}
-
-static void push_ref(char ***v, size_t *n, const char *name)
-{
-    *v = nb_realloc(*v, (*n + 1) * sizeof **v);
-    (*v)[(*n)++] = nb_strdup(name);
-}
+/* ---- rules: the fields around the equation (rule_expr.c) ---- */
 
 static void read_rule(loader *L, nb_ltable *t, yaml_node_t *n, size_t *cap)
 {
@@ -1082,39 +812,36 @@ static void read_rule(loader *L, nb_ltable *t, yaml_node_t *n, size_t *cap)
         for (size_t i = 0; i < t->ngroups; i++)
             r.rows_ix[r.nrows_ix++] = (int)i;
     }
-    term *terms = NULL;
-    int nterms = ok ? parse_check(L, r.id, f[5].val, &terms) : -1;
-    if (nterms < 0)
-        ok = 0;
-    int size = -1;
-    const char *size_key = NULL;
-    for (int k = 0; k < nterms; k++) {
-        size_t before = L->errors;
-        check_ref(L, t, &r, &terms[k], &size, &size_key);
-        if (L->errors != before)
+    if (ok) {
+        yaml_node_t *cn = f[5].val;
+        if (cn->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+            cn->data.scalar.style == YAML_FOLDED_SCALAR_STYLE) {
+            error_at(L, cn, "rule %s: check must be an equation on one line, e.g. 'total = a + b'",
+                     r.id);
             ok = 0;
-        if (terms[k].previous) {
-            r.cross_year = 1;
-            r.previous = nb_strdup(terms[k].name);
-        } else if (terms[k].lhs)
-            push_ref(&r.total, &r.ntotal, terms[k].name);
-        else if (terms[k].sign > 0)
-            push_ref(&r.parts, &r.nparts, terms[k].name);
-        else
-            push_ref(&r.minus, &r.nminus, terms[k].name);
-        free(terms[k].name);
+        } else {
+            /* Terms are placed character by character when the equation is on one line. */
+            yaml_scalar_style_t style = cn->data.scalar.style;
+            nb_rule_src src = {.at = pos_of(L, cn)};
+            if (cn->start_mark.line == cn->end_mark.line)
+                src.first_col = src.at.col + (style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                                              style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+            size_t errors = nb_rule_parse(t, &r, src, L->d);
+            L->errors += errors;
+            if (errors)
+                ok = 0;
+        }
     }
-    free(terms);
     for (size_t i = 0; ok && i < t->nrules; i++)
         if (!strcmp(t->rules[i].id, r.id)) {
             error_at(L, f[0].val, "rule id '%s' is used twice in %s", r.id, t->name);
             ok = 0;
         }
     if (!ok) {
-        free_rule(&r);
+        nb_rule_free(&r);
         return;
     }
-    resolve_rule(t, &r);
+    nb_rule_resolve(t, &r);
     nb_grow(&t->rules, cap, t->nrules + 1, sizeof *t->rules);
     t->rules[t->nrules++] = r;
 }
@@ -1347,48 +1074,6 @@ static void remove_grid_column(nb_ltable *t, int c)
     free(slot_map);
 }
 
-/* Writes the rule's equation again from its refs (after a variant dropped some). */
-static void rewrite_check(nb_rule *r)
-{
-    nb_buf b = {0};
-    for (size_t i = 0; i < r->ntotal; i++)
-        nb_buf_printf(&b, "%s%s", i ? " + " : "", r->total[i]);
-    nb_buf_puts(&b, " =");
-    for (size_t i = 0; i < r->nparts; i++)
-        nb_buf_printf(&b, "%s %s", i ? " +" : "", r->parts[i]);
-    if (r->previous)
-        nb_buf_printf(&b, "%s previous(%s)", r->nparts ? " +" : "", r->previous);
-    for (size_t i = 0; i < r->nminus; i++)
-        nb_buf_printf(&b, " - %s", r->minus[i]);
-    nb_buf_put(&b, "", 1);
-    free(r->check);
-    r->check = (char *)b.data;
-}
-
-/* Drops refs to a removed column from a per-row rule; returns 0 if the rule lost its meaning. */
-static int drop_column_refs(nb_rule *r, const char *column)
-{
-    char **lists[] = {r->total, r->parts, r->minus};
-    size_t *counts[] = {&r->ntotal, &r->nparts, &r->nminus};
-    int dropped = 0;
-    for (int l = 0; l < 3; l++) {
-        size_t k = 0;
-        for (size_t i = 0; i < *counts[l]; i++) {
-            if (!strcmp(lists[l][i], column)) {
-                free(lists[l][i]);
-                dropped = 1;
-            } else
-                lists[l][k++] = lists[l][i];
-        }
-        *counts[l] = k;
-    }
-    if (r->previous && !strcmp(r->previous, column))
-        return 0;
-    if (dropped)
-        rewrite_check(r);
-    return r->ntotal && (r->nparts || r->previous);
-}
-
 /* remove_columns: {TABLE: [COLUMN, …]}: a variant without some value columns of its base. */
 static void remove_columns(loader *L, nb_layout *lay, yaml_node_t *n)
 {
@@ -1433,14 +1118,14 @@ static void remove_columns(loader *L, nb_layout *lay, yaml_node_t *n)
             size_t kept = 0;
             for (size_t r = 0; r < t->nrules; r++) {
                 nb_rule *rule = &t->rules[r];
-                if (!rule->per_column && !drop_column_refs(rule, name))
-                    free_rule(rule);
+                if (!rule->per_column && !nb_rule_drop_column(rule, name))
+                    nb_rule_free(rule);
                 else
                     t->rules[kept++] = *rule;
             }
             t->nrules = kept;
             for (size_t r = 0; r < t->nrules; r++)
-                resolve_rule(t, &t->rules[r]);
+                nb_rule_resolve(t, &t->rules[r]);
         }
     }
 }
