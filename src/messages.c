@@ -6,7 +6,9 @@
  * Here the language belongs to each nb_diags (nb_diags_set_lang), so two threads can check in
  * two languages, and a message without a translation falls back to English. A Chinese format
  * takes the same arguments as its English one, reordered with %n$ where the sentence needs it;
- * tests/unit/messages.c compares the conversions of every pair. */
+ * tests/unit/messages.c compares the conversions of every pair. The command's help, usage
+ * errors and notes (src/cli) are here too, with the same English-text keys (nb_cli_tr);
+ * tests/unit/cli_messages.c fails when one it uses is missing. */
 #include "diag.h"
 
 #include <string.h>
@@ -104,6 +106,198 @@ static const msg messages[] = {
     {"%s is not a nianbao module", "%s 不是 nianbao 的模块"},
     {"the module %s is from another build of nianbao (version %s), not from this one (%s)",
      "模块 %s 来自另一个 nianbao 构建（版本 %s），不是本程序所用的（%s）"},
+    /* the command (src/cli): help, usage errors and notes */
+    {"option %s needs a value", "选项 %s 需要取值"},
+    {"unknown option %s", "未知选项 %s"},
+    {"--lang takes zh or en", "--lang 取 zh 或 en"},
+    {"write the PDFs into DIR (created if missing)", "把 PDF 写入文件夹 DIR（不存在则创建）"},
+    {"use N worker threads (default: one per core)", "使用 N 个工作线程（默认每个处理器核一个）"},
+    {"read the subfolders of a folder too; the PDFs go to the same subfolders of DIR",
+     "也读取文件夹的子文件夹；PDF 写入 DIR 下同名的子文件夹"},
+    {"name each PDF after its input (input) or AGENCY-YEAR (agency)",
+     "PDF 以输入文件名（input）或“机关-年度”（agency）命名"},
+    {"compare each report with last year's report of the same agency found in DIR",
+     "与 DIR 中同一机关上一年度的报告核对"},
+    {"render only reports whose input, last year's report or options changed since their PDF was "
+     "written",
+     "只生成输入、上年报告或选项自上次生成 PDF 以来有变化的报告"},
+    {"write the JSON summary to FILE (default DIR/batch-report.json, with --check-only "
+     "DIR/batch-check.json)",
+     "把 JSON 汇总写到 FILE（默认 DIR/batch-report.json；--check-only 时为 DIR/batch-check.json）"},
+    {"also write a CSV summary, a row per report (UTF-8 with BOM, for Excel)",
+     "另写 CSV 汇总，每份报告一行（带 BOM 的 UTF-8，便于 Excel 打开）"},
+    {"check every report, render nothing", "只校核，不生成 PDF"},
+    {"-j takes a number of threads from 1 to 256", "-j 取 1 到 256 的线程数"},
+    {"--names takes input or agency", "--names 取 input 或 agency"},
+    {"batch needs reports and -o DIR", "batch 需要报告和 -o DIR"},
+    {"--changed is for rendering, not with --check-only",
+     "--changed 用于生成 PDF，不能与 --check-only 同用"},
+    {"check and render many reports", "批量校核并生成报告"},
+    {"pdf (the default), html, or pdf,html: DIR/NAME.pdf and/or the portal page DIR/NAME.html "
+     "(repeating --format adds formats)",
+     "pdf（默认）、html 或 pdf,html：生成 DIR/名称.pdf 和/或门户网页 DIR/名称.html（多次给出 "
+     "--format 则累加）"},
+    {"with html: write each page as a fragment (a div and its stylesheet) for a CMS",
+     "与 html 同用：每个网页写为片段（一个 div 及其样式表），供内容管理系统粘贴"},
+    {"--format takes pdf, html or pdf,html", "--format 取 pdf、html 或 pdf,html"},
+    {"--html-fragment needs --format html (or pdf,html)",
+     "--html-fragment 需要 --format html（或 pdf,html）"},
+    {"--format is for rendering, not with --check-only",
+     "--format 用于生成，不能与 --check-only 同用"},
+    {"Checks and renders many reports. INPUT is a report, a folder (its *.yaml, *.yml and\n"
+     "*.json, by name; with -r its subfolders too) or @LIST (a file naming one report or folder\n"
+     "a line). Writes DIR/NAME.pdf for every report (--format html: DIR/NAME.html, the portal\n"
+     "page; pdf,html: both) and a JSON summary naming each output; a report with errors gets no\n"
+     "output, and one left at its path by an earlier run is removed. Exit status: 0 every\n"
+     "report written, 1 some report had errors, 2 only unreadable inputs failed, or wrong usage.",
+     "批量校核并生成报告。INPUT 为报告文件、文件夹（按名称取其中的 *.yaml、*.yml、*.json；\n"
+     "加 -r 时含子文件夹）或 @LIST（每行一个报告或文件夹）。每份报告生成 DIR/名称.pdf\n"
+     "（--format html：门户网页 DIR/名称.html；pdf,html：两者），并写出列明每个输出的 JSON\n"
+     "汇总；有错误的报告不生成输出，此前运行留在其路径上的输出会被删除。\n"
+     "退出码：0 全部生成，1 有报告存在错误，2 仅有不可读的输入失败，或用法错误。"},
+    {"last year's report, to compare the carried-over counts", "上一年度的报告，用于核对结转数"},
+    {"text (file:line:col: ...) or json", "text（文件:行:列: ...）或 json"},
+    {"--format takes text or json", "--format 取 text 或 json"},
+    {"check needs one report", "check 需要一份报告"},
+    {"only one of the reports can come from standard input", "只能有一份报告来自标准输入"},
+    {"%s: %zu errors, %zu warnings", "%s：%zu 个错误，%zu 个警告"},
+    {"check a report's arithmetic", "校核报告的勾稽关系"},
+    {"Checks the arithmetic and consistency of REPORT (- for standard input) and prints the\n"
+     "findings. Exit status: 0 no errors, 1 the report has errors, 2 unreadable input or wrong\n"
+     "usage.",
+     "校核报告 REPORT（- 表示标准输入）的勾稽关系与一致性，并输出发现的问题。\n"
+     "退出码：0 无错误，1 报告有错误，2 输入不可读或用法错误。"},
+    {"print errors only", "只显示错误"},
+    {"say more about what is done", "显示更多处理信息"},
+    {"show this help and exit", "显示本帮助并退出"},
+    {"zh or en: the language of messages and findings (default: from LC_ALL, LC_MESSAGES, LANG)",
+     "zh 或 en：消息和校核结果的语言（默认取自 LC_ALL、LC_MESSAGES、LANG）"},
+    {"Try 'nianbao %s --help' for more information.\n", "详见 'nianbao %s --help'。\n"},
+    {"Try 'nianbao --help' for more information.\n", "详见 'nianbao --help'。\n"},
+    {"usage: nianbao %s %s\n", "用法：nianbao %s %s\n"},
+    {"Options:", "选项："},
+    {"write the description to FILE (default: standard output)",
+     "把报告描述写到 FILE（默认：标准输出）"},
+    {"import needs one source file", "import 需要一个源文件"},
+    {"write a report description from a published report", "从已发布的报告生成报告描述"},
+    {"Reads a published report (plain text as portals give it, HTML, Word .docx or PDF; - for\n"
+     "standard input), recognizes its title, headings, paragraphs and tables, chooses the layout\n"
+     "from the tables' labels and writes the report description. Everything that cannot be\n"
+     "placed is listed on standard error with its line and column (a PDF: its page). Exit\n"
+     "status: 0 written, 1 written but incomplete (it does not load yet), 2 unreadable input.",
+     "读取已发布的报告（门户网站的纯文本、HTML、Word .docx 或 PDF；- 表示标准输入），\n"
+     "识别标题、各级标题、段落和表格，按表格标签选定版式，写出报告描述。无法归位的内容\n"
+     "连同行号和列号（PDF 为页码）列在标准错误上。退出码：0 已写出，1 已写出但不完整\n"
+     "（尚不能加载），2 输入不可读。"},
+    {"the table layout: gov-2021 (default), gov-2021-no-other, gov-2021-other-merged, gov-2019",
+     "表格版式：gov-2021（默认）、gov-2021-no-other、gov-2021-other-merged、gov-2019"},
+    {"the agency (发布机关)", "发布机关"},
+    {"the year reported on (default: the year after last year's report)",
+     "报告年度（默认：--from 报告的下一年）"},
+    {"start from last year's report (a description or a published report): its agency and text, "
+     "its carried-forward applications and documents in force",
+     "以上一年度报告（报告描述或已发布的报告）为起点：沿用发布机关和正文，填入结转申请数和现行有效"
+     "件数"},
+    {"--year takes a year from 2000 to 2100", "--year 取 2000 到 2100 之间的年份"},
+    {"init takes options only", "init 只接受选项"},
+    {"init needs --agency and --year, or --from LAST_YEAR",
+     "init 需要 --agency 和 --year，或 --from 上一年度报告"},
+    {"write a report template, or this year's draft from last year's",
+     "生成报告模板，或由上一年度报告生成本年度草稿"},
+    {"Writes a complete, commented report description: with --layout, --agency and --year a\n"
+     "template (every row of the tables at 0 with its Chinese label, the six headings, a\n"
+     "preamble and a 落款); with --from LAST_YEAR (a description or a published report) a\n"
+     "draft carrying over the agency and last year's text, with this year's 上年结转 taken from\n"
+     "last year's 结转下年度继续办理 and 现行有效件数 from last year's.",
+     "生成完整、带注释的报告描述：指定 --layout、--agency 和 --year 时为模板（表格每行为 0\n"
+     "并注明中文名称，含六个标题、前言和落款）；指定 --from 上一年度报告（报告描述或已发布\n"
+     "的报告）时为草稿：沿用发布机关和上一年度正文，本年上年结转取自上年结转下年度继续办理，\n"
+     "现行有效件数取自上年。"},
+    {"usage: nianbao COMMAND [OPTION]... [ARG]...\n",
+     "用法：nianbao COMMAND [OPTION]... [ARG]...\n"},
+    {"Renders 政府信息公开工作年度报告 from a YAML or JSON description into a GB/T 9704 PDF,\n"
+     "and checks their arithmetic.\n"
+     "\n"
+     "Commands:\n",
+     "把 YAML 或 JSON 描述的政府信息公开工作年度报告排版为符合 GB/T 9704 的 PDF，\n"
+     "并校核其勾稽关系。\n"
+     "\n"
+     "命令：\n"},
+    {"\n"
+     "  nianbao help COMMAND      describe a command and its options\n"
+     "  nianbao --version         print the library's version\n"
+     "\n"
+     "See also: man nianbao\n",
+     "\n"
+     "  nianbao help COMMAND      说明命令及其选项\n"
+     "  nianbao --version         显示程序库版本\n"
+     "\n"
+     "另见：man nianbao\n"},
+    {"help: unknown command '%s'", "help：未知命令 '%s'"},
+    {"unknown command '%s'", "未知命令 '%s'"},
+    {"write the PDF even when the check finds errors", "即使校核发现错误也生成 PDF"},
+    {"write PDF/A-1b, for archiving", "生成 PDF/A-1b 归档格式"},
+    {"ask the viewer to print N copies (1 to 99)", "请阅读器打印 N 份（1 到 99）"},
+    {"use FONT (a family name or a file) first for ROLE: title, heading1, heading2, body, table, "
+     "folio",
+     "ROLE（title、heading1、heading2、body、table、folio）优先使用字体 FONT（字体名或文件）"},
+    {"grid (every Han character and full-width mark one cell) or compact (marks squeezed); "
+     "overrides the report's style:",
+     "grid（每个汉字和全角标点占一格）或 compact（标点挤压）；优先于报告中的 style:"},
+    {"government: 方正小标宋简体, 黑体, 楷体_GB2312 and 仿宋_GB2312 where installed (a warning "
+     "names each one missing and the bundled font used instead)",
+     "government：已安装时使用方正小标宋简体、黑体、楷体_GB2312 和仿宋_GB2312（缺少的逐一警告并说"
+     "明改用的内置字体）"},
+    {"let the report's seal: and fonts: name files in DIR too, not only in its own folder",
+     "允许报告的 seal: 和 fonts: 使用 DIR 中的文件（默认只允许报告所在文件夹）"},
+    {"sign with the key and certificates in a PKCS#12 file", "用 PKCS#12 文件中的密钥和证书签名"},
+    {"sign with this private key (with --sign-cert)", "用此私钥签名（与 --sign-cert 同用）"},
+    {"the signer's certificate, then its chain", "签名者证书及其证书链"},
+    {"the password of the key (visible to other users: prefer --sign-password-env)",
+     "密钥口令（其他用户可见，宜用 --sign-password-env）"},
+    {"read the password from the environment variable VAR (default NIANBAO_SIGN_PASSWORD)",
+     "从环境变量 VAR 读取口令（默认 NIANBAO_SIGN_PASSWORD）"},
+    {"the reason recorded in the signature", "签名中记录的签名原因"},
+    {"the place recorded in the signature", "签名中记录的签名地点"},
+    {"a CAdES (PAdES baseline) signature instead of PKCS#7",
+     "使用 CAdES（PAdES 基线）签名，而非 PKCS#7"},
+    {"--copies takes a number from 1 to 99", "--copies 取 1 到 99 的数"},
+    {"--font takes ROLE=FONT (a family name or a font file)",
+     "--font 取 ROLE=FONT（字体名或字体文件）"},
+    {"--font: unknown role '%.*s' (title, heading1, heading2, body, table, folio)",
+     "--font：未知角色 '%.*s'（title、heading1、heading2、body、table、folio）"},
+    {"--font is given more than %d times", "--font 超过 %d 次"},
+    {"--style takes grid or compact", "--style 取 grid 或 compact"},
+    {"--fonts takes government", "--fonts 取 government"},
+    {"--allow-dir may be given at most %d times", "--allow-dir 最多给 %d 次"},
+    {"the environment variable %s is not set", "环境变量 %s 未设置"},
+    {"unknown option", "未知选项"},
+    {"the --sign-... options need --sign or --sign-key/--sign-cert",
+     "--sign-... 选项需要 --sign 或 --sign-key/--sign-cert"},
+    {"sign with either --sign FILE.p12 or both --sign-key and --sign-cert",
+     "签名须用 --sign FILE.p12，或同时用 --sign-key 和 --sign-cert"},
+    {"write the PDF to FILE (- for standard output)", "把 PDF 写到 FILE（- 表示标准输出）"},
+    {"write the page boxes to FILE (- for standard output)", "把版面框写到 FILE（- 表示标准输出）"},
+    {"text or json, for --dump-layout", "--dump-layout 的格式：text 或 json"},
+    {"pdf (the default) or html: a self-contained HTML5 page for the portal, from the same tables",
+     "pdf（默认）或 html：供门户网站发布的独立 HTML5 页面，与 PDF 同一数据"},
+    {"with --format html: a fragment (a <div> and its stylesheet) to paste into a CMS",
+     "与 --format html 同用：输出可粘贴到网站内容管理系统的片段"},
+    {"--dump-format takes text or json", "--dump-format 取 text 或 json"},
+    {"--format takes pdf or html", "--format 取 pdf 或 html"},
+    {"render needs one report and -o OUT.pdf", "render 需要一份报告和 -o OUT.pdf"},
+    {"--html-fragment needs --format html", "--html-fragment 需要 --format html"},
+    {"render a report as PDF (or as an HTML page)", "把报告排版为 PDF（或 HTML 页面）"},
+    {"Checks REPORT (YAML or JSON; - for standard input) and renders it as a GB/T 9704 PDF.\n"
+     "Exit status: 0 written, 1 the report has errors, 2 unreadable input, wrong usage or\n"
+     "unwritable output.",
+     "校核报告 REPORT（YAML 或 JSON；- 表示标准输入），并排版为符合 GB/T 9704 的 PDF。\n"
+     "退出码：0 已生成，1 报告有错误，2 输入不可读、用法错误或无法写出。"},
+    {"%s: written (%zu errors, %zu warnings)", "%s：已生成（%zu 个错误，%zu 个警告）"},
+    {"%s: not written (%zu errors, %zu warnings)", "%s：未生成（%zu 个错误，%zu 个警告）"},
+    {"cannot read: %s", "无法读取：%s"},
+    {"larger than %zu bytes", "大于 %zu 字节"},
+    {"cannot write: %s", "无法写入：%s"},
 };
 
 const char *nb_msg_zh(const char *english)

@@ -10,10 +10,9 @@ enum {
 };
 
 static const nb_cli_option check_options[] = {
-    {OPT_PREVIOUS, "previous", "FILE", "last year's report, to compare the carried-over counts",
-     "上一年度的报告，用于核对结转数"},
-    {OPT_FORMAT, "format", "FORMAT", "text (file:line:col: ...) or json", "text（文件:行:列: ...）或 json"},
-    {0, NULL, NULL, NULL, NULL},
+    {OPT_PREVIOUS, "previous", "FILE", "last year's report, to compare the carried-over counts"},
+    {OPT_FORMAT, "format", "FORMAT", "text (file:line:col: ...) or json"},
+    {0, NULL, NULL, NULL},
 };
 
 typedef struct check_args {
@@ -28,7 +27,7 @@ static int take(nb_cli *cli, void *ctx, int key, const char *v)
     case OPT_PREVIOUS: a->previous = v; break;
     case OPT_FORMAT:
         if (strcmp(v, "json") && strcmp(v, "text"))
-            return nb_cli_usage_error(cli, "--format takes text or json", "--format 取 text 或 json");
+            return nb_cli_usage_error(cli, "--format takes text or json");
         a->json = !strcmp(v, "json");
         break;
     }
@@ -42,11 +41,10 @@ static int run(nb_cli *cli, int argc, char **argv)
     if (first < 0)
         return first == NB_CLI_DONE ? NB_OK : -first;
     if (argc - first != 1)
-        return nb_cli_usage_error(cli, "check needs one report", "check 需要一份报告");
+        return nb_cli_usage_error(cli, "check needs one report");
     const char *in = argv[first];
     if (a.previous && !strcmp(a.previous, "-") && !strcmp(in, "-"))
-        return nb_cli_usage_error(cli, "only one of the reports can come from standard input",
-                                  "只能有一份报告来自标准输入");
+        return nb_cli_usage_error(cli, "only one of the reports can come from standard input");
     nb_engine *e = nb_cli_engine(cli);
     if (!e)
         return NB_EINPUT;
@@ -65,7 +63,7 @@ static int run(nb_cli *cli, int argc, char **argv)
         size_t warnings = 0; /* not the notes -v adds */
         for (size_t i = 0; i < nb_diags_count(d); i++)
             warnings += nb_diags_get(d, i, NULL, NULL, NULL, NULL) == NB_WARNING;
-        nb_cli_note(cli, "%s: %zu errors, %zu warnings", "%s：%zu 个错误，%zu 个警告", in,
+        nb_cli_note(cli, "%s: %zu errors, %zu warnings", in,
                     nb_diags_errors(d), warnings);
     }
     nb_report_free(r);
@@ -78,12 +76,10 @@ static int run(nb_cli *cli, int argc, char **argv)
 const nb_cli_command nb_cli_check = {
     "check",
     "REPORT [OPTION]...",
-    "check a report's arithmetic", "校核报告的勾稽关系",
+    "check a report's arithmetic",
     "Checks the arithmetic and consistency of REPORT (- for standard input) and prints the\n"
     "findings. Exit status: 0 no errors, 1 the report has errors, 2 unreadable input or wrong\n"
     "usage.",
-    "校核报告 REPORT（- 表示标准输入）的勾稽关系与一致性，并输出发现的问题。\n"
-    "退出码：0 无错误，1 报告有错误，2 输入不可读或用法错误。",
     check_options,
     run,
     0,

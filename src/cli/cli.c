@@ -14,63 +14,59 @@
 
 /* The options every subcommand takes, listed after its own. */
 static const nb_cli_option common_options[] = {
-    {'q', "quiet", NULL, "print errors only", "只显示错误"},
-    {'v', "verbose", NULL, "say more about what is done", "显示更多处理信息"},
-    {'h', "help", NULL, "show this help and exit", "显示本帮助并退出"},
+    {'q', "quiet", NULL, "print errors only"},
+    {'v', "verbose", NULL, "say more about what is done"},
+    {'h', "help", NULL, "show this help and exit"},
     {NB_CLI_LONG_ONLY + 200, "lang", "LANG",
-     "zh or en: the language of messages and findings (default: from LC_ALL, LC_MESSAGES, LANG)",
-     "zh 或 en：消息和校核结果的语言（默认取自 LC_ALL、LC_MESSAGES、LANG）"},
-    {0, NULL, NULL, NULL, NULL},
+     "zh or en: the language of messages and findings (default: from LC_ALL, LC_MESSAGES, LANG)"},
+    {0, NULL, NULL, NULL},
 };
 
-const char *nb_cli_tr(const nb_cli *cli, const char *en, const char *zh)
+const char *nb_cli_tr(const nb_cli *cli, const char *en)
 {
-    return cli && cli->zh && zh ? zh : en;
+    const char *zh = cli && cli->zh ? nb_msg_zh(en) : NULL;
+    return zh ? zh : en;
 }
 
-static void vmessage(const nb_cli *cli, int with_command, const char *en, const char *zh,
-                     va_list ap)
+static void vmessage(const nb_cli *cli, int with_command, const char *en, va_list ap)
 {
     if (with_command && cli && cli->command)
         fprintf(stderr, "nianbao %s: ", cli->command->name);
     else
         fputs("nianbao: ", stderr);
-    vfprintf(stderr, nb_cli_tr(cli, en, zh), ap);
+    vfprintf(stderr, nb_cli_tr(cli, en), ap);
     fputc('\n', stderr);
 }
 
-int nb_cli_usage_error(const nb_cli *cli, const char *en, const char *zh, ...)
+int nb_cli_usage_error(const nb_cli *cli, const char *en, ...)
 {
     va_list ap;
-    va_start(ap, zh);
-    vmessage(cli, 1, en, zh, ap);
+    va_start(ap, en);
+    vmessage(cli, 1, en, ap);
     va_end(ap);
     if (cli && cli->command)
-        fprintf(stderr, nb_cli_tr(cli, "Try 'nianbao %s --help' for more information.\n",
-                                  "详见 'nianbao %s --help'。\n"),
+        fprintf(stderr, nb_cli_tr(cli, "Try 'nianbao %s --help' for more information.\n"),
                 cli->command->name);
     else
-        fputs(nb_cli_tr(cli, "Try 'nianbao --help' for more information.\n",
-                        "详见 'nianbao --help'。\n"),
-              stderr);
+        fputs(nb_cli_tr(cli, "Try 'nianbao --help' for more information.\n"), stderr);
     return NB_EINPUT;
 }
 
-void nb_cli_error(const nb_cli *cli, const char *en, const char *zh, ...)
+void nb_cli_error(const nb_cli *cli, const char *en, ...)
 {
     va_list ap;
-    va_start(ap, zh);
-    vmessage(cli, 0, en, zh, ap);
+    va_start(ap, en);
+    vmessage(cli, 0, en, ap);
     va_end(ap);
 }
 
-void nb_cli_note(const nb_cli *cli, const char *en, const char *zh, ...)
+void nb_cli_note(const nb_cli *cli, const char *en, ...)
 {
     if (cli && cli->verbosity < 0)
         return;
     va_list ap;
-    va_start(ap, zh);
-    vmessage(cli, 0, en, zh, ap);
+    va_start(ap, en);
+    vmessage(cli, 0, en, ap);
     va_end(ap);
 }
 
@@ -136,16 +132,15 @@ static void print_options(const nb_cli *cli, const nb_cli_option *list, FILE *f)
             fprintf(f, "  %-*s ", HELP_COLUMN - 3, label);
         else
             fprintf(f, "  %s\n%*s", label, HELP_COLUMN, "");
-        print_wrapped(nb_cli_tr(cli, o->help, o->help_zh), f);
+        print_wrapped(nb_cli_tr(cli, o->help), f);
     }
 }
 
 void nb_cli_help(const nb_cli *cli, const nb_cli_command *cmd, FILE *f)
 {
-    fprintf(f, nb_cli_tr(cli, "usage: nianbao %s %s\n", "用法：nianbao %s %s\n"), cmd->name,
-            cmd->synopsis);
-    fprintf(f, "%s\n\n%s\n", nb_cli_tr(cli, cmd->summary, cmd->summary_zh),
-            nb_cli_tr(cli, "Options:", "选项："));
+    fprintf(f, nb_cli_tr(cli, "usage: nianbao %s %s\n"), cmd->name, cmd->synopsis);
+    fprintf(f, "%s\n\n%s\n", nb_cli_tr(cli, cmd->summary),
+            nb_cli_tr(cli, "Options:"));
     print_options(cli, cmd->options, f);
     if (cmd->pdf_options)
         print_options(cli, nb_cli_pdf_options, f);
@@ -200,23 +195,22 @@ int nb_cli_parse(nb_cli *cli, int argc, char **argv, nb_cli_take take, void *ctx
             char letter[3] = {'-', (char)optopt, 0};
             const char *name = optopt && strncmp(arg, "--", 2) != 0 ? letter : arg;
             if (c == ':')
-                return -nb_cli_usage_error(cli, "option %s needs a value", "选项 %s 需要取值",
-                                           name);
-            return -nb_cli_usage_error(cli, "unknown option %s", "未知选项 %s", name);
+                return -nb_cli_usage_error(cli, "option %s needs a value", name);
+            return -nb_cli_usage_error(cli, "unknown option %s", name);
         }
         const nb_cli_option *row = NULL;
         for (size_t i = 0; i < n && !row; i++)
             if (rows[i]->key == c)
                 row = rows[i];
         if (!row)
-            return -nb_cli_usage_error(cli, "unknown option", "未知选项");
+            return -nb_cli_usage_error(cli, "unknown option");
         if (c == 'h' && row == &common_options[2]) {
             nb_cli_help(cli, cmd, stdout);
             return NB_CLI_DONE;
         }
         if (row == &common_options[3]) {
             if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
-                return -nb_cli_usage_error(cli, "--lang takes zh or en", "--lang 取 zh 或 en");
+                return -nb_cli_usage_error(cli, "--lang takes zh or en");
             cli->zh = !strcmp(optarg, "zh");
             continue;
         }
@@ -254,7 +248,7 @@ nb_engine *nb_cli_engine(const nb_cli *cli)
     char *error = NULL;
     nb_engine *e = nb_engine_new(NULL, &error);
     if (!e) {
-        nb_cli_error(cli, "%s", "%s", error ? error : "cannot set up fonts");
+        nb_cli_error(cli, "%s", error ? error : "cannot set up fonts");
         free(error);
     }
     return e;

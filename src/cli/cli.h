@@ -22,8 +22,7 @@ typedef struct nb_cli_option {
     int key;               /* the short letter, or NB_CLI_LONG_ONLY + n for a long-only option */
     const char *name;      /* long name without "--" */
     const char *value;     /* the value's placeholder ("FILE"); NULL: the option takes none */
-    const char *help;      /* one line, English */
-    const char *help_zh;   /* the same in Chinese */
+    const char *help;      /* one line, English: the key of its translation (messages.c) */
 } nb_cli_option;
 
 typedef struct nb_cli nb_cli;
@@ -31,8 +30,8 @@ typedef struct nb_cli nb_cli;
 typedef struct nb_cli_command {
     const char *name;
     const char *synopsis;           /* after "nianbao NAME " */
-    const char *brief, *brief_zh;   /* a few words for the list of commands */
-    const char *summary, *summary_zh;
+    const char *brief;              /* a few words for the list of commands */
+    const char *summary;            /* English, like every text below: the translation's key */
     const nb_cli_option *options;   /* ends with a row whose name is NULL */
     int (*run)(nb_cli *cli, int argc, char **argv); /* argv[0] is the command's name */
     int pdf_options;                /* also takes nb_cli_pdf_options (listed after its own) */
@@ -70,16 +69,22 @@ int nb_cli_pdf_args_ok(const nb_cli *cli, nb_cli_pdf_args *args);
 /* Prints the command's help: synopsis, summary and every option. */
 void nb_cli_help(const nb_cli *cli, const nb_cli_command *cmd, FILE *f);
 
-/* "nianbao CMD: message" and a hint to --help on stderr; returns NB_EINPUT. `en` and `zh` are
- * printf formats taking the same arguments. */
-int nb_cli_usage_error(const nb_cli *cli, const char *en, const char *zh, ...);
-/* "nianbao: message" on stderr (no hint). */
-void nb_cli_error(const nb_cli *cli, const char *en, const char *zh, ...);
-/* "nianbao: message" on stderr unless -q. */
-void nb_cli_note(const nb_cli *cli, const char *en, const char *zh, ...);
+/* Messages are written in English; the English text (a printf format) is the key of its Chinese
+ * version in the one message table of the program and the library, src/messages.c, as for
+ * check's findings. tests/unit/cli_messages.c fails when a text given to these functions, or an
+ * option's help, has no Chinese there. */
 
-/* The English or the Chinese text, by cli->zh. */
-const char *nb_cli_tr(const nb_cli *cli, const char *en, const char *zh);
+/* "nianbao CMD: message" and a hint to --help on stderr; returns NB_EINPUT. */
+int nb_cli_usage_error(const nb_cli *cli, const char *en, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "nianbao: message" on stderr (no hint). */
+void nb_cli_error(const nb_cli *cli, const char *en, ...) __attribute__((format(printf, 2, 3)));
+/* "nianbao: message" on stderr unless -q. */
+void nb_cli_note(const nb_cli *cli, const char *en, ...) __attribute__((format(printf, 2, 3)));
+
+/* The text in the command's language: its Chinese version (messages.c) when cli->zh, else
+ * itself (also when the table has none). */
+const char *nb_cli_tr(const nb_cli *cli, const char *en) __attribute__((format_arg(2)));
 
 /* A new findings list in the command's language; with -v it keeps notes (check: every
  * statement of the text and what it was compared with). The caller frees it. */

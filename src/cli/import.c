@@ -14,9 +14,8 @@
 #define MAX_SOURCE ((size_t)64 << 20) /* a published PDF is a few MB */
 
 static const nb_cli_option import_options[] = {
-    {'o', "output", "FILE", "write the description to FILE (default: standard output)",
-     "把报告描述写到 FILE（默认：标准输出）"},
-    {0, NULL, NULL, NULL, NULL},
+    {'o', "output", "FILE", "write the description to FILE (default: standard output)"},
+    {0, NULL, NULL, NULL},
 };
 
 typedef struct import_args {
@@ -76,13 +75,13 @@ static int run(nb_cli *cli, int argc, char **argv)
     if (first < 0)
         return first == NB_CLI_DONE ? NB_OK : -first;
     if (argc - first != 1)
-        return nb_cli_usage_error(cli, "import needs one source file", "import 需要一个源文件");
+        return nb_cli_usage_error(cli, "import needs one source file");
     const char *in = argv[first];
     const char *name = strcmp(in, "-") ? in : "<stdin>";
     nb_engine *e = nb_cli_engine(cli);
     if (!e)
         return NB_EINPUT;
-    nb_diags *d = nb_diags_new();
+    nb_diags *d = nb_cli_diags(cli);
     nb_buf src;
     nb_import_doc doc = {0};
     char *yaml = NULL;
@@ -127,16 +126,12 @@ static int run(nb_cli *cli, int argc, char **argv)
 const nb_cli_command nb_cli_import = {
     "import",
     "SOURCE [OPTION]...",
-    "write a report description from a published report", "从已发布的报告生成报告描述",
+    "write a report description from a published report",
     "Reads a published report (plain text as portals give it, HTML, Word .docx or PDF; - for\n"
     "standard input), recognizes its title, headings, paragraphs and tables, chooses the layout\n"
     "from the tables' labels and writes the report description. Everything that cannot be\n"
     "placed is listed on standard error with its line and column (a PDF: its page). Exit\n"
     "status: 0 written, 1 written but incomplete (it does not load yet), 2 unreadable input.",
-    "读取已发布的报告（门户网站的纯文本、HTML、Word .docx 或 PDF；- 表示标准输入），\n"
-    "识别标题、各级标题、段落和表格，按表格标签选定版式，写出报告描述。无法归位的内容\n"
-    "连同行号和列号（PDF 为页码）列在标准错误上。退出码：0 已写出，1 已写出但不完整\n"
-    "（尚不能加载），2 输入不可读。",
     import_options,
     run,
     0,

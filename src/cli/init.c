@@ -23,18 +23,14 @@ enum {
 };
 
 static const nb_cli_option init_options[] = {
-    {'o', "output", "FILE", "write the description to FILE (default: standard output)",
-     "把报告描述写到 FILE（默认：标准输出）"},
+    {'o', "output", "FILE", "write the description to FILE (default: standard output)"},
     {OPT_LAYOUT, "layout", "NAME", "the table layout: gov-2021 (default), gov-2021-no-other, "
-     "gov-2021-other-merged, gov-2019", "表格版式：gov-2021（默认）、gov-2021-no-other、"
-     "gov-2021-other-merged、gov-2019"},
-    {OPT_AGENCY, "agency", "NAME", "the agency (发布机关)", "发布机关"},
-    {OPT_YEAR, "year", "YEAR", "the year reported on (default: the year after last year's report)",
-     "报告年度（默认：--from 报告的下一年）"},
+     "gov-2021-other-merged, gov-2019"},
+    {OPT_AGENCY, "agency", "NAME", "the agency (发布机关)"},
+    {OPT_YEAR, "year", "YEAR", "the year reported on (default: the year after last year's report)"},
     {OPT_FROM, "from", "FILE", "start from last year's report (a description or a published "
-     "report): its agency and text, its carried-forward applications and documents in force",
-     "以上一年度报告（报告描述或已发布的报告）为起点：沿用发布机关和正文，填入结转申请数和现行有效件数"},
-    {0, NULL, NULL, NULL, NULL},
+     "report): its agency and text, its carried-forward applications and documents in force"},
+    {0, NULL, NULL, NULL},
 };
 
 typedef struct init_args {
@@ -54,8 +50,7 @@ static int take(nb_cli *cli, void *ctx, int key, const char *v)
         char *end;
         long y = strtol(v, &end, 10);
         if (*end || y < 2000 || y > 2100)
-            return nb_cli_usage_error(cli, "--year takes a year from 2000 to 2100",
-                                      "--year 取 2000 到 2100 之间的年份");
+            return nb_cli_usage_error(cli, "--year takes a year from 2000 to 2100");
         a->year = (int)y;
         break;
     }
@@ -270,14 +265,13 @@ static int run(nb_cli *cli, int argc, char **argv)
     if (first < 0)
         return first == NB_CLI_DONE ? NB_OK : -first;
     if (argc - first != 0)
-        return nb_cli_usage_error(cli, "init takes options only", "init 只接受选项");
+        return nb_cli_usage_error(cli, "init takes options only");
     if (!a.from && (!a.agency || !a.year))
-        return nb_cli_usage_error(cli, "init needs --agency and --year, or --from LAST_YEAR",
-                                  "init 需要 --agency 和 --year，或 --from 上一年度报告");
+        return nb_cli_usage_error(cli, "init needs --agency and --year, or --from LAST_YEAR");
     nb_engine *e = nb_cli_engine(cli);
     if (!e)
         return NB_EINPUT;
-    nb_diags *d = nb_diags_new();
+    nb_diags *d = nb_cli_diags(cli);
     nb_report *last = NULL;
     int rc = NB_OK;
     if (a.from)
@@ -320,16 +314,12 @@ static int run(nb_cli *cli, int argc, char **argv)
 const nb_cli_command nb_cli_init = {
     "init",
     "[OPTION]...",
-    "write a report template, or this year's draft from last year's", "生成报告模板，或由上一年度报告生成本年度草稿",
+    "write a report template, or this year's draft from last year's",
     "Writes a complete, commented report description: with --layout, --agency and --year a\n"
     "template (every row of the tables at 0 with its Chinese label, the six headings, a\n"
     "preamble and a 落款); with --from LAST_YEAR (a description or a published report) a\n"
     "draft carrying over the agency and last year's text, with this year's 上年结转 taken from\n"
     "last year's 结转下年度继续办理 and 现行有效件数 from last year's.",
-    "生成完整、带注释的报告描述：指定 --layout、--agency 和 --year 时为模板（表格每行为 0\n"
-    "并注明中文名称，含六个标题、前言和落款）；指定 --from 上一年度报告（报告描述或已发布\n"
-    "的报告）时为草稿：沿用发布机关和上一年度正文，本年上年结转取自上年结转下年度继续办理，\n"
-    "现行有效件数取自上年。",
     init_options,
     run,
     0,

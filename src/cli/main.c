@@ -38,26 +38,20 @@ static int wants_chinese(void)
 
 static void print_overview(const nb_cli *cli, FILE *f)
 {
-    fputs(nb_cli_tr(cli, "usage: nianbao COMMAND [OPTION]... [ARG]...\n",
-                    "用法：nianbao COMMAND [OPTION]... [ARG]...\n"),
+    fputs(nb_cli_tr(cli, "usage: nianbao COMMAND [OPTION]... [ARG]...\n"),
           f);
     fputs(nb_cli_tr(cli,
                     "Renders 政府信息公开工作年度报告 from a YAML or JSON description into a GB/T 9704 "
-                    "PDF,\nand checks their arithmetic.\n\nCommands:\n",
-                    "把 YAML 或 JSON 描述的政府信息公开工作年度报告排版为符合 GB/T 9704 的 PDF，"
-                    "\n并校核其勾稽关系。\n\n命令：\n"),
+                    "PDF,\nand checks their arithmetic.\n\nCommands:\n"),
           f);
     for (size_t i = 0; i < NCOMMANDS; i++) {
         fprintf(f, "  %-8s %s\n", commands[i]->name,
-                nb_cli_tr(cli, commands[i]->brief, commands[i]->brief_zh));
+                nb_cli_tr(cli, commands[i]->brief));
     }
     fputs(nb_cli_tr(cli,
                     "\n  nianbao help COMMAND      describe a command and its options\n"
                     "  nianbao --version         print the library's version\n"
-                    "\nSee also: man nianbao\n",
-                    "\n  nianbao help COMMAND      说明命令及其选项\n"
-                    "  nianbao --version         显示程序库版本\n"
-                    "\n另见：man nianbao\n"),
+                    "\nSee also: man nianbao\n"),
           f);
 }
 
@@ -81,14 +75,14 @@ int main(int argc, char **argv)
     if (!strcmp(name, "help")) {
         const nb_cli_command *cmd = find_command(argv[2]);
         if (!cmd || argc > 3)
-            return nb_cli_usage_error(&cli, "help: unknown command '%s'", "help：未知命令 '%s'",
+            return nb_cli_usage_error(&cli, "help: unknown command '%s'",
                                       argv[2]);
         nb_cli_help(&cli, cmd, stdout);
         return NB_OK;
     }
     cli.command = find_command(name);
     if (!cli.command) {
-        return nb_cli_usage_error(&cli, "unknown command '%s'", "未知命令 '%s'", name);
+        return nb_cli_usage_error(&cli, "unknown command '%s'", name);
     }
     return cli.command->run(&cli, argc - 1, argv + 1);
 }

@@ -23,45 +23,31 @@ enum {
 };
 
 const nb_cli_option nb_cli_pdf_options[] = {
-    {OPT_FORCE, "force", NULL, "write the PDF even when the check finds errors",
-     "即使校核发现错误也生成 PDF"},
-    {OPT_PDFA, "pdfa", NULL, "write PDF/A-1b, for archiving", "生成 PDF/A-1b 归档格式"},
-    {OPT_COPIES, "copies", "N", "ask the viewer to print N copies (1 to 99)",
-     "请阅读器打印 N 份（1 到 99）"},
+    {OPT_FORCE, "force", NULL, "write the PDF even when the check finds errors"},
+    {OPT_PDFA, "pdfa", NULL, "write PDF/A-1b, for archiving"},
+    {OPT_COPIES, "copies", "N", "ask the viewer to print N copies (1 to 99)"},
     {OPT_FONT, "font", "ROLE=FONT",
      "use FONT (a family name or a file) first for ROLE: title, heading1, heading2, body, table, "
-     "folio",
-     "ROLE（title、heading1、heading2、body、table、folio）优先使用字体 FONT（字体名或文件）"},
+     "folio"},
     {OPT_STYLE, "style", "STYLE",
      "grid (every Han character and full-width mark one cell) or compact (marks squeezed); "
-     "overrides the report's style:",
-     "grid（每个汉字和全角标点占一格）或 compact（标点挤压）；优先于报告中的 style:"},
+     "overrides the report's style:"},
     {OPT_FONTS, "fonts", "PRESET",
      "government: 方正小标宋简体, 黑体, 楷体_GB2312 and 仿宋_GB2312 where installed (a warning "
-     "names each one missing and the bundled font used instead)",
-     "government：已安装时使用方正小标宋简体、黑体、楷体_GB2312 和仿宋_GB2312（缺少的逐一警告并说明改用的内置字体）"},
+     "names each one missing and the bundled font used instead)"},
     {OPT_ALLOW_DIR, "allow-dir", "DIR",
-     "let the report's seal: and fonts: name files in DIR too, not only in its own folder",
-     "允许报告的 seal: 和 fonts: 使用 DIR 中的文件（默认只允许报告所在文件夹）"},
-    {OPT_SIGN, "sign", "FILE.p12", "sign with the key and certificates in a PKCS#12 file",
-     "用 PKCS#12 文件中的密钥和证书签名"},
-    {OPT_SIGN_KEY, "sign-key", "KEY.pem", "sign with this private key (with --sign-cert)",
-     "用此私钥签名（与 --sign-cert 同用）"},
-    {OPT_SIGN_CERT, "sign-cert", "CERT.pem", "the signer's certificate, then its chain",
-     "签名者证书及其证书链"},
+     "let the report's seal: and fonts: name files in DIR too, not only in its own folder"},
+    {OPT_SIGN, "sign", "FILE.p12", "sign with the key and certificates in a PKCS#12 file"},
+    {OPT_SIGN_KEY, "sign-key", "KEY.pem", "sign with this private key (with --sign-cert)"},
+    {OPT_SIGN_CERT, "sign-cert", "CERT.pem", "the signer's certificate, then its chain"},
     {OPT_SIGN_PASSWORD, "sign-password", "PASSWORD",
-     "the password of the key (visible to other users: prefer --sign-password-env)",
-     "密钥口令（其他用户可见，宜用 --sign-password-env）"},
+     "the password of the key (visible to other users: prefer --sign-password-env)"},
     {OPT_SIGN_PASSWORD_ENV, "sign-password-env", "VAR",
-     "read the password from the environment variable VAR (default NIANBAO_SIGN_PASSWORD)",
-     "从环境变量 VAR 读取口令（默认 NIANBAO_SIGN_PASSWORD）"},
-    {OPT_SIGN_REASON, "sign-reason", "TEXT", "the reason recorded in the signature",
-     "签名中记录的签名原因"},
-    {OPT_SIGN_LOCATION, "sign-location", "TEXT", "the place recorded in the signature",
-     "签名中记录的签名地点"},
-    {OPT_SIGN_CADES, "sign-cades", NULL, "a CAdES (PAdES baseline) signature instead of PKCS#7",
-     "使用 CAdES（PAdES 基线）签名，而非 PKCS#7"},
-    {0, NULL, NULL, NULL, NULL},
+     "read the password from the environment variable VAR (default NIANBAO_SIGN_PASSWORD)"},
+    {OPT_SIGN_REASON, "sign-reason", "TEXT", "the reason recorded in the signature"},
+    {OPT_SIGN_LOCATION, "sign-location", "TEXT", "the place recorded in the signature"},
+    {OPT_SIGN_CADES, "sign-cades", NULL, "a CAdES (PAdES baseline) signature instead of PKCS#7"},
+    {0, NULL, NULL, NULL},
 };
 
 static const char *const roles[] = {"title", "heading1", "heading2", "body", "table", "folio"};
@@ -76,8 +62,7 @@ int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *a, int key, const char 
         char *end;
         long n = strtol(v, &end, 10);
         if (*end || end == v || n < 1 || n > 99)
-            return nb_cli_usage_error(cli, "--copies takes a number from 1 to 99",
-                                      "--copies 取 1 到 99 的数");
+            return nb_cli_usage_error(cli, "--copies takes a number from 1 to 99");
         o->copies = (int)n;
         break;
     }
@@ -88,34 +73,29 @@ int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *a, int key, const char 
                                strncmp(roles[i], v, (size_t)(eq - v)) != 0))
             i++;
         if (!eq || !eq[1])
-            return nb_cli_usage_error(cli, "--font takes ROLE=FONT (a family name or a font file)",
-                                      "--font 取 ROLE=FONT（字体名或字体文件）");
+            return nb_cli_usage_error(cli, "--font takes ROLE=FONT (a family name or a font file)");
         if (i == n)
             return nb_cli_usage_error(
                 cli, "--font: unknown role '%.*s' (title, heading1, heading2, body, table, folio)",
-                "--font：未知角色 '%.*s'（title、heading1、heading2、body、table、folio）",
                 (int)(eq - v), v);
         if (a->nfonts == NB_MAX_FONT_OPTIONS)
-            return nb_cli_usage_error(cli, "--font is given more than %d times",
-                                      "--font 超过 %d 次", NB_MAX_FONT_OPTIONS);
+            return nb_cli_usage_error(cli, "--font is given more than %d times", NB_MAX_FONT_OPTIONS);
         a->fonts[a->nfonts++] = v;
         break;
     }
     case OPT_STYLE:
         if (strcmp(v, "grid") && strcmp(v, "compact"))
-            return nb_cli_usage_error(cli, "--style takes grid or compact",
-                                      "--style 取 grid 或 compact");
+            return nb_cli_usage_error(cli, "--style takes grid or compact");
         a->style = v;
         break;
     case OPT_FONTS:
         if (strcmp(v, "government"))
-            return nb_cli_usage_error(cli, "--fonts takes government", "--fonts 取 government");
+            return nb_cli_usage_error(cli, "--fonts takes government");
         a->preset = v;
         break;
     case OPT_ALLOW_DIR:
         if (a->nallow == NB_MAX_ALLOW_DIRS)
-            return nb_cli_usage_error(cli, "--allow-dir may be given at most %d times",
-                                      "--allow-dir 最多给 %d 次", NB_MAX_ALLOW_DIRS);
+            return nb_cli_usage_error(cli, "--allow-dir may be given at most %d times", NB_MAX_ALLOW_DIRS);
         a->allow[a->nallow++] = v;
         break;
     case OPT_SIGN: o->sign_p12 = v; break;
@@ -125,14 +105,13 @@ int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *a, int key, const char 
     case OPT_SIGN_PASSWORD_ENV:
         o->sign_password = getenv(v);
         if (!o->sign_password)
-            return nb_cli_usage_error(cli, "the environment variable %s is not set",
-                                      "环境变量 %s 未设置", v);
+            return nb_cli_usage_error(cli, "the environment variable %s is not set", v);
         break;
     case OPT_SIGN_REASON: o->sign_reason = v; break;
     case OPT_SIGN_LOCATION: o->sign_location = v; break;
     case OPT_SIGN_CADES: o->sign_cades = 1; break;
     default:
-        return nb_cli_usage_error(cli, "unknown option", "未知选项");
+        return nb_cli_usage_error(cli, "unknown option");
     }
     return 0;
 }
@@ -144,13 +123,11 @@ int nb_cli_pdf_args_ok(const nb_cli *cli, nb_cli_pdf_args *a)
     o->allow_dirs = a->nallow ? a->allow : NULL;
     int any = o->sign_p12 || o->sign_key || o->sign_cert;
     if (!any && (o->sign_password || o->sign_reason || o->sign_location || o->sign_cades)) {
-        nb_cli_usage_error(cli, "the --sign-... options need --sign or --sign-key/--sign-cert",
-                           "--sign-... 选项需要 --sign 或 --sign-key/--sign-cert");
+        nb_cli_usage_error(cli, "the --sign-... options need --sign or --sign-key/--sign-cert");
         return 0;
     }
     if (any && !(o->sign_p12 ? !o->sign_key && !o->sign_cert : o->sign_key && o->sign_cert)) {
-        nb_cli_usage_error(cli, "sign with either --sign FILE.p12 or both --sign-key and --sign-cert",
-                           "签名须用 --sign FILE.p12，或同时用 --sign-key 和 --sign-cert");
+        nb_cli_usage_error(cli, "sign with either --sign FILE.p12 or both --sign-key and --sign-cert");
         return 0;
     }
     if (any && !o->sign_password)

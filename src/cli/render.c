@@ -12,19 +12,14 @@ enum {
 };
 
 static const nb_cli_option render_options[] = {
-    {'o', "output", "FILE", "write the PDF to FILE (- for standard output)",
-     "把 PDF 写到 FILE（- 表示标准输出）"},
-    {OPT_DUMP_LAYOUT, "dump-layout", "FILE", "write the page boxes to FILE (- for standard output)",
-     "把版面框写到 FILE（- 表示标准输出）"},
-    {OPT_DUMP_FORMAT, "dump-format", "FORMAT", "text or json, for --dump-layout",
-     "--dump-layout 的格式：text 或 json"},
+    {'o', "output", "FILE", "write the PDF to FILE (- for standard output)"},
+    {OPT_DUMP_LAYOUT, "dump-layout", "FILE", "write the page boxes to FILE (- for standard output)"},
+    {OPT_DUMP_FORMAT, "dump-format", "FORMAT", "text or json, for --dump-layout"},
     {OPT_FORMAT, "format", "FORMAT",
-     "pdf (the default) or html: a self-contained HTML5 page for the portal, from the same tables",
-     "pdf（默认）或 html：供门户网站发布的独立 HTML5 页面，与 PDF 同一数据"},
+     "pdf (the default) or html: a self-contained HTML5 page for the portal, from the same tables"},
     {OPT_HTML_FRAGMENT, "html-fragment", NULL,
-     "with --format html: a fragment (a <div> and its stylesheet) to paste into a CMS",
-     "与 --format html 同用：输出可粘贴到网站内容管理系统的片段"},
-    {0, NULL, NULL, NULL, NULL},
+     "with --format html: a fragment (a <div> and its stylesheet) to paste into a CMS"},
+    {0, NULL, NULL, NULL},
 };
 
 typedef struct render_args {
@@ -41,13 +36,12 @@ static int take(nb_cli *cli, void *ctx, int key, const char *v)
     case OPT_DUMP_LAYOUT: a->pdf.render.dump_layout = v; break;
     case OPT_DUMP_FORMAT:
         if (strcmp(v, "json") && strcmp(v, "text"))
-            return nb_cli_usage_error(cli, "--dump-format takes text or json",
-                                      "--dump-format 取 text 或 json");
+            return nb_cli_usage_error(cli, "--dump-format takes text or json");
         a->pdf.render.dump_json = !strcmp(v, "json");
         break;
     case OPT_FORMAT:
         if (strcmp(v, "pdf") && strcmp(v, "html"))
-            return nb_cli_usage_error(cli, "--format takes pdf or html", "--format 取 pdf 或 html");
+            return nb_cli_usage_error(cli, "--format takes pdf or html");
         a->html = !strcmp(v, "html");
         break;
     case OPT_HTML_FRAGMENT: a->fragment = 1; break;
@@ -63,14 +57,12 @@ static int run(nb_cli *cli, int argc, char **argv)
     if (first < 0)
         return first == NB_CLI_DONE ? NB_OK : -first;
     if (argc - first != 1 || !a.output)
-        return nb_cli_usage_error(cli, "render needs one report and -o OUT.pdf",
-                                  "render 需要一份报告和 -o OUT.pdf");
+        return nb_cli_usage_error(cli, "render needs one report and -o OUT.pdf");
     const char *in = argv[first];
     if (!nb_cli_pdf_args_ok(cli, &a.pdf))
         return NB_EINPUT;
     if (a.fragment && !a.html)
-        return nb_cli_usage_error(cli, "--html-fragment needs --format html",
-                                  "--html-fragment 需要 --format html");
+        return nb_cli_usage_error(cli, "--html-fragment needs --format html");
     a.pdf.render.format =
         a.html ? (a.fragment ? NB_OUTPUT_HTML_FRAGMENT : NB_OUTPUT_HTML) : NB_OUTPUT_PDF;
     nb_engine *e = nb_cli_engine(cli);
@@ -86,10 +78,9 @@ static int run(nb_cli *cli, int argc, char **argv)
         rc = nb_render_file(e, r, &a.pdf.render, a.output, d);
     nb_cli_print_diags(cli, d, stderr);
     if (cli->verbosity > 0)
-        nb_cli_note(cli, rc == NB_OK ? "%s: written (%zu errors, %zu warnings)"
-                                     : "%s: not written (%zu errors, %zu warnings)",
-                    rc == NB_OK ? "%s：已生成（%zu 个错误，%zu 个警告）"
-                                : "%s：未生成（%zu 个错误，%zu 个警告）",
+        nb_cli_note(cli,
+                    rc == NB_OK ? "%s: written (%zu errors, %zu warnings)"
+                                : "%s: not written (%zu errors, %zu warnings)",
                     a.output, nb_diags_errors(d), nb_diags_count(d) - nb_diags_errors(d));
     nb_report_free(r);
     nb_diags_free(d);
@@ -100,12 +91,10 @@ static int run(nb_cli *cli, int argc, char **argv)
 const nb_cli_command nb_cli_render = {
     "render",
     "REPORT -o OUT.pdf [OPTION]...",
-    "render a report as PDF (or as an HTML page)", "把报告排版为 PDF（或 HTML 页面）",
+    "render a report as PDF (or as an HTML page)",
     "Checks REPORT (YAML or JSON; - for standard input) and renders it as a GB/T 9704 PDF.\n"
     "Exit status: 0 written, 1 the report has errors, 2 unreadable input, wrong usage or\n"
     "unwritable output.",
-    "校核报告 REPORT（YAML 或 JSON；- 表示标准输入），并排版为符合 GB/T 9704 的 PDF。\n"
-    "退出码：0 已生成，1 报告有错误，2 输入不可读、用法错误或无法写出。",
     render_options,
     run,
     1,
