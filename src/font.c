@@ -1,7 +1,10 @@
 /* Fonts: a font file is mapped once and wrapped in a HarfBuzz face/font that every document
- * shares read-only; names are resolved through a fontconfig configuration owned by the fontset
- * (system fonts plus the bundled folder), with exact matching only: fontconfig's "closest font"
- * fallback would silently print a report in the wrong typeface. */
+ * shares read-only. Names are resolved first among the bundled folder's faces, read here from
+ * their name tables, and only when a name is not found there through a fontconfig
+ * configuration owned by the fontset (system fonts plus the bundled folder), with exact
+ * matching only: fontconfig's "closest font" fallback would silently print a report in the
+ * wrong typeface. A report set in the bundled fonts never starts fontconfig, whose cache of the
+ * folder, when cold or unwritable, cost a fifth of a render. */
 #include "font.h"
 
 #include "util.h"
@@ -12,6 +15,7 @@
 #include <hb.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -356,7 +360,7 @@ typedef struct name_entry {
 
 struct nb_fontset {
     pthread_mutex_t lock;
-    FcConfig *config;
+    FcConfig *config; /* NULL until a name is not among the bundled faces */
     char *font_dir; /* owned; canonical path or NULL */
     nb_font **fonts; size_t nfonts, cap_fonts;
     name_entry *names; size_t nnames, cap_names;
@@ -382,29 +386,8 @@ static void free_candidates(nb_fontset *set)
     set->listed = 0;
 }
 
-/* An empty configuration with the user's and the system's font caches, plus the folder. */
-static FcConfig *bundled_config(const char *dir, char **error)
-{
-    static const char caches[] =
-        "<fontconfig><cachedir prefix=\"xdg\">fontconfig</cachedir>"
-        "<cachedir>/var/cache/fontconfig</cachedir></fontconfig>";
-    FcConfig *config = FcConfigCreate();
-    if (!config || !FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)caches, FcFalse)) {
-        *error = errorf("fontconfig could not start a configuration%s%s", "", "");
-        if (config)
-            FcConfigDestroy(config);
-        return NULL;
-    }
-    if (dir && !FcConfigAppFontAddDir(config, (const FcChar8 *)dir)) {
-        *error = errorf("fontconfig could not add the font folder %s%s", dir, "");
-        FcConfigDestroy(config);
-        return NULL;
-    }
-    return config;
-}
-
-/* Replaces the bundled-only configuration with the system's plus the bundled folder, once.
- * Caller holds the lock. Returns 0 if there is nothing more to look at. */
+/* Replaces the bundled faces by fontconfig's list of the system's fonts plus the bundled
+ * folder, once. Caller holds the lock. Returns 0 if there is nothing more to look at. */
 static int load_system_fonts(nb_fontset *set)
 {
     if (set->system_loaded)
@@ -417,7 +400,6 @@ static int load_system_fonts(nb_fontset *set)
         FcConfigDestroy(config);
         return 0;
     }
-    FcConfigDestroy(set->config);
     set->config = config;
     free_candidates(set);
     return 1;
@@ -436,18 +418,12 @@ nb_fontset *nb_fontset_new(const char *font_dir, char **error)
             return NULL;
         }
     }
-    /* A configuration of our own, never the process-wide default that FcInit sets up. It
-     * starts with the bundled folder only: reading the system's configuration costs a tenth
-     * of a render, and the bundled fonts are what nearly every report uses. The system's
-     * fonts are added the first time a name is not found among the bundled ones. */
-    FcConfig *config = bundled_config(dir, error);
-    if (!config) {
-        free(dir);
-        return NULL;
-    }
+    /* No fontconfig yet: the bundled fonts are what nearly every report uses, and they are
+     * read from the folder itself (bundled_faces). A configuration of our own, never the
+     * process-wide default that FcInit sets up, is made the first time a name is not found
+     * among them. */
     nb_fontset *set = nb_calloc(1, sizeof *set);
     pthread_mutex_init(&set->lock, NULL);
-    set->config = config;
     set->font_dir = dir;
     return set;
 }
@@ -472,7 +448,8 @@ void nb_fontset_free(nb_fontset *set)
     }
     free(set->names);
     free_candidates(set);
-    FcConfigDestroy(set->config);
+    if (set->config)
+        FcConfigDestroy(set->config);
     free(set->font_dir);
     pthread_mutex_destroy(&set->lock);
     free(set);
@@ -520,13 +497,196 @@ static int cmp_candidates(const void *a, const void *b)
     return c ? c : x->index - y->index;
 }
 
-/* Copies fontconfig's list of every face once, ordered bundled-first then by path, so that the
- * choice between equal matches does not depend on fontconfig's internal order. */
+/* ---- the bundled faces, without fontconfig ---- */
+
+/* A name table string as UTF-8 (caller frees), or NULL: UTF-16BE for the Unicode and Windows
+ * platforms, ASCII for the Macintosh Roman one (a non-ASCII Roman byte gives NULL). */
+static char *name_record_text(const unsigned char *p, size_t len, unsigned platform,
+                              unsigned encoding)
+{
+    nb_buf b = {0};
+    if (platform == 0 || (platform == 3 && (encoding == 0 || encoding == 1 || encoding == 10))) {
+        for (size_t i = 0; i + 1 < len; i += 2) {
+            uint32_t cp = be16(p + i);
+            if (cp >= 0xD800 && cp < 0xDC00 && i + 3 < len) {
+                uint32_t lo = be16(p + i + 2);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 2;
+                }
+            }
+            char u[4];
+            nb_buf_put(&b, u, nb_utf8_encode(cp, u));
+        }
+    } else if (platform == 1 && encoding == 0) {
+        for (size_t i = 0; i < len; i++) {
+            if (p[i] >= 0x80) {
+                nb_buf_free(&b);
+                return NULL;
+            }
+            nb_buf_put(&b, p + i, 1);
+        }
+    } else {
+        return NULL;
+    }
+    nb_buf_put(&b, "", 1);
+    return (char *)b.data;
+}
+
+static void add_unique(char ***v, size_t *n, char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], s) == 0) {
+            free(s);
+            return;
+        }
+    *v = nb_realloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = s;
+}
+
+/* OpenType's usWeightClass on fontconfig's weight scale (FcWeightFromOpenType). */
+static int fc_weight(int ot)
+{
+    static const int map[][2] = {{0, FC_WEIGHT_THIN},       {100, FC_WEIGHT_THIN},
+                                 {200, FC_WEIGHT_EXTRALIGHT}, {300, FC_WEIGHT_LIGHT},
+                                 {350, FC_WEIGHT_DEMILIGHT}, {380, FC_WEIGHT_BOOK},
+                                 {400, FC_WEIGHT_REGULAR},  {500, FC_WEIGHT_MEDIUM},
+                                 {600, FC_WEIGHT_DEMIBOLD}, {700, FC_WEIGHT_BOLD},
+                                 {800, FC_WEIGHT_EXTRABOLD}, {900, FC_WEIGHT_BLACK},
+                                 {1000, FC_WEIGHT_EXTRABLACK}};
+    if (ot >= 1 && ot <= 9)
+        ot *= 100; /* some fonts give the weight in hundreds */
+    if (ot > 1000)
+        ot = 1000;
+    size_t i = 1;
+    while (i + 1 < sizeof map / sizeof *map && ot > map[i][0])
+        i++;
+    int x0 = map[i - 1][0], x1 = map[i][0], y0 = map[i - 1][1], y1 = map[i][1];
+    return x1 == x0 ? y1 : y0 + (y1 - y0) * (ot - x0) / (x1 - x0);
+}
+
+/* Reads one face's names, weight and slant as fontconfig reports them: families from name ids
+ * 21, 16 and 1, styles from 22, 17 and 2, full names from 4 and 18 (the Macintosh one), the
+ * PostScript name from 6, in every language and platform; the weight from OS/2, the slant from
+ * OS/2's italic and oblique bits. Returns 0 when the face has no name table or no family
+ * (tests/unit/font_faces.c compares the bundled faces with fontconfig's reading). */
+static int read_face(hb_face_t *face, candidate *c)
+{
+    hb_blob_t *name = hb_face_reference_table(face, HB_TAG('n', 'a', 'm', 'e'));
+    unsigned len = 0;
+    const unsigned char *t = (const unsigned char *)hb_blob_get_data(name, &len);
+    if (len >= 6) {
+        unsigned count = be16(t + 2), strings = be16(t + 4);
+        for (unsigned r = 0; r < count && 6 + 12 * (size_t)r + 12 <= len; r++) {
+            const unsigned char *rec = t + 6 + 12 * r;
+            unsigned id = be16(rec + 6), n = be16(rec + 8), off = be16(rec + 10);
+            if ((size_t)strings + off + n > len)
+                continue;
+            char ***v = NULL;
+            size_t *nv = NULL;
+            if (id == 1 || id == 16 || id == 21) {
+                v = &c->families;
+                nv = &c->nfamilies;
+            } else if (id == 2 || id == 17 || id == 22) {
+                v = &c->styles;
+                nv = &c->nstyles;
+            } else if (id == 4 || id == 18) {
+                v = &c->fullnames;
+                nv = &c->nfullnames;
+            } else if (id != 6) {
+                continue;
+            }
+            char *text = name_record_text(t + strings + off, n, be16(rec), be16(rec + 2));
+            if (!text || !text[0]) {
+                free(text);
+            } else if (v) {
+                add_unique(v, nv, text);
+            } else if (!c->ps_name) {
+                c->ps_name = text;
+            } else {
+                free(text);
+            }
+        }
+    }
+    hb_blob_destroy(name);
+    c->weight = FC_WEIGHT_REGULAR;
+    c->slant = FC_SLANT_ROMAN;
+    hb_blob_t *os2 = hb_face_reference_table(face, HB_TAG('O', 'S', '/', '2'));
+    const unsigned char *o = (const unsigned char *)hb_blob_get_data(os2, &len);
+    if (len >= 64 && be16(o) != 0xFFFF) {
+        c->weight = fc_weight((int)be16(o + 4));
+        unsigned selection = be16(o + 62);
+        if (selection & 1)
+            c->slant = FC_SLANT_ITALIC;
+        else if (selection & 0x200)
+            c->slant = FC_SLANT_OBLIQUE;
+    }
+    hb_blob_destroy(os2);
+    return c->nfamilies > 0;
+}
+
+static int is_font_file(const char *name)
+{
+    size_t n = strlen(name);
+    static const char *const ext[] = {".otf", ".ttf", ".ttc", ".otc"};
+    for (size_t i = 0; i < 4; i++)
+        if (n > 4 && strcasecmp(name + n - 4, ext[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every face of the bundled folder's font files (.otf, .ttf, .ttc, .otc), read from their
+ * own tables. Caller holds the lock. */
+static void bundled_faces(nb_fontset *set)
+{
+    DIR *dir = set->font_dir ? opendir(set->font_dir) : NULL;
+    if (!dir)
+        return;
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.' || !is_font_file(e->d_name))
+            continue;
+        size_t n = strlen(set->font_dir) + strlen(e->d_name) + 2;
+        char *path = nb_malloc(n);
+        snprintf(path, n, "%s/%s", set->font_dir, e->d_name);
+        hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+        unsigned faces = blob ? hb_face_count(blob) : 0;
+        for (unsigned i = 0; i < faces; i++) {
+            hb_face_t *face = hb_face_create(blob, i);
+            nb_grow(&set->cands, &cap, set->ncands + 1, sizeof *set->cands);
+            candidate *c = &set->cands[set->ncands];
+            *c = (candidate){.index = (int)i, .bundled = 1};
+            if (read_face(face, c)) {
+                c->file = nb_strdup(path);
+                set->ncands++;
+            } else {
+                free_strings(c->families, c->nfamilies);
+                free_strings(c->styles, c->nstyles);
+                free_strings(c->fullnames, c->nfullnames);
+                free(c->ps_name);
+            }
+            hb_face_destroy(face);
+        }
+        hb_blob_destroy(blob);
+        free(path);
+    }
+    closedir(dir);
+}
+
+/* Copies the list of every face once, ordered bundled-first then by path, so that the choice
+ * between equal matches does not depend on the folder's or fontconfig's order: the bundled
+ * faces alone until a name is not found among them, then fontconfig's list. */
 static void list_candidates(nb_fontset *set)
 {
     if (set->listed)
         return;
     set->listed = 1;
+    if (!set->config) {
+        bundled_faces(set);
+        qsort(set->cands, set->ncands, sizeof *set->cands, cmp_candidates);
+        return;
+    }
     FcPattern *all = FcPatternCreate();
     FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_STYLE, FC_FULLNAME,
                                        FC_POSTSCRIPT_NAME, FC_WEIGHT, FC_SLANT, (char *)NULL);
@@ -652,17 +812,7 @@ static const candidate *resolve_name(nb_fontset *set, const char *name)
     return NULL;
 }
 
-static int is_path(const char *s)
-{
-    size_t n = strlen(s);
-    if (strchr(s, '/'))
-        return 1;
-    static const char *const ext[] = {".otf", ".ttf", ".ttc", ".otc"};
-    for (size_t i = 0; i < 4; i++)
-        if (n > 4 && strcasecmp(s + n - 4, ext[i]) == 0)
-            return 1;
-    return 0;
-}
+static int is_path(const char *s) { return strchr(s, '/') || is_font_file(s); }
 
 int nb_font_is_path(const char *name) { return is_path(name); }
 
@@ -707,6 +857,51 @@ nb_font *nb_fontset_find(nb_fontset *set, const char *name_or_path, char **error
 done:
     pthread_mutex_unlock(&set->lock);
     return font;
+}
+
+static int cmp_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void put_list(nb_buf *b, char **v, size_t n)
+{
+    char **sorted = nb_calloc(n ? n : 1, sizeof *sorted);
+    memcpy(sorted, v, n * sizeof *v);
+    qsort(sorted, n, sizeof *sorted, cmp_strings);
+    for (size_t i = 0; i < n; i++)
+        nb_buf_printf(b, "%s%s", i ? "," : "", sorted[i]);
+    nb_buf_puts(b, "|");
+    free(sorted);
+}
+
+char *nb_fontset_describe(const char *font_dir, int fontconfig)
+{
+    char *error = NULL;
+    nb_fontset *set = nb_fontset_new(font_dir, &error);
+    if (!set)
+        return error;
+    if (fontconfig) {
+        set->config = FcConfigCreate();
+        if (!set->config || !FcConfigAppFontAddDir(set->config, (const FcChar8 *)set->font_dir)) {
+            nb_fontset_free(set);
+            return nb_strdup("fontconfig could not read the folder");
+        }
+    }
+    list_candidates(set);
+    nb_buf b = {0};
+    for (size_t i = 0; i < set->ncands; i++) {
+        const candidate *c = &set->cands[i];
+        const char *base = strrchr(c->file, '/');
+        nb_buf_printf(&b, "%s|%d|", base ? base + 1 : c->file, c->index);
+        put_list(&b, c->families, c->nfamilies);
+        put_list(&b, c->styles, c->nstyles);
+        put_list(&b, c->fullnames, c->nfullnames);
+        nb_buf_printf(&b, "%s|%d|%d\n", c->ps_name ? c->ps_name : "", c->weight, c->slant);
+    }
+    nb_buf_put(&b, "", 1);
+    nb_fontset_free(set);
+    return (char *)b.data;
 }
 
 /* Adds an open font to the set, or returns the one already there with the same data. Caller

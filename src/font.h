@@ -57,12 +57,15 @@ size_t nb_font_shape(const nb_font *font, const char *text, size_t len, nb_shape
  * several threads can resolve report-named fonts. Fonts live until nb_fontset_free. */
 typedef struct nb_fontset nb_fontset;
 
-/* `font_dir` is registered with fontconfig as an application font folder. */
+/* `font_dir` is the bundled folder: names are looked up among its faces first (read from the
+ * files, without fontconfig), then through fontconfig (the system's fonts, with `font_dir` as
+ * an application font folder), which is started only then. */
 nb_fontset *nb_fontset_new(const char *font_dir, char **error);
 void nb_fontset_free(nb_fontset *set);
 
-/* Resolves a family name (through fontconfig, exact family match) or a file path (contains '/'
- * or ends in .otf/.ttf/.ttc) to an open font. Returns NULL if nothing matches. */
+/* Resolves a family name (exact family match: the bundled faces, then fontconfig's) or a file
+ * path (contains '/' or ends in .otf/.ttf/.ttc/.otc) to an open font. Returns NULL if nothing
+ * matches. */
 nb_font *nb_fontset_get(nb_fontset *set, const char *name_or_path);
 /* The same; when the name resolves to a file that cannot be opened, *error (caller frees) says
  * why, naming the file. */
@@ -76,6 +79,11 @@ nb_font *nb_fontset_get_fd(nb_fontset *set, int fd, const char *name, char **err
  * family or file of that name. Returns 0, or -1 with *error (caller frees). */
 int nb_fontset_add_memory(nb_fontset *set, const char *name, const unsigned char *data,
                           size_t size, char **error);
+/* The faces of `font_dir` as name lookup sees them, one line each, "file|index|families|styles|
+ * full names|PostScript name|weight|slant" (lists sorted, comma-separated): read from the files
+ * (fontconfig 0) or as fontconfig lists them (1), for the test that keeps the two the same.
+ * Caller frees; an error message when the folder cannot be read. */
+char *nb_fontset_describe(const char *font_dir, int fontconfig);
 
 
 #endif
