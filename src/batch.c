@@ -1222,6 +1222,8 @@ static char *options_text(const batch *b)
         nb_buf_printf(&o, "html %d\n", b->html_format);
     for (int i = 0; i < b->pdf->nfonts; i++)
         nb_buf_printf(&o, "font %s\n", b->pdf->fonts[i]);
+    if (r->untagged)
+        nb_buf_puts(&o, "untagged\n");
     nb_buf_printf(&o, "sign %s|%s|%s|%s|%s|%d\n", r->sign_p12 ? r->sign_p12 : "",
                   r->sign_key ? r->sign_key : "", r->sign_cert ? r->sign_cert : "",
                   r->sign_reason ? r->sign_reason : "", r->sign_location ? r->sign_location : "",

@@ -24,6 +24,7 @@ typedef struct nb_flow {
     nb_table_cache *tables;       /* owned: the report's tables, solved (table.c) */
     float table_size;             /* the one size of every table, pt; 0 until decided */
     const char *title_words;      /* borrowed: layouts/title-words.txt, or NULL */
+    int tag_root;                 /* the Document structure element (nb_doc.tags, 1-based) */
 } nb_flow;
 
 /* The current page, starting the first one if needed. */

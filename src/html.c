@@ -3,6 +3,7 @@
  * a real table whose header cells carry ids and whose data cells name them in `headers` (the
  * layouts' tables have two- and three-level headers, which `scope` alone cannot express). */
 #include "html.h"
+#include "headers.h"
 #include "layout.h"
 #include "util.h"
 
@@ -69,73 +70,13 @@ static void put_element(nb_buf *b, const char *tag, const char *cls, const char 
 
 /* ---- tables ---- */
 
-/* Per grid row: whether any value slot starts in it. Rows without values are column headers
- * for the rows below them, up to the next such run (表二 has one run per block). */
-typedef struct grid {
-    const nb_ltable *lt;
-    int *row_has_value; /* nrows */
-    int *run_start;     /* nrows: the first row of the header run governing row r, or -1 */
-    int *run_end;       /* nrows: one past its last row */
-} grid;
-
-static int cell_is_col_header(const grid *g, const nb_lcell *c)
-{
-    if (c->value >= 0)
-        return 0;
-    for (int r = c->row; r < c->row + c->rowspan && r < g->lt->nrows; r++)
-        if (g->row_has_value[r])
-            return 0;
-    return 1;
-}
-
-static void grid_init(grid *g, const nb_ltable *lt)
-{
-    g->lt = lt;
-    int n = lt->nrows > 0 ? lt->nrows : 1;
-    g->row_has_value = nb_calloc((size_t)n, sizeof(int));
-    g->run_start = nb_malloc((size_t)n * sizeof(int));
-    g->run_end = nb_malloc((size_t)n * sizeof(int));
-    for (size_t i = 0; i < lt->ncells; i++)
-        if (lt->cells[i].value >= 0 && lt->cells[i].row < lt->nrows)
-            g->row_has_value[lt->cells[i].row] = 1;
-    int start = -1, end = -1;
-    for (int r = 0; r < lt->nrows; r++) {
-        if (!g->row_has_value[r]) {
-            if (r == 0 || g->row_has_value[r - 1])
-                start = r;
-            end = r + 1;
-        }
-        g->run_start[r] = g->row_has_value[r] ? start : -1;
-        g->run_end[r] = g->row_has_value[r] ? end : -1;
-    }
-}
-
-static void grid_free(grid *g)
-{
-    free(g->row_has_value);
-    free(g->run_start);
-    free(g->run_end);
-}
-
-static int overlaps(int a0, int an, int b0, int bn) { return a0 < b0 + bn && b0 < a0 + an; }
-
-/* The ids of the header cells that apply to a data cell: the column headers of its header run
- * above whose columns cover it, and the row headers to its left whose rows cover it. */
-static void put_headers_attr(nb_buf *b, const grid *g, int t, const nb_lcell *v)
+/* The ids of the header cells that apply to a data cell (headers.h). */
+static void put_headers_attr(nb_buf *b, const nb_headers *g, int t, const nb_lcell *v)
 {
     const nb_ltable *lt = g->lt;
     int first = 1;
-    int r0 = g->run_start[v->row], r1 = g->run_end[v->row];
     for (size_t i = 0; i < lt->ncells; i++) {
-        const nb_lcell *c = &lt->cells[i];
-        if (c->value >= 0)
-            continue;
-        int col_header = cell_is_col_header(g, c);
-        int applies = col_header
-                          ? r0 >= 0 && c->row >= r0 && c->row < r1 &&
-                                overlaps(c->col, c->colspan, v->col, v->colspan)
-                          : c->col < v->col && overlaps(c->row, c->rowspan, v->row, v->rowspan);
-        if (!applies)
+        if (!nb_headers_apply(g, &lt->cells[i], v))
             continue;
         nb_buf_printf(b, "%st%dc%zu", first ? " headers=\"" : " ", t, i);
         first = 0;
@@ -163,8 +104,8 @@ static int by_position(const void *a, const void *b)
 static void put_table(nb_buf *b, const nb_table *t, int index, const char *caption)
 {
     const nb_ltable *lt = t->layout;
-    grid g;
-    grid_init(&g, lt);
+    nb_headers g;
+    nb_headers_init(&g, lt);
     const nb_lcell **order = nb_malloc((lt->ncells ? lt->ncells : 1) * sizeof *order);
     for (size_t i = 0; i < lt->ncells; i++)
         order[i] = &lt->cells[i];
@@ -205,7 +146,7 @@ static void put_table(nb_buf *b, const nb_table *t, int index, const char *capti
             const nb_lcell *c = order[k];
             size_t ci = (size_t)(c - lt->cells);
             if (c->value < 0) {
-                const char *scope = cell_is_col_header(&g, c)
+                const char *scope = nb_headers_is_column(&g, c)
                                         ? (c->colspan > 1 ? "colgroup" : "col")
                                         : (c->rowspan > 1 ? "rowgroup" : "row");
                 nb_buf_printf(b, "<th id=\"t%dc%zu\" scope=\"%s\"", index, ci, scope);
@@ -232,7 +173,7 @@ static void put_table(nb_buf *b, const nb_table *t, int index, const char *capti
         nb_buf_puts(b, "</thead>\n");
     nb_buf_puts(b, "</table>\n");
     free(order);
-    grid_free(&g);
+    nb_headers_free(&g);
 }
 
 /* ---- prose ---- */

@@ -237,6 +237,9 @@ static const msg messages[] = {
     {"unknown command '%s'", "未知命令 '%s'"},
     {"write the PDF even when the check finds errors", "即使校核发现错误也生成 PDF"},
     {"write PDF/A-1b, for archiving", "生成 PDF/A-1b 归档格式"},
+    {"leave out the tags (the structure screen readers and text extraction read) for a smaller "
+     "file",
+     "不写入标记结构（供屏幕阅读器和文本提取使用），文件更小"},
     {"ask the viewer to print N copies (1 to 99)", "请阅读器打印 N 份（1 到 99）"},
     {"use FONT (a family name or a file) first for ROLE: title, heading1, heading2, body, table, "
      "folio",

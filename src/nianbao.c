@@ -535,7 +535,7 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
         rc = dump_layout(&doc, r, o, d);
     if (rc == NB_OK) {
         nb_buf out = {0};
-        nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies};
+        nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies, .untagged = o->untagged};
         rc = nb_pdf_write(&doc, &po, &out, d);
         if (rc == NB_OK && (o->sign_p12 || o->sign_key || o->sign_cert)) {
             nb_sign_options so = {.p12_path = o->sign_p12, .key_path = o->sign_key,

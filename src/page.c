@@ -8,6 +8,22 @@
 const char *const nb_box_kind_names[] = {"title", "heading", "line", "cell", "cell-text",
                                          "folio", "signoff", "image"};
 
+const char *const nb_tag_names[] = {"Document", "H1", "H2", "H3", "H4", "P", "Table",
+                                    "THead", "TBody", "TR", "TH", "TD"};
+
+int nb_doc_add_tag(nb_doc *doc, nb_tag_kind kind, int parent)
+{
+    nb_grow(&doc->tags, &doc->cap_tags, doc->ntags + 1, sizeof *doc->tags);
+    doc->tags[doc->ntags++] = (nb_tag){kind, parent, NB_SCOPE_NONE, 1, 1, NULL, 0};
+    return (int)doc->ntags;
+}
+
+void nb_page_tag_runs(nb_page *page, size_t first, int tag)
+{
+    for (size_t i = first; i < page->nruns; i++)
+        page->runs[i].tag = tag;
+}
+
 nb_page *nb_doc_add_page(nb_doc *doc)
 {
     nb_grow(&doc->pages, &doc->cap_pages, doc->npages + 1, sizeof *doc->pages);
@@ -88,6 +104,9 @@ void nb_doc_free(nb_doc *doc)
     for (size_t i = 0; i < doc->noutline; i++)
         free(doc->outline[i].title);
     free(doc->outline);
+    for (size_t i = 0; i < doc->ntags; i++)
+        free(doc->tags[i].headers);
+    free(doc->tags);
     free(doc->title);
     free(doc->author);
     memset(doc, 0, sizeof *doc);

@@ -19,8 +19,11 @@ typedef struct nb_glyph {
 
 typedef struct nb_run {
     const nb_font *font;  /* borrowed from the engine's fontset */
+    int tag;              /* the structure element it belongs to (1-based in nb_doc.tags);
+                           * 0: an artifact (page numbers, a table's repeated header) */
     float size;           /* pt */
     float x, y;           /* baseline origin */
+    size_t first_char;    /* index of its first character in the text block it was set from */
     nb_glyph *glyphs;     /* owned */
     size_t nglyphs;
     char *text;           /* owned UTF-8 */
@@ -54,6 +57,27 @@ typedef struct nb_image {
     float x, y, w, h;
 } nb_image;
 
+/* The logical structure of the document, for the tagged PDF (PDF 32000 §14.8): the element
+ * types of the standard structure. A page's runs point at the element they belong to; the
+ * elements form a tree in document order (a child after its parent, siblings in order). */
+typedef enum {
+    NB_TAG_DOCUMENT, NB_TAG_H1, NB_TAG_H2, NB_TAG_H3, NB_TAG_H4, NB_TAG_P, NB_TAG_TABLE,
+    NB_TAG_THEAD, NB_TAG_TBODY, NB_TAG_TR, NB_TAG_TH, NB_TAG_TD
+} nb_tag_kind;
+extern const char *const nb_tag_names[]; /* the standard structure type: "Document", "H1" … */
+
+/* A table header cell heads the cells below it (its column), to its right (its row), or both. */
+typedef enum { NB_SCOPE_NONE, NB_SCOPE_COLUMN, NB_SCOPE_ROW, NB_SCOPE_BOTH } nb_scope;
+
+typedef struct nb_tag {
+    nb_tag_kind kind;
+    int parent;           /* 1-based index of the parent element; 0 for the root (Document) */
+    nb_scope scope;       /* TH */
+    int rowspan, colspan; /* TH, TD: grid rows and columns covered (1: none spanned) */
+    int *headers;         /* owned, TD: the TH elements (1-based) that head it, in grid order */
+    size_t nheaders;
+} nb_tag;
+
 typedef struct nb_page {
     nb_run *runs;   size_t nruns,  cap_runs;
     nb_stroke *rules; size_t nrules, cap_rules;
@@ -71,6 +95,7 @@ typedef struct nb_outline_entry {
 typedef struct nb_doc {
     nb_page *pages; size_t npages, cap_pages;
     nb_outline_entry *outline; size_t noutline, cap_outline;
+    nb_tag *tags; size_t ntags, cap_tags; /* the structure elements, in document order */
     nb_raster **rasters; size_t nrasters; /* owned: the decoded images the pages draw */
     /* document info */
     char *title, *author;    /* owned */
@@ -86,6 +111,10 @@ nb_box *nb_page_add_box(nb_page *page, nb_box_kind kind, float x, float y, float
  * leaves *raster empty. */
 void nb_page_add_image(nb_doc *doc, nb_page *page, nb_raster *raster, float x, float y, float w,
                        float h);
+/* Adds a structure element under `parent` (1-based, 0: none) and returns its 1-based index. */
+int nb_doc_add_tag(nb_doc *doc, nb_tag_kind kind, int parent);
+/* Puts the page's runs from index `first` on into element `tag` (0: artifacts). */
+void nb_page_tag_runs(nb_page *page, size_t first, int tag);
 void nb_doc_add_outline(nb_doc *doc, const char *title, int page, float y, int level);
 void nb_doc_free(nb_doc *doc);
 

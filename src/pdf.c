@@ -125,6 +125,21 @@ static void hash_final(content_hash *h, unsigned char out[16])
     }
 }
 
+/* The structure elements (nb_doc.tags, 1-based) whose content a page's marked-content
+ * sequences hold: owner[MCID]. */
+typedef struct page_marks {
+    int *owner;
+    size_t n, cap;
+} page_marks;
+
+/* A Span element the writer adds around one glyph whose text the ToUnicode cannot give
+ * (write_actual_text): its parent element and its /ActualText. */
+typedef struct actual_span {
+    int parent;        /* 1-based in nb_doc.tags */
+    const char *text;  /* borrowed from the run */
+    size_t len;
+} actual_span;
+
 typedef struct pdf_ctx {
     const nb_doc *doc;
     const nb_pdf_options *options;
@@ -137,6 +152,9 @@ typedef struct pdf_ctx {
     font_use *fonts; size_t nfonts, cap_fonts;
     content_hash hash; /* over everything written, for the file identifier */
     struct libdeflate_compressor *deflaters[2]; /* by enum flate_kind, made on first use */
+    int tagged;         /* write the structure tree and marked content (tagged PDF) */
+    page_marks *marks;  /* per page: the element of each MCID; owned, npages */
+    actual_span *spans; size_t nspans, cap_spans; /* owned; element ntags + 1 + i */
 } pdf_ctx;
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
@@ -850,22 +868,94 @@ static void write_rules(nb_buf *b, const nb_page *page)
     nb_buf_puts(b, "Q\n");
 }
 
+/* True when the text a glyph stands for here is not the text its code's ToUnicode entry gives
+ * (collect_glyphs keeps one text per glyph: the first it saw). */
+static int differs_from_tounicode(const nb_run *run, const nb_glyph *g, const used_glyph *ug)
+{
+    if (!g->text_len || !run->text || g->text > run->text_len ||
+        g->text_len > run->text_len - g->text || !ug->text)
+        return 0;
+    return ug->text_len != g->text_len || memcmp(ug->text, run->text + g->text, g->text_len) != 0;
+}
+
+/* Numbers the next marked-content sequence of a page for element `tag` (1-based). */
+static size_t new_mcid(page_marks *m, int tag)
+{
+    nb_grow(&m->owner, &m->cap, m->n + 1, sizeof *m->owner);
+    m->owner[m->n] = tag;
+    return m->n++;
+}
+
+/* A glyph whose code's one ToUnicode entry holds another text (collect_glyphs: a glyph two
+ * characters share, such as 日 and the Kangxi radical ⽇, or · and ・ in the Fandol fonts): it
+ * is drawn alone, in a text object of its own, with its own text as /ActualText (PDF 32000
+ * §14.9.4). In a tagged page the element's sequence ends before it and starts again after it,
+ * and the glyph's sequence belongs to a Span element inside the element that has the same
+ * /ActualText: readers of the content (pdftotext) take the property, readers of the structure
+ * (poppler's structure text) the element's attribute. An artifact keeps its glyph as it is. */
+static void write_actual_text(pdf_ctx *ctx, nb_buf *b, const nb_run *run, const nb_glyph *g,
+                              const used_glyph *ug, const font_use *u, page_marks *marks)
+{
+    int tag = marks ? run->tag : -1;
+    if (tag == 0 || (tag > 0 && (size_t)tag > ctx->doc->ntags))
+        tag = 0;
+    const char *name = tag > 0 ? nb_tag_names[ctx->doc->tags[tag - 1].kind] : NULL;
+    if (tag > 0) {
+        nb_grow(&ctx->spans, &ctx->cap_spans, ctx->nspans + 1, sizeof *ctx->spans);
+        ctx->spans[ctx->nspans] = (actual_span){tag, run->text + g->text, g->text_len};
+        int span = (int)(ctx->doc->ntags + ++ctx->nspans);
+        nb_buf_printf(b, "EMC\n/Span << /MCID %zu /ActualText <FEFF", new_mcid(marks, span));
+    }
+    else if (tag < 0)
+        nb_buf_puts(b, "/Span << /ActualText <FEFF");
+    if (tag != 0) {
+        put_utf16(b, run->text + g->text, g->text_len, 1);
+        nb_buf_puts(b, "> >> BDC\n");
+    }
+    nb_buf_printf(b, "BT /%s ", u->res_name);
+    put_num(b, run->size);
+    nb_buf_puts(b, " Tf ");
+    put_num(b, (double)run->x + g->x);
+    nb_buf_puts(b, " ");
+    put_num(b, (double)run->y + g->y);
+    nb_buf_printf(b, " Td [<%04X>] TJ ET\n", (unsigned)ug->code);
+    if (tag > 0)
+        nb_buf_printf(b, "EMC\n/%s << /MCID %zu >> BDC\n", name, new_mcid(marks, tag));
+    else if (tag < 0)
+        nb_buf_puts(b, "EMC\n");
+}
+
 /* One run: BT /F size Tf, then per stretch of equal y a Td to the stretch's first glyph and a
  * TJ whose adjustments put every glyph at its own x. `pen` follows the position the viewer
- * computes from the numbers as written, so rounding never accumulates along a line. */
-static void write_run(nb_buf *b, const nb_run *run, const font_use *u)
+ * computes from the numbers as written, so rounding never accumulates along a line. `marks`:
+ * the page's marked content when tagged (write_actual_text), else NULL. */
+static void write_run(pdf_ctx *ctx, nb_buf *b, const nb_run *run, const font_use *u,
+                      page_marks *marks)
 {
     double size = run->size;
     if (!(size > 0))
         return;
-    nb_buf_printf(b, "BT /%s ", u->res_name);
-    put_num(b, size);
-    nb_buf_puts(b, " Tf\n");
+    int in_text = 0;       /* inside BT … ET */
     double lx = 0, ly = 0; /* start of the current text line */
     char num[40];
     size_t i = 0;
     while (i < run->nglyphs) {
         const nb_glyph *first = &run->glyphs[i];
+        if (differs_from_tounicode(run, first, &u->glyphs[u->slot[first->gid]])) {
+            if (in_text)
+                nb_buf_puts(b, "ET\n");
+            in_text = 0;
+            write_actual_text(ctx, b, run, first, &u->glyphs[u->slot[first->gid]], u, marks);
+            i++;
+            continue;
+        }
+        if (!in_text) {
+            nb_buf_printf(b, "BT /%s ", u->res_name);
+            put_num(b, size);
+            nb_buf_puts(b, " Tf\n");
+            in_text = 1;
+            lx = ly = 0;
+        }
         double ax = (double)run->x + first->x, ay = (double)run->y + first->y;
         nb_fmt_num(num, ax - lx, 3);
         double dx = strtod(num, NULL);
@@ -881,6 +971,8 @@ static void write_run(nb_buf *b, const nb_run *run, const font_use *u)
         for (; k < run->nglyphs && run->glyphs[k].y == first->y; k++) {
             const nb_glyph *g = &run->glyphs[k];
             const used_glyph *ug = &u->glyphs[u->slot[g->gid]];
+            if (k > i && differs_from_tounicode(run, g, ug))
+                break; /* drawn alone: the loop above */
             if (k > i) {
                 double target = (double)run->x + g->x;
                 /* Two decimals of a thousandth of an em: finer than float positions are
@@ -900,7 +992,8 @@ static void write_run(nb_buf *b, const nb_run *run, const font_use *u)
         nb_buf_puts(b, "> ] TJ\n");
         i = k;
     }
-    nb_buf_puts(b, "ET\n");
+    if (in_text)
+        nb_buf_puts(b, "ET\n");
 }
 
 static font_use *font_of(pdf_ctx *ctx, const nb_font *font)
@@ -963,6 +1056,21 @@ static HPDF_Dict image_xobject(pdf_ctx *ctx, const nb_raster *r)
     return img;
 }
 
+/* Ends the marked-content sequence `from` (-1: none open) and begins one for `to`: an element's
+ * content with the page's next MCID (PDF 32000 §14.7.4), or an artifact (§14.8.2.2): the page
+ * numbers and a table header drawn again after a page break. */
+static void open_marked_content(pdf_ctx *ctx, nb_buf *b, page_marks *marks, int from, int to)
+{
+    if (from >= 0)
+        nb_buf_puts(b, "EMC\n");
+    if (to <= 0 || (size_t)to > ctx->doc->ntags) {
+        nb_buf_puts(b, "/Artifact BMC\n");
+        return;
+    }
+    nb_buf_printf(b, "/%s << /MCID %zu >> BDC\n", nb_tag_names[ctx->doc->tags[to - 1].kind],
+                  new_mcid(marks, to));
+}
+
 static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
 {
     HPDF_Page hp = HPDF_AddPage(ctx->pdf);
@@ -971,6 +1079,8 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
         return 0;
     HPDF_Page_SetWidth(hp, NB_PAGE_W);
     HPDF_Page_SetHeight(hp, NB_PAGE_H);
+    if (ctx->tagged)
+        HPDF_Dict_AddNumber(hp, "StructParents", (HPDF_INT32)(page - ctx->doc->pages));
 
     /* Fonts of this page, in order of first use. */
     HPDF_Dict resources = HPDF_Dict_GetItem(hp, "Resources", HPDF_OCLASS_DICT);
@@ -1021,10 +1131,33 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
         put_num(&b, im->y);
         nb_buf_printf(&b, " cm /%s Do Q\n", name);
     }
+    if (ctx->tagged && b.len) {
+        /* The seal: an artifact, as the rules are (only the text carries the report). */
+        nb_buf tmp = {0};
+        nb_buf_puts(&tmp, "/Artifact BMC\n");
+        nb_buf_put(&tmp, b.data, b.len);
+        nb_buf_puts(&tmp, "EMC\n");
+        nb_buf_free(&b);
+        b = tmp;
+    }
+    if (ctx->tagged && page->nrules)
+        nb_buf_puts(&b, "/Artifact BMC\n");
     write_rules(&b, page);
-    for (size_t r = 0; r < page->nruns; r++)
-        if (page->runs[r].nglyphs)
-            write_run(&b, &page->runs[r], font_of(ctx, page->runs[r].font));
+    if (ctx->tagged && page->nrules)
+        nb_buf_puts(&b, "EMC\n");
+    page_marks *marks = ctx->tagged ? &ctx->marks[page - ctx->doc->pages] : NULL;
+    int open_tag = -1; /* the sequence open: an element (1-based), 0 an artifact, -1 none */
+    for (size_t r = 0; r < page->nruns; r++) {
+        const nb_run *run = &page->runs[r];
+        if (!run->nglyphs)
+            continue;
+        if (marks && run->tag != open_tag)
+            open_marked_content(ctx, &b, marks, open_tag, run->tag);
+        open_tag = run->tag;
+        write_run(ctx, &b, run, font_of(ctx, run->font), marks);
+    }
+    if (marks && open_tag >= 0)
+        nb_buf_puts(&b, "EMC\n");
     HPDF_Dict contents = ((HPDF_PageAttr)hp->attr)->contents;
     contents->write_fn = write_flate_key;
     put_stream(ctx, contents, b.data, b.len);
@@ -1118,6 +1251,8 @@ static void write_viewer_preferences(pdf_ctx *ctx)
     HPDF_Dict vp = HPDF_Dict_New(ctx->pdf->mmgr);
     HPDF_Dict_AddName(vp, "PrintScaling", "None");
     HPDF_Dict_AddName(vp, "Duplex", "DuplexFlipLongEdge");
+    /* The window shows the report's title, not the file's name (PDF/UA 7.1). */
+    HPDF_Dict_Add(vp, "DisplayDocTitle", HPDF_Boolean_New(ctx->pdf->mmgr, HPDF_TRUE));
     if (ctx->options && ctx->options->copies > 0)
         HPDF_Dict_AddNumber(vp, "NumCopies", ctx->options->copies);
     HPDF_Dict_Add(ctx->pdf->catalog, "ViewerPreferences", vp);
@@ -1134,6 +1269,179 @@ static void write_id(pdf_ctx *ctx)
     HPDF_Array_Add(id, HPDF_Binary_New(ctx->pdf->mmgr, digest, 16));
     HPDF_Array_Add(id, HPDF_Binary_New(ctx->pdf->mmgr, digest, 16));
     HPDF_Dict_Add(ctx->pdf->trailer, "ID", id);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tagged PDF (PDF 32000 §14.8): the structure tree of nb_doc.tags, whose leaves point at the
+ * marked-content sequences write_page numbered (MCIDs), the parent tree that maps them back,
+ * and the catalog's /MarkInfo and /Lang. */
+
+/* A TH's /ID, short: a document has hundreds of /Headers entries naming them. */
+static void element_id(char *out, size_t size, size_t tag) { snprintf(out, size, "h%zu", tag); }
+
+/* The IDTree's keys in the byte order a name tree needs (PDF 32000 §7.9.6). */
+typedef struct id_entry {
+    char id[24];
+    size_t elem;
+} id_entry;
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const id_entry *)a)->id, ((const id_entry *)b)->id);
+}
+
+static HPDF_Dict table_attributes(pdf_ctx *ctx, const nb_tag *t, HPDF_Dict *elems)
+{
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+    int scope = t->kind == NB_TAG_TH && t->scope != NB_SCOPE_NONE;
+    if (!scope && t->rowspan <= 1 && t->colspan <= 1 && !t->nheaders)
+        return NULL;
+    HPDF_Dict a = HPDF_Dict_New(mmgr);
+    HPDF_Dict_AddName(a, "O", "Table");
+    if (scope)
+        HPDF_Dict_AddName(a, "Scope", t->scope == NB_SCOPE_COLUMN ? "Column"
+                                      : t->scope == NB_SCOPE_ROW  ? "Row"
+                                                                  : "Both");
+    if (t->rowspan > 1)
+        HPDF_Dict_AddNumber(a, "RowSpan", t->rowspan);
+    if (t->colspan > 1)
+        HPDF_Dict_AddNumber(a, "ColSpan", t->colspan);
+    if (t->nheaders) {
+        HPDF_Array h = HPDF_Array_New(mmgr);
+        for (size_t i = 0; i < t->nheaders; i++) {
+            char id[32];
+            element_id(id, sizeof id, (size_t)t->headers[i]);
+            HPDF_Array_Add(h, HPDF_String_New(mmgr, id, NULL));
+        }
+        HPDF_Dict_Add(a, "Headers", h);
+    }
+    (void)elems;
+    return a;
+}
+
+static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
+{
+    const nb_doc *doc = ctx->doc;
+    if (!ctx->tagged || !doc->ntags)
+        return;
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+    size_t n = doc->ntags + ctx->nspans;
+    HPDF_Dict root = new_dict(ctx);
+    HPDF_Dict *elems = nb_calloc(n, sizeof *elems);
+    HPDF_Array *kids = nb_calloc(n + 1, sizeof *kids); /* kids[0]: the root's */
+    id_entry *ids = NULL;
+    size_t nids = 0, cap_ids = 0;
+    if (!root)
+        goto done;
+    HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
+    kids[0] = HPDF_Array_New(mmgr);
+    HPDF_Dict_Add(root, "K", kids[0]);
+    for (size_t i = 0; i < doc->ntags; i++) {
+        const nb_tag *t = &doc->tags[i];
+        if (!(elems[i] = new_dict(ctx)))
+            goto done;
+        HPDF_Dict_AddName(elems[i], "S", nb_tag_names[t->kind]);
+        int parent = t->parent > 0 && (size_t)t->parent <= i ? t->parent : 0;
+        HPDF_Dict_Add(elems[i], "P", parent ? elems[parent - 1] : root);
+        if (!kids[parent]) {
+            kids[parent] = HPDF_Array_New(mmgr);
+            HPDF_Dict_Add(elems[parent - 1], "K", kids[parent]);
+        }
+        HPDF_Array_Add(kids[parent], elems[i]);
+        if (t->kind == NB_TAG_TH) {
+            nb_grow(&ids, &cap_ids, nids + 1, sizeof *ids);
+            element_id(ids[nids].id, sizeof ids[nids].id, i + 1);
+            ids[nids].elem = i;
+            HPDF_Dict_Add(elems[i], "ID", HPDF_String_New(mmgr, ids[nids++].id, NULL));
+        }
+        HPDF_Dict a = table_attributes(ctx, t, elems);
+        if (a)
+            HPDF_Dict_Add(elems[i], "A", a);
+        int fields[5] = {(int)t->kind, t->parent, (int)t->scope, t->rowspan, t->colspan};
+        hash(ctx, fields, sizeof fields);
+    }
+    /* The Spans: placed among their parent's content where their glyph is (below). */
+    for (size_t j = 0; j < ctx->nspans; j++) {
+        const actual_span *sp = &ctx->spans[j];
+        size_t i = doc->ntags + j;
+        if (!(elems[i] = new_dict(ctx)))
+            goto done;
+        HPDF_Dict_AddName(elems[i], "S", "Span");
+        HPDF_Dict_Add(elems[i], "P", elems[sp->parent - 1]);
+        char *text = nb_strndup(sp->text, sp->len);
+        HPDF_Binary actual = text_string(ctx, text);
+        free(text);
+        if (actual)
+            HPDF_Dict_Add(elems[i], "ActualText", actual);
+    }
+    /* Content: each element's marked-content sequences in page order; /Pg names the page of
+     * the first, and a sequence on another page is a marked-content reference with its own. */
+    HPDF_Dict parent_tree = HPDF_Dict_New(mmgr);
+    HPDF_Array nums = HPDF_Array_New(mmgr);
+    int *first_page = nb_malloc(n * sizeof *first_page);
+    for (size_t i = 0; i < n; i++)
+        first_page[i] = -1;
+    for (size_t p = 0; p < doc->npages; p++) {
+        const page_marks *m = &ctx->marks[p];
+        HPDF_Array owners = HPDF_Array_New(mmgr);
+        for (size_t k = 0; k < m->n; k++) {
+            size_t e = (size_t)m->owner[k] - 1;
+            HPDF_Array_Add(owners, elems[e]);
+            if (!kids[e + 1]) {
+                kids[e + 1] = HPDF_Array_New(mmgr);
+                HPDF_Dict_Add(elems[e], "K", kids[e + 1]);
+                if (e >= doc->ntags) {
+                    /* A Span: its parent's next kid, where the glyph stands in its text. */
+                    int parent = ctx->spans[e - doc->ntags].parent;
+                    if (!kids[parent]) {
+                        kids[parent] = HPDF_Array_New(mmgr);
+                        HPDF_Dict_Add(elems[parent - 1], "K", kids[parent]);
+                    }
+                    HPDF_Array_Add(kids[parent], elems[e]);
+                }
+            }
+            if (first_page[e] < 0) {
+                first_page[e] = (int)p;
+                HPDF_Dict_Add(elems[e], "Pg", pages[p]);
+            }
+            if (first_page[e] == (int)p) {
+                HPDF_Array_AddNumber(kids[e + 1], (HPDF_INT32)k);
+            } else {
+                HPDF_Dict mcr = HPDF_Dict_New(mmgr);
+                HPDF_Dict_AddName(mcr, "Type", "MCR");
+                HPDF_Dict_Add(mcr, "Pg", pages[p]);
+                HPDF_Dict_AddNumber(mcr, "MCID", (HPDF_INT32)k);
+                HPDF_Array_Add(kids[e + 1], mcr);
+            }
+        }
+        HPDF_Array_AddNumber(nums, (HPDF_INT32)p);
+        HPDF_Array_Add(nums, owners);
+        hash(ctx, m->owner, m->n * sizeof *m->owner);
+    }
+    free(first_page);
+    HPDF_Dict_Add(parent_tree, "Nums", nums);
+    HPDF_Dict_Add(root, "ParentTree", parent_tree);
+    HPDF_Dict_AddNumber(root, "ParentTreeNextKey", (HPDF_INT32)doc->npages);
+    if (nids) {
+        qsort(ids, nids, sizeof *ids, by_id);
+        HPDF_Array names = HPDF_Array_New(mmgr);
+        for (size_t i = 0; i < nids; i++) {
+            HPDF_Array_Add(names, HPDF_String_New(mmgr, ids[i].id, NULL));
+            HPDF_Array_Add(names, elems[ids[i].elem]);
+        }
+        HPDF_Dict id_tree = HPDF_Dict_New(mmgr);
+        HPDF_Dict_Add(id_tree, "Names", names);
+        HPDF_Dict_Add(root, "IDTree", id_tree);
+    }
+    HPDF_Dict_Add(ctx->pdf->catalog, "StructTreeRoot", root);
+    HPDF_Dict mark_info = HPDF_Dict_New(mmgr);
+    HPDF_Dict_Add(mark_info, "Marked", HPDF_Boolean_New(mmgr, HPDF_TRUE));
+    HPDF_Dict_Add(ctx->pdf->catalog, "MarkInfo", mark_info);
+    HPDF_Dict_Add(ctx->pdf->catalog, "Lang", HPDF_String_New(mmgr, "zh-CN", NULL));
+done:
+    free(ids);
+    free(elems);
+    free(kids);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1316,6 +1624,7 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
     ctx.doc = doc;
     ctx.options = options;
     ctx.diags = diags;
+    ctx.tagged = (!options || !options->untagged) && doc->ntags > 0;
     HPDF_Page *pages = NULL;
     if (!doc->npages) {
         fail(&ctx, "the document has no pages%s", NULL);
@@ -1333,9 +1642,12 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
         if (!embed_font(&ctx, &ctx.fonts[i]))
             goto done;
     pages = nb_calloc(doc->npages, sizeof *pages);
+    if (ctx.tagged)
+        ctx.marks = nb_calloc(doc->npages, sizeof *ctx.marks);
     for (size_t p = 0; p < doc->npages; p++)
         if (!write_page(&ctx, &doc->pages[p], &pages[p]))
             goto done;
+    write_structure(&ctx, pages);
     write_outline(&ctx, pages);
     write_info(&ctx);
     write_viewer_preferences(&ctx);
@@ -1363,6 +1675,10 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
 
 done:
     free(pages);
+    for (size_t p = 0; ctx.marks && p < doc->npages; p++)
+        free(ctx.marks[p].owner);
+    free(ctx.marks);
+    free(ctx.spans);
     for (size_t i = 0; i < ctx.nfonts; i++) {
         free(ctx.fonts[i].slot);
         free(ctx.fonts[i].glyphs);

@@ -11,6 +11,7 @@ typedef struct nb_pdf_options {
     int pdfa;          /* PDF/A-1b: XMP, OutputIntent, /ID */
     int copies;        /* /NumCopies; 0: unset */
     const char *icc_path; /* sRGB ICC v2 profile for PDF/A */
+    int untagged;      /* no structure tree, marked content or /Lang (tagged is the default) */
 } nb_pdf_options;
 
 /* Writes the whole PDF into out. Deterministic: the same doc gives the same bytes.

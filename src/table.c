@@ -7,6 +7,7 @@
  * page where it fits. Row heights are computed once per table, so setting is linear in rows. */
 #include "table.h"
 #include "geometry.h"
+#include "headers.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -30,6 +31,7 @@ static const float table_sizes[] = {NB_SIZE_TABLE, NB_SIZE_TABLE_MIN};
 
 typedef struct tcell {
     int row, col, rowspan, colspan; /* grid coordinates, clamped to the grid */
+    size_t lcell;                   /* index of its layout cell */
     int header;                     /* inside the header rows: drawn on every page */
     int is_value;                   /* a value slot (centred) */
     int nowrap;                     /* a number: one line, never wrapped */
@@ -138,6 +140,7 @@ static int setup_cells(tsetup *s, nb_flow *f, const nb_table *t)
         if (lc->row < 0 || lc->col < 0 || lc->row >= s->nrows || lc->col >= s->ncols)
             continue; /* the loader does not make these; never draw outside the grid */
         tcell *c = &s->cells[s->ncells++];
+        c->lcell = i;
         c->row = lc->row;
         c->col = lc->col;
         c->rowspan = lc->rowspan < 1 ? 1 : lc->rowspan;
@@ -547,7 +550,7 @@ typedef struct piece {
  * A cut spanning label shows its text where its rows on this page hold it; in its last piece
  * it shows it anyway if no earlier piece could (`shown`, per cell, across pages). */
 static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int r1, int first,
-                          int *shown, float extra)
+                          int *shown, const int *cell_tag, float extra)
 {
     int hr = s->header_rows, nlocal = hr + (r1 - r0);
     /* Local rows: the header, then the body rows of this page. */
@@ -605,6 +608,10 @@ static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int
         b->repeat = p->repeat && show;
         if (!c->nlines || !show)
             continue;
+        /* A cell's text belongs to its TH or TD where it is first drawn; drawn again (the
+         * header after a page break, a cut label) it is a pagination artifact. */
+        int tag = shown[p->index] ? 0 : cell_tag[p->index];
+        size_t first_run = page->nruns;
         shown[p->index] = 1;
         float text_h = (float)c->nlines * s->lh;
         float ly = ytop - ((ytop - ybot) - text_h) / 2;
@@ -625,6 +632,7 @@ static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int
             tb->colspan = c->colspan;
             tb->repeat = p->repeat;
         }
+        nb_page_tag_runs(page, first_run, tag);
     }
     /* Rules: a grid segment is drawn where the cells on its two sides differ, so every border
      * is drawn once and nothing is drawn inside a merged cell; runs are joined. */
@@ -709,11 +717,71 @@ float nb_table_min_height(nb_flow *f, const nb_table *table)
     return rows_height(s, 0, s->header_rows) + rows_height(s, s->header_rows, first_rows_end(s));
 }
 
+/* The table's structure elements (PDF 32000 §14.8.4.3.4): Table, THead for the header rows,
+ * TBody, a TR per grid row, and a TH (label) or TD (value) per cell in the row where it
+ * starts, with its spans; a TH has the scope and a TD the THs that head it (headers.h, the
+ * rule of the portal page). cell_tag[i] gets cell i's element. */
+static void tag_table(nb_flow *f, const tsetup *s, int *cell_tag)
+{
+    nb_doc *doc = f->doc;
+    int table = nb_doc_add_tag(doc, NB_TAG_TABLE, f->tag_root);
+    int head = s->header_rows > 0 ? nb_doc_add_tag(doc, NB_TAG_THEAD, table) : 0, body = 0;
+    nb_headers hd;
+    nb_headers_init(&hd, s->lt);
+    /* Cells by row, then column (the layout lists them so; sorted to be sure). */
+    size_t *order = nb_malloc((s->ncells ? s->ncells : 1) * sizeof *order);
+    for (size_t i = 0; i < s->ncells; i++)
+        order[i] = i;
+    for (size_t i = 1; i < s->ncells; i++)
+        for (size_t j = i; j > 0; j--) {
+            const tcell *a = &s->cells[order[j - 1]], *b = &s->cells[order[j]];
+            if (a->row < b->row || (a->row == b->row && a->col <= b->col))
+                break;
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    size_t k = 0;
+    for (int r = 0; r < s->nrows; r++) {
+        if (r >= s->header_rows && !body)
+            body = nb_doc_add_tag(doc, NB_TAG_TBODY, table);
+        int tr = nb_doc_add_tag(doc, NB_TAG_TR, r < s->header_rows ? head : body);
+        for (; k < s->ncells && s->cells[order[k]].row == r; k++) {
+            size_t i = order[k];
+            const tcell *c = &s->cells[i];
+            const nb_lcell *lc = &s->lt->cells[c->lcell];
+            int t = nb_doc_add_tag(doc, c->is_value ? NB_TAG_TD : NB_TAG_TH, tr);
+            cell_tag[i] = t;
+            nb_tag *e = &doc->tags[t - 1];
+            e->rowspan = c->rowspan;
+            e->colspan = c->colspan;
+            if (!c->is_value) {
+                e->scope = nb_headers_is_column(&hd, lc) ? NB_SCOPE_COLUMN : NB_SCOPE_ROW;
+                continue;
+            }
+            /* Its headers: every TH made so far (they come before it in grid order, being
+             * above it or to its left) that applies. */
+            for (size_t m = 0; m < k; m++) {
+                size_t h = order[m];
+                if (s->cells[h].is_value || !nb_headers_apply(&hd, &s->lt->cells[s->cells[h].lcell], lc))
+                    continue;
+                nb_tag *td = &doc->tags[t - 1];
+                td->headers = nb_realloc(td->headers, (td->nheaders + 1) * sizeof *td->headers);
+                td->headers[td->nheaders++] = cell_tag[h];
+            }
+        }
+    }
+    free(order);
+    nb_headers_free(&hd);
+}
+
 void nb_table_set(nb_flow *f, const nb_table *table)
 {
     const tsetup *s = prepared(f, table);
     if (!s)
         return;
+    int *cell_tag = nb_calloc(s->ncells ? s->ncells : 1, sizeof *cell_tag);
+    tag_table(f, s, cell_tag);
     int hr = s->header_rows;
     float header = rows_height(s, 0, hr);
     nb_flow_page(f);
@@ -766,11 +834,12 @@ void nb_table_set(nb_flow *f, const nb_table *table)
             if (grid >= NB_TEXT_BOTTOM - 0.01f && bottom > grid)
                 extra = (bottom - grid) / (float)(hr + r1 - r0);
         }
-        f->y = draw_segment(s, nb_flow_page(f), f->y, r0, r1, first, shown, extra);
+        f->y = draw_segment(s, nb_flow_page(f), f->y, r0, r1, first, shown, cell_tag, extra);
         first = 0;
         r0 = r1;
         if (r0 < s->nrows)
             nb_flow_new_page(f);
     } while (r0 < s->nrows);
     free(shown);
+    free(cell_tag);
 }

@@ -332,6 +332,7 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
 void nb_text_append(nb_text_block *a, nb_text_block *b, const char *joined)
 {
     uint32_t off = (uint32_t)a->len, g0 = (uint32_t)a->nglyphs;
+    a->joined_at = a->nchars;
     a->chars = nb_realloc(a->chars, (a->nchars + b->nchars + 1) * sizeof *a->chars);
     a->glyphs = nb_realloc(a->glyphs, (a->nglyphs + b->nglyphs + 1) * sizeof *a->glyphs);
     for (size_t i = 0; i < b->nchars; i++) {
@@ -568,12 +569,17 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
                 pen += extra;
             continue;
         }
-        if (c->nglyphs && (!run || run->font != c->font)) {
+        /* A run ends where the font changes, and where an appended block starts (a run-in
+         * heading's paragraph: another structure element). */
+        int joined = b->joined_at > 0 && i >= b->joined_at;
+        if (c->nglyphs && (!run || run->font != c->font ||
+                           (joined && run->first_char < b->joined_at))) {
             run = nb_page_add_run(page);
             run->font = c->font;
             run->size = b->size;
             run->x = pen;
             run->y = y;
+            run->first_char = i;
             /* Room for the whole run at once, rather than growing glyph by glyph; only the
              * run, not the rest of the line: a line whose font changes at every character
              * would otherwise allocate the square of its length. The run ends where a
@@ -583,6 +589,8 @@ void nb_text_place(const nb_text_block *b, const nb_text_line *line, nb_page *pa
                 const nb_char *ck = &b->chars[k];
                 int skipped = ck->cls == NB_CC_SPACE && ck->width == 0;
                 if (k > i && !skipped && ck->nglyphs && ck->font != c->font)
+                    break;
+                if (!joined && b->joined_at > 0 && k >= b->joined_at)
                     break;
                 glyphs += ck->nglyphs;
             }

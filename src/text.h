@@ -56,6 +56,8 @@ typedef struct nb_text_block {
     nb_style style;                   /* grid or compact (FORMAT.md §3.4a) */
     nb_char *chars; size_t nchars;    /* owned */
     nb_shaped *glyphs; size_t nglyphs;/* owned, in font units */
+    size_t joined_at;                 /* nb_text_append: the first character of the appended
+                                         block (no run crosses it; 0: none) */
 } nb_text_block;
 
 /* One line of a broken block: characters [first, end), natural width and the width to fill. */

@@ -63,6 +63,8 @@ typedef struct item {
     size_t nlines;
     char *owned_text;      /* for texts built here (numbered headings) */
     const nb_table *table;
+    int tag;               /* its structure element (nb_doc.tags), made when it is placed */
+    int lead_tag;          /* a run-in heading's own element (H3); its paragraph is `tag` */
     int tail;              /* lines that must follow this item on its last page: the 落款's
                               (blank line, name, date) after the document's last item */
 } item;
@@ -317,7 +319,12 @@ static void place_line(nb_flow *f, item *it, size_t i)
         x = NB_TEXT_LEFT + (NB_TEXT_W - l->natural) / 2;
     float size = role_size(it->role);
     float baseline = f->y - nb_text_baseline_drop(size, NB_LINE_PITCH);
+    size_t first_run = page->nruns;
     nb_text_place(&it->text, l, page, x, baseline);
+    nb_page_tag_runs(page, first_run, it->tag);
+    for (size_t r = first_run; it->lead_tag && r < page->nruns; r++)
+        if (page->runs[r].first_char < it->text.joined_at)
+            page->runs[r].tag = it->lead_tag;
     nb_box_kind kind = it->kind == IT_TITLE ? NB_BOX_TITLE
                        : it->kind == IT_PARA ? NB_BOX_LINE
                                              : NB_BOX_HEADING;
@@ -341,8 +348,10 @@ static void place_title(nb_flow *f, item *it)
         const nb_text_line *l = &it->lines[i];
         float x = NB_TEXT_LEFT + (NB_TEXT_W - l->natural) / 2;
         float line_top = top - (float)i * NB_TITLE_PITCH;
+        size_t first_run = page->nruns;
         nb_text_place(&it->text, l, page, x,
                       line_top - nb_text_baseline_drop(NB_SIZE_TITLE, NB_TITLE_PITCH));
+        nb_page_tag_runs(page, first_run, it->tag);
         size_t from = it->text.chars[l->first].offset;
         size_t to = l->end < it->text.nchars ? it->text.chars[l->end].offset : it->text.len;
         nb_page_add_box(page, NB_BOX_TITLE, x, line_top - NB_TITLE_PITCH, l->natural,
@@ -546,7 +555,10 @@ static int place_signoff(nb_flow *f)
     for (int i = 0; i < 2; i++) {
         nb_page *page = nb_flow_page(f);
         float baseline = f->y - nb_text_baseline_drop(NB_SIZE_BODY, NB_LINE_PITCH);
+        size_t first_run = page->nruns;
         nb_text_place(blocks[i], lines[i], page, xs[i], baseline);
+        /* The agency's name and the date: a paragraph each. */
+        nb_page_tag_runs(page, first_run, nb_doc_add_tag(f->doc, NB_TAG_P, f->tag_root));
         nb_page_add_box(page, NB_BOX_SIGNOFF, xs[i], f->y - NB_LINE_PITCH, ws[i], NB_LINE_PITCH,
                         blocks[i]->text, blocks[i]->len);
         f->y -= NB_LINE_PITCH;
@@ -599,6 +611,7 @@ static int add_block(nb_flow *f, item **items, size_t *nitems, size_t *cap, cons
     case NB_BLOCK_RUNIN:
         it.kind = IT_PARA;
         it.role = NB_ROLE_BODY;
+        it.lead_tag = blk->lead.len ? -1 : 0; /* made with the paragraph's */
         failed = shape_runin(f, &it, blk) != 0;
         add_item(items, nitems, cap, it);
         return failed;
@@ -688,8 +701,19 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words,
         items[nitems - 1].tail = 2 + (r->seal.s ? 2 : 1);
 
     if (!failed) {
+        /* The structure tree: the Document, then one element per item as it is placed; the
+         * title is the H1, the six section headings H2, the report's own heading levels H3
+         * and H4, every paragraph (run-in heading and all) a P; tables build their own. */
+        f.tag_root = nb_doc_add_tag(doc, NB_TAG_DOCUMENT, 0);
+        static const nb_tag_kind item_tags[] = {[IT_TITLE] = NB_TAG_H1, [IT_H1] = NB_TAG_H2,
+                                                [IT_H2] = NB_TAG_H3, [IT_H3] = NB_TAG_H4,
+                                                [IT_PARA] = NB_TAG_P, [IT_TABLE] = NB_TAG_TABLE};
         for (size_t i = 0; i < nitems; i++) {
             item *it = &items[i];
+            if (it->lead_tag)
+                it->lead_tag = nb_doc_add_tag(doc, NB_TAG_H3, f.tag_root);
+            if (it->kind != IT_TABLE)
+                it->tag = nb_doc_add_tag(doc, item_tags[it->kind], f.tag_root);
             if (doc->npages > NB_MAX_PAGES) {
                 nb_diag_add(diags, NB_ERROR, (nb_pos){r->file, 0, 0},
                             "the document would be longer than %d pages; a report is a few "

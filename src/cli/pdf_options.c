@@ -7,6 +7,7 @@
 enum {
     OPT_FORCE = NB_CLI_PDF_KEYS,
     OPT_PDFA,
+    OPT_UNTAGGED,
     OPT_COPIES,
     OPT_FONT,
     OPT_STYLE,
@@ -25,6 +26,9 @@ enum {
 const nb_cli_option nb_cli_pdf_options[] = {
     {OPT_FORCE, "force", NULL, "write the PDF even when the check finds errors"},
     {OPT_PDFA, "pdfa", NULL, "write PDF/A-1b, for archiving"},
+    {OPT_UNTAGGED, "untagged", NULL,
+     "leave out the tags (the structure screen readers and text extraction read) for a smaller "
+     "file"},
     {OPT_COPIES, "copies", "N", "ask the viewer to print N copies (1 to 99)"},
     {OPT_FONT, "font", "ROLE=FONT",
      "use FONT (a family name or a file) first for ROLE: title, heading1, heading2, body, table, "
@@ -58,6 +62,7 @@ int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *a, int key, const char 
     switch (key) {
     case OPT_FORCE: o->force = 1; break;
     case OPT_PDFA: o->pdfa = 1; break;
+    case OPT_UNTAGGED: o->untagged = 1; break;
     case OPT_COPIES: {
         char *end;
         long n = strtol(v, &end, 10);

@@ -316,7 +316,7 @@ int main(int argc, char **argv)
     doc.month = 1;
     doc.day = 20;
 
-    nb_pdf_options options = {0, 2, NULL};
+    nb_pdf_options options = {.copies = 2};
     nb_buf first = {0}, second = {0};
     nb_diags *diags = nb_diags_new();
     double t0 = now_ms();
