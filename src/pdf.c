@@ -155,6 +155,8 @@ typedef struct pdf_ctx {
     int tagged;         /* write the structure tree and marked content (tagged PDF) */
     page_marks *marks;  /* per page: the element of each MCID; owned, npages */
     actual_span *spans; size_t nspans, cap_spans; /* owned; element ntags + 1 + i */
+    nb_buf structure_text;  /* the structure elements' keys, written by write_raw_body */
+    struct raw_body *raw;   /* owned: [0] the StructTreeRoot's, [e + 1] element e's */
 } pdf_ctx;
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
@@ -878,6 +880,26 @@ static int differs_from_tounicode(const nb_run *run, const nb_glyph *g, const us
     return ug->text_len != g->text_len || memcmp(ug->text, run->text + g->text, g->text_len) != 0;
 }
 
+/* A decimal number, without the cost of printf (the structure writes thousands). */
+static void put_uint(nb_buf *b, size_t v)
+{
+    char d[24];
+    size_t i = sizeof d;
+    do {
+        d[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    nb_buf_put(b, d + i, sizeof d - i);
+}
+
+/* " N 0 R": a reference to object N. */
+static void put_ref(nb_buf *b, unsigned num)
+{
+    nb_buf_put(b, " ", 1);
+    put_uint(b, num);
+    nb_buf_put(b, " 0 R", 4);
+}
+
 /* Numbers the next marked-content sequence of a page for element `tag` (1-based). */
 static size_t new_mcid(page_marks *m, int tag)
 {
@@ -1067,8 +1089,11 @@ static void open_marked_content(pdf_ctx *ctx, nb_buf *b, page_marks *marks, int 
         nb_buf_puts(b, "/Artifact BMC\n");
         return;
     }
-    nb_buf_printf(b, "/%s << /MCID %zu >> BDC\n", nb_tag_names[ctx->doc->tags[to - 1].kind],
-                  new_mcid(marks, to));
+    nb_buf_put(b, "/", 1);
+    nb_buf_puts(b, nb_tag_names[ctx->doc->tags[to - 1].kind]);
+    nb_buf_puts(b, " << /MCID ");
+    put_uint(b, new_mcid(marks, to));
+    nb_buf_puts(b, " >> BDC\n");
 }
 
 static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
@@ -1276,8 +1301,41 @@ static void write_id(pdf_ctx *ctx)
  * marked-content sequences write_page numbered (MCIDs), the parent tree that maps them back,
  * and the catalog's /MarkInfo and /Lang. */
 
-/* A TH's /ID, short: a document has hundreds of /Headers entries naming them. */
-static void element_id(char *out, size_t size, size_t tag) { snprintf(out, size, "h%zu", tag); }
+/* The elements are written as text: hundreds of small dictionaries built from libharu objects
+ * cost a render of the seed 7 % more instructions (an allocation per key and value, a search per
+ * key added), written directly 1 %. Each element is an empty libharu dictionary, numbered in
+ * the xref as any object, whose write hook (write_raw_body) puts out its keys. */
+typedef struct raw_body {
+    const nb_buf *text; /* ctx->structure_text */
+    size_t off, len;
+} raw_body;
+
+static HPDF_STATUS write_raw_body(HPDF_Dict dict, HPDF_Stream out)
+{
+    const raw_body *r = dict->attr;
+    return r && r->len ? HPDF_Stream_Write(out, r->text->data + r->off, (HPDF_UINT)r->len)
+                       : HPDF_OK;
+}
+
+static unsigned obj_num(HPDF_Dict d) { return d ? d->header.obj_id & 0x00FFFFFFu : 0; }
+
+/* A kid of an element: another element (elem >= 0), or content: MCID `mcid` of page `page`. */
+typedef struct kid {
+    int elem;
+    int page;
+    size_t mcid;
+} kid;
+
+typedef struct kid_list {
+    kid *k;
+    size_t n, cap;
+} kid_list;
+
+static void add_kid(kid_list *l, kid k)
+{
+    nb_grow(&l->k, &l->cap, l->n + 1, sizeof *l->k);
+    l->k[l->n++] = k;
+}
 
 /* The IDTree's keys in the byte order a name tree needs (PDF 32000 §7.9.6). */
 typedef struct id_entry {
@@ -1290,33 +1348,37 @@ static int by_id(const void *a, const void *b)
     return strcmp(((const id_entry *)a)->id, ((const id_entry *)b)->id);
 }
 
-static HPDF_Dict table_attributes(pdf_ctx *ctx, const nb_tag *t, HPDF_Dict *elems)
+/* A TH's /ID, short: a document has hundreds of /Headers entries naming them. */
+static void element_id(char *out, size_t size, size_t tag) { snprintf(out, size, "h%zu", tag); }
+
+static void put_element_id(nb_buf *b, size_t tag)
 {
-    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+    nb_buf_put(b, " (h", 3);
+    put_uint(b, tag);
+    nb_buf_put(b, ")", 1);
+}
+
+static void put_table_attributes(nb_buf *b, const nb_tag *t)
+{
     int scope = t->kind == NB_TAG_TH && t->scope != NB_SCOPE_NONE;
     if (!scope && t->rowspan <= 1 && t->colspan <= 1 && !t->nheaders)
-        return NULL;
-    HPDF_Dict a = HPDF_Dict_New(mmgr);
-    HPDF_Dict_AddName(a, "O", "Table");
+        return;
+    nb_buf_puts(b, "/A << /O /Table");
     if (scope)
-        HPDF_Dict_AddName(a, "Scope", t->scope == NB_SCOPE_COLUMN ? "Column"
-                                      : t->scope == NB_SCOPE_ROW  ? "Row"
-                                                                  : "Both");
+        nb_buf_puts(b, t->scope == NB_SCOPE_COLUMN ? " /Scope /Column"
+                       : t->scope == NB_SCOPE_ROW  ? " /Scope /Row"
+                                                   : " /Scope /Both");
     if (t->rowspan > 1)
-        HPDF_Dict_AddNumber(a, "RowSpan", t->rowspan);
+        nb_buf_printf(b, " /RowSpan %d", t->rowspan);
     if (t->colspan > 1)
-        HPDF_Dict_AddNumber(a, "ColSpan", t->colspan);
+        nb_buf_printf(b, " /ColSpan %d", t->colspan);
     if (t->nheaders) {
-        HPDF_Array h = HPDF_Array_New(mmgr);
-        for (size_t i = 0; i < t->nheaders; i++) {
-            char id[32];
-            element_id(id, sizeof id, (size_t)t->headers[i]);
-            HPDF_Array_Add(h, HPDF_String_New(mmgr, id, NULL));
-        }
-        HPDF_Dict_Add(a, "Headers", h);
+        nb_buf_puts(b, " /Headers [");
+        for (size_t i = 0; i < t->nheaders; i++)
+            put_element_id(b, (size_t)t->headers[i]);
+        nb_buf_puts(b, " ]");
     }
-    (void)elems;
-    return a;
+    nb_buf_puts(b, " >>\n");
 }
 
 static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
@@ -1324,124 +1386,140 @@ static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
     const nb_doc *doc = ctx->doc;
     if (!ctx->tagged || !doc->ntags)
         return;
-    HPDF_MMgr mmgr = ctx->pdf->mmgr;
-    size_t n = doc->ntags + ctx->nspans;
+    size_t nt = doc->ntags, n = nt + ctx->nspans;
     HPDF_Dict root = new_dict(ctx);
     HPDF_Dict *elems = nb_calloc(n, sizeof *elems);
-    HPDF_Array *kids = nb_calloc(n + 1, sizeof *kids); /* kids[0]: the root's */
+    kid_list *kids = nb_calloc(n + 1, sizeof *kids); /* kids[0]: the root's; kids[e + 1]: e's */
+    int *first_page = nb_malloc(n * sizeof *first_page);
+    unsigned char *placed = nb_calloc(n, 1);
+    ctx->raw = nb_calloc(n + 1, sizeof *ctx->raw);
+    nb_buf *text = &ctx->structure_text;
     id_entry *ids = NULL;
     size_t nids = 0, cap_ids = 0;
     if (!root)
         goto done;
-    HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
-    kids[0] = HPDF_Array_New(mmgr);
-    HPDF_Dict_Add(root, "K", kids[0]);
-    for (size_t i = 0; i < doc->ntags; i++) {
-        const nb_tag *t = &doc->tags[i];
+    for (size_t i = 0; i < n; i++) {
         if (!(elems[i] = new_dict(ctx)))
             goto done;
-        HPDF_Dict_AddName(elems[i], "S", nb_tag_names[t->kind]);
-        int parent = t->parent > 0 && (size_t)t->parent <= i ? t->parent : 0;
-        HPDF_Dict_Add(elems[i], "P", parent ? elems[parent - 1] : root);
-        if (!kids[parent]) {
-            kids[parent] = HPDF_Array_New(mmgr);
-            HPDF_Dict_Add(elems[parent - 1], "K", kids[parent]);
+        first_page[i] = -1;
+    }
+    /* Kids: the elements in document order under their parents, then every element's content
+     * in page order, a Span where its glyph stands in its parent's content. */
+    for (size_t i = 0; i < nt; i++) {
+        int parent = doc->tags[i].parent > 0 && (size_t)doc->tags[i].parent <= i
+                         ? doc->tags[i].parent : 0;
+        add_kid(&kids[parent], (kid){(int)i, 0, 0});
+    }
+    for (size_t p = 0; p < doc->npages; p++) {
+        const page_marks *m = &ctx->marks[p];
+        for (size_t k = 0; k < m->n; k++) {
+            size_t e = (size_t)m->owner[k] - 1;
+            if (e >= nt && !placed[e]) {
+                placed[e] = 1;
+                add_kid(&kids[ctx->spans[e - nt].parent], (kid){(int)e, 0, 0});
+            }
+            if (first_page[e] < 0)
+                first_page[e] = (int)p;
+            add_kid(&kids[e + 1], (kid){-1, (int)p, k});
         }
-        HPDF_Array_Add(kids[parent], elems[i]);
-        if (t->kind == NB_TAG_TH) {
+    }
+    /* Each element's keys. */
+    for (size_t i = 0; i < n; i++) {
+        size_t off = text->len;
+        const nb_tag *t = i < nt ? &doc->tags[i] : NULL;
+        int parent = t ? (t->parent > 0 && (size_t)t->parent <= i ? t->parent : 0)
+                       : ctx->spans[i - nt].parent;
+        nb_buf_puts(text, "/S /");
+        nb_buf_puts(text, t ? nb_tag_names[t->kind] : "Span");
+        nb_buf_puts(text, "\n/P");
+        put_ref(text, obj_num(parent ? elems[parent - 1] : root));
+        if (first_page[i] >= 0) {
+            nb_buf_puts(text, "\n/Pg");
+            put_ref(text, obj_num(pages[first_page[i]]));
+        }
+        nb_buf_puts(text, "\n");
+        if (kids[i + 1].n) {
+            nb_buf_puts(text, "/K [");
+            for (size_t k = 0; k < kids[i + 1].n; k++) {
+                const kid *c = &kids[i + 1].k[k];
+                if (c->elem >= 0) {
+                    put_ref(text, obj_num(elems[c->elem]));
+                } else if (c->page == first_page[i]) {
+                    nb_buf_put(text, " ", 1);
+                    put_uint(text, c->mcid);
+                } else {
+                    nb_buf_puts(text, " << /Type /MCR /Pg");
+                    put_ref(text, obj_num(pages[c->page]));
+                    nb_buf_puts(text, " /MCID ");
+                    put_uint(text, c->mcid);
+                    nb_buf_puts(text, " >>");
+                }
+            }
+            nb_buf_puts(text, " ]\n");
+        }
+        if (t && t->kind == NB_TAG_TH) {
             nb_grow(&ids, &cap_ids, nids + 1, sizeof *ids);
             element_id(ids[nids].id, sizeof ids[nids].id, i + 1);
             ids[nids].elem = i;
-            HPDF_Dict_Add(elems[i], "ID", HPDF_String_New(mmgr, ids[nids++].id, NULL));
+            nb_buf_printf(text, "/ID (%s)\n", ids[nids++].id);
         }
-        HPDF_Dict a = table_attributes(ctx, t, elems);
-        if (a)
-            HPDF_Dict_Add(elems[i], "A", a);
-        int fields[5] = {(int)t->kind, t->parent, (int)t->scope, t->rowspan, t->colspan};
-        hash(ctx, fields, sizeof fields);
+        if (t)
+            put_table_attributes(text, t);
+        else {
+            nb_buf_puts(text, "/ActualText <FEFF");
+            put_utf16(text, ctx->spans[i - nt].text, ctx->spans[i - nt].len, 1);
+            nb_buf_puts(text, ">\n");
+        }
+        ctx->raw[i + 1] = (raw_body){text, off, text->len - off};
     }
-    /* The Spans: placed among their parent's content where their glyph is (below). */
-    for (size_t j = 0; j < ctx->nspans; j++) {
-        const actual_span *sp = &ctx->spans[j];
-        size_t i = doc->ntags + j;
-        if (!(elems[i] = new_dict(ctx)))
-            goto done;
-        HPDF_Dict_AddName(elems[i], "S", "Span");
-        HPDF_Dict_Add(elems[i], "P", elems[sp->parent - 1]);
-        char *text = nb_strndup(sp->text, sp->len);
-        HPDF_Binary actual = text_string(ctx, text);
-        free(text);
-        if (actual)
-            HPDF_Dict_Add(elems[i], "ActualText", actual);
-    }
-    /* Content: each element's marked-content sequences in page order; /Pg names the page of
-     * the first, and a sequence on another page is a marked-content reference with its own. */
-    HPDF_Dict parent_tree = HPDF_Dict_New(mmgr);
-    HPDF_Array nums = HPDF_Array_New(mmgr);
-    int *first_page = nb_malloc(n * sizeof *first_page);
-    for (size_t i = 0; i < n; i++)
-        first_page[i] = -1;
+    /* The root: the Document, the parent tree (each page's MCIDs to their elements), the
+     * TH ids. */
+    size_t off = text->len;
+    nb_buf_puts(text, "/Type /StructTreeRoot\n/K [");
+    for (size_t k = 0; k < kids[0].n; k++)
+        put_ref(text, obj_num(elems[kids[0].k[k].elem]));
+    nb_buf_puts(text, " ]\n/ParentTree << /Nums [");
     for (size_t p = 0; p < doc->npages; p++) {
         const page_marks *m = &ctx->marks[p];
-        HPDF_Array owners = HPDF_Array_New(mmgr);
-        for (size_t k = 0; k < m->n; k++) {
-            size_t e = (size_t)m->owner[k] - 1;
-            HPDF_Array_Add(owners, elems[e]);
-            if (!kids[e + 1]) {
-                kids[e + 1] = HPDF_Array_New(mmgr);
-                HPDF_Dict_Add(elems[e], "K", kids[e + 1]);
-                if (e >= doc->ntags) {
-                    /* A Span: its parent's next kid, where the glyph stands in its text. */
-                    int parent = ctx->spans[e - doc->ntags].parent;
-                    if (!kids[parent]) {
-                        kids[parent] = HPDF_Array_New(mmgr);
-                        HPDF_Dict_Add(elems[parent - 1], "K", kids[parent]);
-                    }
-                    HPDF_Array_Add(kids[parent], elems[e]);
-                }
-            }
-            if (first_page[e] < 0) {
-                first_page[e] = (int)p;
-                HPDF_Dict_Add(elems[e], "Pg", pages[p]);
-            }
-            if (first_page[e] == (int)p) {
-                HPDF_Array_AddNumber(kids[e + 1], (HPDF_INT32)k);
-            } else {
-                HPDF_Dict mcr = HPDF_Dict_New(mmgr);
-                HPDF_Dict_AddName(mcr, "Type", "MCR");
-                HPDF_Dict_Add(mcr, "Pg", pages[p]);
-                HPDF_Dict_AddNumber(mcr, "MCID", (HPDF_INT32)k);
-                HPDF_Array_Add(kids[e + 1], mcr);
-            }
-        }
-        HPDF_Array_AddNumber(nums, (HPDF_INT32)p);
-        HPDF_Array_Add(nums, owners);
-        hash(ctx, m->owner, m->n * sizeof *m->owner);
+        nb_buf_put(text, " ", 1);
+        put_uint(text, p);
+        nb_buf_puts(text, " [");
+        for (size_t k = 0; k < m->n; k++)
+            put_ref(text, obj_num(elems[m->owner[k] - 1]));
+        nb_buf_puts(text, " ]");
     }
-    free(first_page);
-    HPDF_Dict_Add(parent_tree, "Nums", nums);
-    HPDF_Dict_Add(root, "ParentTree", parent_tree);
-    HPDF_Dict_AddNumber(root, "ParentTreeNextKey", (HPDF_INT32)doc->npages);
+    nb_buf_printf(text, " ] >>\n/ParentTreeNextKey %zu\n", doc->npages);
     if (nids) {
         qsort(ids, nids, sizeof *ids, by_id);
-        HPDF_Array names = HPDF_Array_New(mmgr);
+        nb_buf_puts(text, "/IDTree << /Names [");
         for (size_t i = 0; i < nids; i++) {
-            HPDF_Array_Add(names, HPDF_String_New(mmgr, ids[i].id, NULL));
-            HPDF_Array_Add(names, elems[ids[i].elem]);
+            nb_buf_printf(text, " (%s)", ids[i].id);
+            put_ref(text, obj_num(elems[ids[i].elem]));
         }
-        HPDF_Dict id_tree = HPDF_Dict_New(mmgr);
-        HPDF_Dict_Add(id_tree, "Names", names);
-        HPDF_Dict_Add(root, "IDTree", id_tree);
+        nb_buf_puts(text, " ] >>\n");
     }
+    ctx->raw[0] = (raw_body){text, off, text->len - off};
+    hash(ctx, text->data, text->len);
+    root->attr = &ctx->raw[0];
+    root->write_fn = write_raw_body;
+    for (size_t i = 0; i < n; i++) {
+        elems[i]->attr = &ctx->raw[i + 1];
+        elems[i]->write_fn = write_raw_body;
+    }
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
     HPDF_Dict_Add(ctx->pdf->catalog, "StructTreeRoot", root);
     HPDF_Dict mark_info = HPDF_Dict_New(mmgr);
     HPDF_Dict_Add(mark_info, "Marked", HPDF_Boolean_New(mmgr, HPDF_TRUE));
     HPDF_Dict_Add(ctx->pdf->catalog, "MarkInfo", mark_info);
     HPDF_Dict_Add(ctx->pdf->catalog, "Lang", HPDF_String_New(mmgr, "zh-CN", NULL));
 done:
+    for (size_t i = 0; i <= n; i++)
+        free(kids[i].k);
+    free(kids);
     free(ids);
     free(elems);
-    free(kids);
+    free(first_page);
+    free(placed);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1679,6 +1757,8 @@ done:
         free(ctx.marks[p].owner);
     free(ctx.marks);
     free(ctx.spans);
+    free(ctx.raw);
+    nb_buf_free(&ctx.structure_text);
     for (size_t i = 0; i < ctx.nfonts; i++) {
         free(ctx.fonts[i].slot);
         free(ctx.fonts[i].glyphs);

@@ -741,6 +741,7 @@ static void tag_table(nb_flow *f, const tsetup *s, int *cell_tag)
             order[j] = order[j - 1];
             order[j - 1] = t;
         }
+    size_t *th = nb_malloc((s->ncells ? s->ncells : 1) * sizeof *th), nth = 0; /* the THs made */
     size_t k = 0;
     for (int r = 0; r < s->nrows; r++) {
         if (r >= s->header_rows && !body)
@@ -757,20 +758,23 @@ static void tag_table(nb_flow *f, const tsetup *s, int *cell_tag)
             e->colspan = c->colspan;
             if (!c->is_value) {
                 e->scope = nb_headers_is_column(&hd, lc) ? NB_SCOPE_COLUMN : NB_SCOPE_ROW;
+                th[nth++] = i;
                 continue;
             }
-            /* Its headers: every TH made so far (they come before it in grid order, being
-             * above it or to its left) that applies. */
-            for (size_t m = 0; m < k; m++) {
-                size_t h = order[m];
-                if (s->cells[h].is_value || !nb_headers_apply(&hd, &s->lt->cells[s->cells[h].lcell], lc))
-                    continue;
-                nb_tag *td = &doc->tags[t - 1];
-                td->headers = nb_realloc(td->headers, (td->nheaders + 1) * sizeof *td->headers);
-                td->headers[td->nheaders++] = cell_tag[h];
-            }
+            /* Its headers: the THs made so far (they come before it in grid order, being above
+             * it or to its left) that apply. */
+            size_t count = 0;
+            for (size_t m = 0; m < nth; m++)
+                count += nb_headers_apply(&hd, &s->lt->cells[s->cells[th[m]].lcell], lc);
+            if (!count)
+                continue;
+            e->headers = nb_malloc(count * sizeof *e->headers);
+            for (size_t m = 0; m < nth; m++)
+                if (nb_headers_apply(&hd, &s->lt->cells[s->cells[th[m]].lcell], lc))
+                    e->headers[e->nheaders++] = cell_tag[th[m]];
         }
     }
+    free(th);
     free(order);
     nb_headers_free(&hd);
 }
