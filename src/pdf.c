@@ -1,8 +1,8 @@
 /* The PDF writer. libharu 2.3.0 serves only as an object writer (pages, streams, xref, outline,
  * info); its text and font machinery is never used (TECH.md §1). Fonts are embedded by us:
  * the glyphs a document uses are subset with hb-subset and written as Type0 fonts with
- * Identity-H encoding, a bfchar ToUnicode CMap, /W widths and a CIDSet (PDF 32000 §9.7, §9.10;
- * PDF/A-1 6.3.5). Glyphs are placed with TJ adjustments so that each one lands exactly where the
+ * Identity-H encoding, a ToUnicode CMap, /DW and /W widths, and for PDF/A a CIDSet (PDF 32000
+ * §9.7, §9.10; PDF/A-1 6.3.5). Glyphs are placed with TJ adjustments so that each one lands exactly where the
  * typesetter put it. Everything written derives from the document: the same doc gives the same
  * bytes. This is the only file that includes libharu's headers. */
 #include "pdf.h"
@@ -578,7 +578,30 @@ static HPDF_Dict new_stream(pdf_ctx *ctx, int flate)
 static int scale(const nb_font *f, double v) { return (int)(v * 1000.0 / f->upem + (v < 0 ? -0.5 : 0.5)); }
 
 
-/* The ToUnicode CMap (PDF 32000 §9.10.3; Adobe TN 5411): bfchar entries, ≤ 100 per block. */
+/* The one BMP code point a glyph stands for, or 0 (none, several, or beyond the BMP). */
+static uint32_t single_bmp(const used_glyph *g)
+{
+    uint32_t cp;
+    if (!g->text || nb_utf8_decode(g->text, g->text_len, &cp) != g->text_len || cp >= 0x10000)
+        return 0;
+    return cp;
+}
+
+/* Flushes a block of ToUnicode entries (≤ 100 a block, TN 5411 §1.4.1). */
+static void flush_block(nb_buf *b, nb_buf *entries, size_t *count, const char *kind)
+{
+    if (!*count)
+        return;
+    nb_buf_printf(b, "%zu begin%s\n", *count, kind);
+    nb_buf_put(b, entries->data, entries->len);
+    nb_buf_printf(b, "end%s\n", kind);
+    entries->len = 0;
+    *count = 0;
+}
+
+/* The ToUnicode CMap (PDF 32000 §9.10.3; Adobe TN 5411): consecutive codes for consecutive
+ * code points (Latin digits and letters) as bfrange entries, within one high byte of code and
+ * of code point as TN 5411 requires; every other glyph a bfchar entry. */
 static void write_tounicode(pdf_ctx *ctx, HPDF_Dict stream, used_glyph **sorted, size_t n)
 {
     nb_buf b = {0};
@@ -586,35 +609,116 @@ static void write_tounicode(pdf_ctx *ctx, HPDF_Dict stream, used_glyph **sorted,
                     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    nb_buf entries = {0};
-    size_t in_block = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n) {
-            const used_glyph *g = sorted[i];
-            if (!g->text)
-                continue;
-            size_t mark = entries.len;
-            nb_buf_printf(&entries, "<%04X> <", (unsigned)g->code);
-            /* bfchar destinations are at most 512 bytes (TN 5411 §1.4.1). */
-            if (!put_utf16(&entries, g->text, g->text_len, 1) || g->text_len > 120) {
-                entries.len = mark;
-                continue;
-            }
-            nb_buf_puts(&entries, ">\n");
-            in_block++;
+    nb_buf chars = {0}, ranges = {0};
+    size_t nchars = 0, nranges = 0;
+    size_t i = 0;
+    while (i < n) {
+        const used_glyph *g = sorted[i];
+        if (!g->text) {
+            i++;
+            continue;
         }
-        if (in_block == 100 || (i == n && in_block > 0)) {
-            nb_buf_printf(&b, "%zu beginbfchar\n", in_block);
-            nb_buf_put(&b, entries.data, entries.len);
-            nb_buf_puts(&b, "endbfchar\n");
-            entries.len = 0;
-            in_block = 0;
+        uint32_t cp = single_bmp(g);
+        size_t j = i + 1;
+        while (cp && j < n && sorted[j]->code == g->code + (j - i) &&
+               single_bmp(sorted[j]) == cp + (j - i) && (sorted[j]->code >> 8) == (g->code >> 8) &&
+               ((cp + (j - i)) >> 8) == (cp >> 8))
+            j++;
+        if (j - i >= 2) {
+            nb_buf_printf(&ranges, "<%04X> <%04X> <%04X>\n", (unsigned)g->code,
+                          (unsigned)sorted[j - 1]->code, (unsigned)cp);
+            if (++nranges == 100)
+                flush_block(&b, &ranges, &nranges, "bfrange");
+            i = j;
+            continue;
         }
+        i++;
+        size_t mark = chars.len;
+        nb_buf_printf(&chars, "<%04X> <", (unsigned)g->code);
+        /* bfchar destinations are at most 512 bytes (TN 5411 §1.4.1). */
+        if (!put_utf16(&chars, g->text, g->text_len, 1) || g->text_len > 120) {
+            chars.len = mark;
+            continue;
+        }
+        nb_buf_puts(&chars, ">\n");
+        if (++nchars == 100)
+            flush_block(&b, &chars, &nchars, "bfchar");
     }
+    flush_block(&b, &chars, &nchars, "bfchar");
+    flush_block(&b, &ranges, &nranges, "bfrange");
     nb_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     put_stream(ctx, stream, b.data, b.len);
     nb_buf_free(&b);
-    nb_buf_free(&entries);
+    nb_buf_free(&chars);
+    nb_buf_free(&ranges);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The most frequent advance among the used glyphs (the smallest of equals): the /DW that leaves
+ * /W shortest. 1000 for the CJK fonts, 500 for a subset of Latin digits. */
+static int common_width(used_glyph *const *sorted, size_t n)
+{
+    if (!n)
+        return 1000;
+    int *widths = nb_malloc(n * sizeof *widths);
+    for (size_t i = 0; i < n; i++)
+        widths[i] = sorted[i]->width;
+    qsort(widths, n, sizeof *widths, cmp_int);
+    int best = widths[0];
+    size_t best_count = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && widths[j] == widths[i]; j++)
+            ;
+        if (j - i > best_count) {
+            best = widths[i];
+            best_count = j - i;
+        }
+    }
+    free(widths);
+    return best;
+}
+
+/* /W for the used glyphs (sorted by code) whose advance is not dw (PDF 32000 §9.7.4.3): a run
+ * of two or more with one advance and no other used code between them is `first last w` (the
+ * codes between are not in the subset, so their width is never read); other consecutive codes
+ * share one `first [w1 w2 …]`. */
+static void write_widths(HPDF_MMgr mmgr, HPDF_Array w, used_glyph *const *sorted, size_t n, int dw)
+{
+    HPDF_Array group = NULL;
+    uint32_t next = 0;
+    size_t i = 0;
+    while (i < n) {
+        const used_glyph *g = sorted[i];
+        if (g->width == dw) {
+            group = NULL;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && sorted[j]->width == g->width)
+            j++;
+        if (j - i >= 2) {
+            HPDF_Array_AddNumber(w, (HPDF_INT32)g->code);
+            HPDF_Array_AddNumber(w, (HPDF_INT32)sorted[j - 1]->code);
+            HPDF_Array_AddNumber(w, g->width);
+            group = NULL;
+            i = j;
+            continue;
+        }
+        if (!group || g->code != next) {
+            HPDF_Array_AddNumber(w, (HPDF_INT32)g->code);
+            group = HPDF_Array_New(mmgr);
+            HPDF_Array_Add(w, group);
+        }
+        HPDF_Array_AddNumber(group, g->width);
+        next = g->code + 1;
+        i++;
+    }
 }
 
 static int is_bold(const nb_font *f)
@@ -721,18 +825,24 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
         return 0;
     }
 
-    /* CIDSet: one bit per CID present in the subset, glyph 0 included (PDF/A-1 6.3.5). */
-    uint32_t max_code = 0;
-    for (size_t g = 0; g < sub_glyphs; g++) {
-        uint32_t c = cids ? cids[g] : (uint32_t)g;
-        if (c > max_code)
-            max_code = c;
-    }
-    size_t set_len = max_code / 8 + 1;
-    unsigned char *cidset = nb_calloc(set_len, 1);
-    for (size_t g = 0; g < sub_glyphs; g++) {
-        uint32_t c = cids ? cids[g] : (uint32_t)g;
-        cidset[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
+    /* CIDSet: one bit per CID present in the subset, glyph 0 included. PDF/A-1 needs it
+     * (6.3.5); plain PDF does not, and without it a seed render is 1.2 KB smaller. */
+    int pdfa = ctx->options && ctx->options->pdfa;
+    unsigned char *cidset = NULL;
+    size_t set_len = 0;
+    if (pdfa) {
+        uint32_t max_code = 0;
+        for (size_t g = 0; g < sub_glyphs; g++) {
+            uint32_t c = cids ? cids[g] : (uint32_t)g;
+            if (c > max_code)
+                max_code = c;
+        }
+        set_len = max_code / 8 + 1;
+        cidset = nb_calloc(set_len, 1);
+        for (size_t g = 0; g < sub_glyphs; g++) {
+            uint32_t c = cids ? cids[g] : (uint32_t)g;
+            cidset[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
+        }
     }
 
     char tag[8], base_font[80];
@@ -752,9 +862,12 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
             HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog_len);
         put_stream_kind(ctx, file, prog, prog_len, FLATE_FONT);
     }
-    HPDF_Dict set = new_stream(ctx, 1);
-    put_stream(ctx, set, cidset, set_len);
-    free(cidset);
+    HPDF_Dict set = NULL;
+    if (pdfa) {
+        set = new_stream(ctx, 1);
+        put_stream(ctx, set, cidset, set_len);
+        free(cidset);
+    }
 
     HPDF_Dict desc = new_dict(ctx);
     if (desc) {
@@ -771,7 +884,8 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
         HPDF_Dict_AddNumber(desc, "CapHeight", scale(f, f->cap_height));
         /* No font table records the stem width; these are the usual estimates. */
         HPDF_Dict_AddNumber(desc, "StemV", is_bold(f) ? 140 : 80);
-        HPDF_Dict_Add(desc, "CIDSet", set);
+        if (set)
+            HPDF_Dict_Add(desc, "CIDSet", set);
         HPDF_Dict_Add(desc, f->is_cff ? "FontFile3" : "FontFile2", file);
     }
 
@@ -791,25 +905,10 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
         HPDF_Dict_AddNumber(info, "Supplement", 0);
         HPDF_Dict_Add(cid, "CIDSystemInfo", info);
         HPDF_Dict_Add(cid, "FontDescriptor", desc);
-        HPDF_Dict_AddNumber(cid, "DW", 1000);
-        /* /W: runs of consecutive codes, only widths other than the default. */
+        int dw = common_width(sorted, u->nglyphs);
+        HPDF_Dict_AddNumber(cid, "DW", dw);
         HPDF_Array w = HPDF_Array_New(mmgr);
-        HPDF_Array group = NULL;
-        uint32_t next = 0;
-        for (size_t i = 0; i < u->nglyphs; i++) {
-            const used_glyph *g = sorted[i];
-            if (g->width == 1000) {
-                group = NULL;
-                continue;
-            }
-            if (!group || g->code != next) {
-                HPDF_Array_AddNumber(w, (HPDF_INT32)g->code);
-                group = HPDF_Array_New(mmgr);
-                HPDF_Array_Add(w, group);
-            }
-            HPDF_Array_AddNumber(group, g->width);
-            next = g->code + 1;
-        }
+        write_widths(mmgr, w, sorted, u->nglyphs, dw);
         if (HPDF_Array_Items(w))
             HPDF_Dict_Add(cid, "W", w);
         else

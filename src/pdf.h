@@ -1,5 +1,5 @@
 /* The PDF writer: the only module that talks to libharu. It embeds every used font as a
- * HarfBuzz subset (Type0, Identity-H, ToUnicode, /W, CIDSet) and draws the pages of an nb_doc. */
+ * HarfBuzz subset (Type0, Identity-H, ToUnicode, /W; CIDSet for PDF/A) and draws the pages of an nb_doc. */
 #ifndef NB_PDF_H
 #define NB_PDF_H
 

@@ -254,6 +254,18 @@ typedef struct job {
     int rc;
 } job;
 
+/* How many times `needle` occurs in the bytes of `b`. */
+static size_t count_of(const nb_buf *b, const char *needle)
+{
+    size_t n = 0, len = strlen(needle);
+    const char *p = (const char *)b->data, *end = p + b->len;
+    while ((p = memmem(p, (size_t)(end - p), needle, len)) != NULL) {
+        n++;
+        p += len;
+    }
+    return n;
+}
+
 static void *write_job(void *arg)
 {
     job *j = arg;
@@ -362,13 +374,24 @@ int main(int argc, char **argv)
         }
     }
 
-    /* The objects a PDF reader cannot be asked about directly. */
-    const char *needles[] = {"/Type0", "/Identity-H", "/CIDFontType0C", "/FontFile3", "/CIDSet",
+    /* The objects a PDF reader cannot be asked about directly. A font descriptor has a
+     * CIDSet in PDF/A only (PDF/A-1 6.3.5 wants it; plain PDF does without). */
+    const char *needles[] = {"/Type0", "/Identity-H", "/CIDFontType0C", "/FontFile3",
                              "/ToUnicode", "/W [", "/PrintScaling /None", "/NumCopies 2",
                              "/DuplexFlipLongEdge", "/ID [", "/Subtype /Image"};
     for (size_t i = 0; i < sizeof needles / sizeof *needles; i++)
         CHECK(memmem(first.data, first.len, needles[i], strlen(needles[i])), "no %s in the PDF",
               needles[i]);
+    CHECK(!memmem(first.data, first.len, "/CIDSet", 7), "a /CIDSet outside PDF/A");
+    nb_pdf_options archival = options;
+    archival.pdfa = 1;
+    nb_buf pdfa = {0};
+    CHECK(nb_pdf_write(&doc, &archival, &pdfa, diags) == NB_OK, "PDF/A write");
+    size_t cidsets = count_of(&pdfa, "/CIDSet ");
+    CHECK(cidsets > 0 && cidsets == count_of(&pdfa, "/Type /FontDescriptor"),
+          "PDF/A: %zu CIDSets for %zu font descriptors", cidsets,
+          count_of(&pdfa, "/Type /FontDescriptor"));
+    nb_buf_free(&pdfa);
 
     /* The writer fails cleanly on a glyph the font does not have. */
     if (!measuring && doc.npages && doc.pages[0].nruns) {
