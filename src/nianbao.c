@@ -535,9 +535,11 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
         rc = dump_layout(&doc, r, o, d);
     if (rc == NB_OK) {
         nb_buf out = {0};
-        nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies, .untagged = o->untagged};
+        int signing = o->sign_p12 || o->sign_key || o->sign_cert;
+        nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies, .untagged = o->untagged,
+                             .classic_xref = signing};
         rc = nb_pdf_write(&doc, &po, &out, d);
-        if (rc == NB_OK && (o->sign_p12 || o->sign_key || o->sign_cert)) {
+        if (rc == NB_OK && signing) {
             nb_sign_options so = {.p12_path = o->sign_p12, .key_path = o->sign_key,
                                   .cert_path = o->sign_cert, .password = o->sign_password,
                                   .reason = o->sign_reason, .location = o->sign_location,

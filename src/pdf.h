@@ -12,6 +12,8 @@ typedef struct nb_pdf_options {
     int copies;        /* /NumCopies; 0: unset */
     const char *icc_path; /* sRGB ICC v2 profile for PDF/A */
     int untagged;      /* no structure tree, marked content or /Lang (tagged is the default) */
+    int classic_xref;  /* no object streams: a classic cross-reference table (what the signer
+                          updates); PDF/A-1 (PDF 1.4) always has one */
 } nb_pdf_options;
 
 /* Writes the whole PDF into out. Deterministic: the same doc gives the same bytes.

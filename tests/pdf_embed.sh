@@ -57,6 +57,19 @@ grep -q '^Producer: *nianbao$' info.out || fail "producer: $(grep Producer info.
 grep -q '^CreationDate: .*2026' info.out || fail "creation date: $(grep CreationDate info.out)"
 grep -q '^PDF version: *1\.7$' info.out || fail "version: $(grep version info.out)"
 
+# Object streams (PDF 1.5): the default file has its small objects in compressed object
+# streams and a cross-reference stream; qpdf, rewriting it and the classic file the same way
+# (QDF: every object on its own, renumbered in order of reference), gets the same document
+# byte for byte, so the packing lost or changed nothing.
+[ -s a.pdf.classic ] || fail "no classic twin written"
+qpdf --show-xref a.pdf >xref.out 2>&1 || fail "qpdf --show-xref: $(cat xref.out)"
+grep -q 'compressed; stream = ' xref.out || fail "no object in an object stream: $(head -5 xref.out)"
+qpdf --show-xref a.pdf.classic | grep -q 'compressed; stream' && fail "the classic twin has object streams"
+qpdf --qdf --static-id --object-streams=disable a.pdf a.qdf 2>qdf.err || fail "qpdf --qdf: $(cat qdf.err)"
+qpdf --qdf --static-id --object-streams=disable a.pdf.classic c.qdf 2>>qdf.err || fail "qpdf --qdf classic: $(cat qdf.err)"
+cmp -s a.qdf c.qdf || fail "object streams changed the document (qpdf --qdf of both differ)"
+[ "$(wc -c <a.pdf)" -lt "$(wc -c <a.pdf.classic)" ] || fail "object streams made no smaller file"
+
 # Syntax and rendering by three other readers.
 qpdf --check a.pdf >qpdf.out 2>&1 || fail "qpdf --check: $(cat qpdf.out)"
 grep -q 'No syntax or stream encoding errors' qpdf.out || fail "qpdf: $(cat qpdf.out)"

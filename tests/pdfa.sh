@@ -54,6 +54,10 @@ for yaml in "$NB_SOURCE"/samples/*.yaml; do
     render "$yaml" "$name-cades.pdf" --pdfa --force --sign id.p12 --sign-password pw --sign-cades
     files="$files $name.pdf $name-pkcs7.pdf $name-cades.pdf"
     head -c 9 "$name.pdf" | grep -q '^%PDF-1\.4' || problem "$name.pdf: the header is not %PDF-1.4"
+    # PDF 1.4 has no object or cross-reference streams (PDF 1.5).
+    qpdf --show-xref "$name.pdf" 2>&1 | grep -q 'compressed; stream' &&
+        problem "$name.pdf: objects in object streams in a PDF 1.4 file"
+    tail -c 1024 "$name.pdf" | grep -aq '^trailer' || problem "$name.pdf: no classic trailer"
     pdfinfo -meta "$name.pdf" >"$name.xmp" 2>&1 || problem "pdfinfo -meta $name.pdf failed"
     grep -q '<pdfaid:part>1</pdfaid:part>' "$name.xmp" && grep -q '<pdfaid:conformance>B<' "$name.xmp" ||
         problem "$name.pdf: the XMP does not declare PDF/A-1B"

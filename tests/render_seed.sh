@@ -40,6 +40,8 @@ pdftotext -enc UTF-8 seed.pdf seed.txt 2>pdftotext.err || problem "pdftotext fai
 # Structure, and two more renderers that must not complain.
 qpdf --check seed.pdf >qpdf.txt 2>qpdf.err || problem "qpdf --check: $(cat qpdf.txt qpdf.err | head -20)"
 [ -s qpdf.err ] && problem "qpdf --check wrote to stderr: $(head -c 500 qpdf.err)"
+# Plain PDF 1.7: the small objects in object streams, a cross-reference stream.
+qpdf --show-xref seed.pdf 2>&1 | grep -q 'compressed; stream' || problem "no object streams in seed.pdf"
 mutool draw -q -o /dev/null seed.pdf >/dev/null 2>mutool.err || problem "mutool draw failed"
 quiet_stderr mutool.err >mutool.msg
 [ -s mutool.msg ] && problem "mutool draw wrote to stderr: $(head -c 500 mutool.msg)"

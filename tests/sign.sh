@@ -2,8 +2,8 @@
 # Signs a rendered sample with a certificate made here (openssl req -x509) and checks the
 # signature with readers we did not write: poppler's pdfsig, qpdf, OpenSSL's cms -verify over
 # the /ByteRange, and MuPDF when it is there. Both SubFilters (adbe.pkcs7.detached from PEM
-# files, ETSI.CAdES.detached from PKCS#12), tampering on either side of /Contents, the original
-# bytes kept as a prefix, and bad keys and passwords refused without writing anything.
+# files, ETSI.CAdES.detached from PKCS#12), tampering on either side of /Contents, the rendered
+# document kept as the first revision, and bad keys and passwords refused without writing anything.
 . "$NB_SOURCE/tests/lib.sh"
 need openssl pdfsig qpdf cmp
 need_python
@@ -52,13 +52,23 @@ EOF
 
 seed=$(sample seed.yaml)
 render "$seed" plain.pdf
-plain_size=$(wc -c <plain.pdf)
+# A file to be signed is written with a classic cross-reference table (the signer updates
+# that), the unsigned one with object streams: the same document, as qpdf shows when it
+# rewrites both the same way (QDF: each object on its own, renumbered in order of reference).
+qpdf --qdf --static-id --object-streams=disable plain.pdf plain.qdf 2>qdf.err || fail "qpdf --qdf: $(cat qdf.err)"
 
 # check_signed PDF SUBFILTER: the properties every signed file must have.
 check_signed() {
     f=$1
-    cmp -n "$plain_size" plain.pdf "$f" >/dev/null 2>&1 ||
-        problem "$f does not begin with the unsigned file's bytes"
+    # The signed file is the rendered file, untouched, then the update: its first revision
+    # (up to the first %%EOF) is the unsigned document.
+    "$PY" -c 'import sys; d = open(sys.argv[1], "rb").read(); e = d.index(b"%%EOF\n") + 6
+open(sys.argv[2], "wb").write(d[:e])' "$f" "$f.rev1" 2>/dev/null ||
+        problem "$f has no first revision"
+    qpdf --qdf --static-id --object-streams=disable "$f.rev1" "$f.rev1.qdf" 2>/dev/null
+    cmp -s plain.qdf "$f.rev1.qdf" ||
+        problem "$f does not begin with the unsigned document"
+    [ "$(wc -c <"$f")" -gt "$(wc -c <"$f.rev1")" ] || problem "$f has no update after the rendered file"
     pdfsig "$f" >"$f.pdfsig" 2>&1 || true
     grep -q 'Signature Validation: Signature is Valid\.' "$f.pdfsig" ||
         problem "pdfsig does not call $f valid: $(cat "$f.pdfsig")"
