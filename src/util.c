@@ -128,9 +128,11 @@ size_t nb_utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
-int nb_fmt_num(char *out, double v, int decimals)
+int nb_fmt_num_value(char *out, double v, int decimals, double *written)
 {
-    /* Fixed point by hand: printf's %f honours LC_NUMERIC, and PDF wants '.' always. */
+    /* Fixed point by hand: printf's %f honours LC_NUMERIC, and PDF wants '.' always. The
+     * digits by hand too: content streams format a few numbers per glyph, and snprintf and
+     * reading the text back with strtod were a third of a long document's instructions. */
     if (!isfinite(v))
         v = 0;
     if (decimals > 6)
@@ -142,10 +144,21 @@ int nb_fmt_num(char *out, double v, int decimals)
     double a = neg ? -v : v;
     long long q = llround(a * (double)scale);
     long long ip = q / scale, fp = q % scale;
+    /* q / scale in double is the correctly rounded quotient of two exact integers: the value
+     * strtod would read back from the digits. */
+    if (written)
+        *written = q ? (neg ? -((double)q / (double)scale) : (double)q / (double)scale) : 0.0;
     char *p = out;
     if (neg && q)
         *p++ = '-';
-    p += snprintf(p, 24, "%lld", ip);
+    char rev[24];
+    int nrev = 0;
+    do {
+        rev[nrev++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip > 0 && nrev < 20);
+    while (nrev > 0)
+        *p++ = rev[--nrev];
     if (fp) {
         char digits[8];
         for (int i = decimals - 1; i >= 0; i--) {
@@ -162,6 +175,8 @@ int nb_fmt_num(char *out, double v, int decimals)
     *p = 0;
     return (int)(p - out);
 }
+
+int nb_fmt_num(char *out, double v, int decimals) { return nb_fmt_num_value(out, v, decimals, NULL); }
 
 size_t nb_levenshtein(const uint32_t *a, size_t la, const uint32_t *b, size_t lb)
 {

@@ -35,6 +35,9 @@ size_t nb_utf8_encode(uint32_t cp, char *out);
 /* Formats a double with up to `decimals` digits, no trailing zeros, '.' decimal point, and no
  * dependence on the locale (PDF and JSON need it). Returns the length written to out (32 B). */
 int nb_fmt_num(char *out, double v, int decimals);
+/* The same, and stores in *written (if not NULL) the value of the digits written, exactly as
+ * strtod would read them back. */
+int nb_fmt_num_value(char *out, double v, int decimals, double *written);
 
 /* Levenshtein distance of two short byte strings, for "did you mean" suggestions; strings
  * longer than 64 bytes are not compared (99). */
