@@ -61,13 +61,35 @@ static size_t make_png(unsigned char *out)
     return len;
 }
 
-static int has(const unsigned char *pdf, size_t n, const char *what)
+static int has_raw(const unsigned char *pdf, size_t n, const char *what)
 {
     size_t k = strlen(what);
     for (size_t i = 0; i + k <= n; i++)
         if (!memcmp(pdf + i, what, k))
             return 1;
     return 0;
+}
+
+/* `what` in the PDF's bytes or in one of its streams inflated: font names are in the
+ * compressed object streams of a plain PDF. */
+static int has(const unsigned char *pdf, size_t n, const char *what)
+{
+    if (has_raw(pdf, n, what))
+        return 1;
+    static const char mark[] = "stream\r\n";
+    size_t cap = 8u << 20;
+    unsigned char *out = malloc(cap);
+    int found = 0;
+    for (size_t i = 0; out && !found && i + sizeof mark - 1 < n; i++) {
+        if (memcmp(pdf + i, mark, sizeof mark - 1) != 0)
+            continue;
+        uLongf out_len = (uLongf)cap;
+        uLong in_len = (uLong)(n - i - (sizeof mark - 1));
+        if (uncompress2(out, &out_len, pdf + i + sizeof mark - 1, &in_len) == Z_OK)
+            found = has_raw(out, out_len, what);
+    }
+    free(out);
+    return found;
 }
 
 static int any_message(const nb_diags *d, const char *part)

@@ -1,0 +1,41 @@
+#!/bin/sh
+# The page limit (docs/report-format.md: 1,000 pages, a backstop behind the limits on blocks and
+# text): a report of just under 1,000 pages renders into a PDF that other readers accept (every
+# page there, its page number on the last, object streams over ten times the 100 objects of
+# one), and one that would be longer is refused with the documented message, exit status 1
+# (an error of the report, found while setting it), and no file.
+# Paragraphs of 60 W's (three lines each, which widow and orphan control keeps together, so
+# seven to a page) make the length without reaching the limits on blocks or text.
+. "$NB_SOURCE/tests/lib.sh"
+need pdfinfo pdftotext qpdf
+workdir
+
+# report N: tests/bad/valid.yaml with N such paragraphs at the start of its first section.
+report() {
+    awk -v n="$1" '
+        { print }
+        /^  - body:$/ && !done { for (i = 0; i < n; i++) print "      - WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW"; done = 1 }' \
+        "$NB_SOURCE/tests/bad/valid.yaml"
+}
+
+report 6900 >long.yaml
+expect_status 0 "$NB" render long.yaml -o long.pdf
+[ -s long.pdf ] || fail "no PDF for long.yaml"
+pages=$(pdfinfo long.pdf 2>/dev/null | awk '/^Pages:/ { print $2 }')
+[ -n "$pages" ] && [ "$pages" -ge 950 ] && [ "$pages" -le 1000 ] ||
+    problem "long.pdf has ${pages:-no} pages, expected 950 to 1000"
+qpdf --check long.pdf >qpdf.txt 2>&1 && grep -q 'No syntax or stream encoding errors' qpdf.txt ||
+    problem "qpdf --check long.pdf: $(head -c 500 qpdf.txt)"
+[ "$(qpdf --show-xref long.pdf | grep -c 'compressed; stream')" -gt 1000 ] ||
+    problem "long.pdf: fewer than 1,000 objects in object streams"
+pdftotext -f "${pages:-1}" -l "${pages:-1}" long.pdf last.txt 2>/dev/null
+grep -q "— ${pages:-?} —" last.txt || problem "the last page does not carry its number ${pages:-?}"
+
+report 7400 >longer.yaml
+expect_status 1 "$NB" render longer.yaml -o longer.pdf
+grep -v ': warning: ' err.txt >errors.txt
+printf '%s\n' 'longer.yaml: error: the document would be longer than 1000 pages; a report is a few dozen' >want.txt
+cmp -s errors.txt want.txt || problem "refusal: got '$(cat errors.txt)'"
+[ -e longer.pdf ] && problem "longer.pdf was written"
+
+finish
