@@ -93,6 +93,42 @@ static int put_compressed(nb_buf *out, struct libdeflate_compressor *z, size_t n
     return 1;
 }
 
+/* Appends the rest of a stream's dictionary (libharu writes one key a line) with no more white
+ * space than PDF syntax needs: a space only between two tokens that would otherwise run into
+ * each other. Only for names, numbers, references and arrays of them; anything else (a string,
+ * a nested dictionary) is copied as it is. 7 KB on a 600-page report, a byte or ten a stream. */
+static void put_compact(nb_buf *out, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == ' ' || c == '\n' || c == '/' || c == '.' || c == '-' || c == '+' ||
+              c == '_' || c == '[' || c == ']')) {
+            nb_buf_puts(out, "\n");
+            nb_buf_put(out, p, n);
+            return;
+        }
+    }
+    unsigned char last = '0'; /* what came before: "<</Length N" ends in a digit */
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (p[i] == ' ' || p[i] == '\n'))
+            i++;
+        size_t j = i;
+        while (j < n && p[j] != ' ' && p[j] != '\n' && (j == i || (p[j] != '/' && p[j] != '[' &&
+                                                                    p[j] != ']')))
+            j++;
+        if (j == i)
+            break;
+        int delimited = p[i] == '/' || p[i] == '[' || p[i] == ']' || last == '[' || last == ']';
+        if (!delimited)
+            nb_buf_put(out, " ", 1);
+        nb_buf_put(out, p + i, j - i);
+        last = p[j - 1];
+        i = j;
+    }
+}
+
 /* Finds the objects of the classic file; returns the number of table entries, or 0. */
 static size_t read_table(const unsigned char *s, size_t len, size_t *xref_at, pack_obj **objs,
                          size_t *trailer, size_t *trailer_end)
@@ -249,8 +285,9 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
         if (b->kind != OBJ_STREAM)
             continue;
         b->offset = out.len;
-        nb_buf_printf(&out, "%zu 0 obj\n<<\n/Length %zu\n", i, b->data_len);
-        nb_buf_put(&out, s + b->dict_rest, b->data - b->dict_rest);
+        nb_buf_printf(&out, "%zu 0 obj\n<</Length %zu", i, b->data_len);
+        put_compact(&out, s + b->dict_rest, b->data - 11 - b->dict_rest);
+        nb_buf_puts(&out, ">>\nstream\r\n");
         nb_buf_put(&out, s + b->data, b->data_len);
         nb_buf_puts(&out, "\nendstream\nendobj\n");
     }
