@@ -33,6 +33,11 @@
 
 const char *nb_version(void) { return NIANBAO_VERSION; }
 
+/* Bytes of font subsets an engine keeps between documents. The sets that repeat in a batch (the
+ * heading, title-page and Latin faces) take a few hundred KB: on 1,000 generated reports 1 MiB
+ * kept 72 % of the subsets from being made again, 4 MiB 73 % for 3 MiB more memory. */
+#define NB_SUBSET_CACHE_BYTES (1u << 20)
+
 struct nb_engine {
     char *font_dir, *layout_dir; /* owned */
     nb_fontset *fonts;           /* owned */
@@ -42,6 +47,7 @@ struct nb_engine {
     size_t nlayouts, cap_layouts;
     nb_statements *statements;   /* owned, loaded on first use (guarded by lock) */
     int statements_tried;
+    nb_subset_cache *subsets;    /* owned: font subsets reused between documents (pdf.h) */
 };
 
 static int is_dir(const char *path)
@@ -122,6 +128,7 @@ nb_engine *nb_engine_new(const nb_engine_options *options, char **error)
     pthread_mutex_init(&e->lock, NULL);
     char *why = NULL;
     e->fonts = nb_fontset_new(e->font_dir, &why);
+    e->subsets = nb_subset_cache_new(NB_SUBSET_CACHE_BYTES);
     if (error)
         *error = why;
     else
@@ -159,6 +166,7 @@ void nb_engine_free(nb_engine *e)
     free(e->layouts);
     free(e->title_words);
     nb_statements_free(e->statements);
+    nb_subset_cache_free(e->subsets); /* before the fonts its subsets name */
     if (e->fonts)
         nb_fontset_free(e->fonts);
     pthread_mutex_destroy(&e->lock);
@@ -537,7 +545,7 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
         nb_buf out = {0};
         int signing = o->sign_p12 || o->sign_key || o->sign_cert;
         nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies, .untagged = o->untagged,
-                             .classic_xref = signing};
+                             .classic_xref = signing, .subsets = e->subsets};
         rc = nb_pdf_write(&doc, &po, &out, d);
         if (rc == NB_OK && signing) {
             nb_sign_options so = {.p12_path = o->sign_p12, .key_path = o->sign_key,

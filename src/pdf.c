@@ -18,6 +18,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -761,21 +762,204 @@ static hb_face_t *reduced_face(hb_face_t *face)
     return reduced;
 }
 
-static int embed_font(pdf_ctx *ctx, font_use *u)
-{
-    const nb_font *f = u->font;
-    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+/* ------------------------------------------------------------------------------------------ */
+/* Subsets shared between documents (nb_subset_cache, see pdf.h) */
 
+/* What hb-subset makes of one font and one glyph set; everything in it follows from those two,
+ * so a document that finds it in the cache writes the same bytes as one that makes it. Immutable
+ * once made; freed when the last reference goes (the cache holds one while it lists it). */
+typedef struct subset {
+    const nb_font *font;
+    uint64_t key_hash;
+    uint32_t *gids;              /* the glyph set, ascending: the key; owned */
+    size_t ngids;
+    uint32_t *codes;             /* per gids[i]: its CID (CFF) or new glyph id; owned */
+    unsigned char *program;      /* the font program, deflated at flate_levels[FLATE_FONT]; owned */
+    size_t program_len;
+    size_t program_raw_len;      /* before deflating (a TrueType program's /Length1) */
+    unsigned char *cidset;       /* one bit per code in the subset, glyph 0 included; owned */
+    size_t cidset_len;
+    size_t bytes;                /* what it holds, for the cache's bound */
+    unsigned refs;               /* guarded by the cache's lock when cached */
+    struct subset *newer, *older; /* the cache's recency list */
+} subset;
+
+#define SEEN_KEYS 512 /* glyph sets remembered (by hash) for the admission rule below */
+
+struct nb_subset_cache {
+    pthread_mutex_t lock; /* guards everything below */
+    size_t max_bytes, bytes;
+    subset *newest, *oldest;
+    /* A set is kept only the second time it is asked for: in a batch the body font has a new
+     * glyph set in almost every report, and keeping those would only push out the sets that
+     * do repeat (the heading, title-page and Latin faces). */
+    uint64_t seen[SEEN_KEYS];
+    size_t nseen;
+    unsigned long hits, misses;
+};
+
+nb_subset_cache *nb_subset_cache_new(size_t max_bytes)
+{
+    nb_subset_cache *c = nb_calloc(1, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
+    c->max_bytes = max_bytes;
+    return c;
+}
+
+static void subset_free(subset *s)
+{
+    if (!s)
+        return;
+    free(s->gids);
+    free(s->codes);
+    free(s->program);
+    free(s->cidset);
+    free(s);
+}
+
+void nb_subset_cache_free(nb_subset_cache *c)
+{
+    if (!c)
+        return;
+    for (subset *s = c->newest, *next; s; s = next) {
+        next = s->older;
+        subset_free(s); /* no document holds one any more */
+    }
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+void nb_subset_cache_stats(nb_subset_cache *c, unsigned long *hits, unsigned long *misses,
+                           size_t *bytes)
+{
+    pthread_mutex_lock(&c->lock);
+    *hits = c->hits;
+    *misses = c->misses;
+    *bytes = c->bytes;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static uint64_t glyph_set_hash(const nb_font *font, const uint32_t *gids, size_t n)
+{
+    content_hash h = {0};
+    uintptr_t f = (uintptr_t)font;
+    hash_update(&h, &f, sizeof f);
+    hash_update(&h, gids, n * sizeof *gids);
+    unsigned char out[16];
+    hash_final(&h, out);
+    return load64(out);
+}
+
+static void unlink_subset(nb_subset_cache *c, subset *s)
+{
+    if (s->newer)
+        s->newer->older = s->older;
+    else
+        c->newest = s->older;
+    if (s->older)
+        s->older->newer = s->newer;
+    else
+        c->oldest = s->newer;
+    s->newer = s->older = NULL;
+}
+
+static void push_newest(nb_subset_cache *c, subset *s)
+{
+    s->older = c->newest;
+    s->newer = NULL;
+    if (c->newest)
+        c->newest->newer = s;
+    c->newest = s;
+    if (!c->oldest)
+        c->oldest = s;
+}
+
+/* The cached subset of this font and glyph set, with a reference for the caller, or NULL. */
+static subset *cache_find(nb_subset_cache *c, const nb_font *font, uint64_t hash,
+                          const uint32_t *gids, size_t n)
+{
+    pthread_mutex_lock(&c->lock);
+    subset *s = c->newest;
+    for (; s; s = s->older)
+        if (s->key_hash == hash && s->font == font && s->ngids == n &&
+            memcmp(s->gids, gids, n * sizeof *gids) == 0)
+            break;
+    if (s) {
+        unlink_subset(c, s);
+        push_newest(c, s);
+        s->refs++;
+        c->hits++;
+    } else {
+        c->misses++;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return s;
+}
+
+/* Offers a subset the caller made (and holds one reference to): kept if its glyph set was
+ * asked for before and it fits, pushing out the least recently used. */
+static void cache_offer(nb_subset_cache *c, subset *s)
+{
+    pthread_mutex_lock(&c->lock);
+    int seen = 0;
+    for (size_t i = 0; i < c->nseen && i < SEEN_KEYS && !seen; i++)
+        seen = c->seen[i] == s->key_hash;
+    if (!seen) {
+        c->seen[c->nseen++ % SEEN_KEYS] = s->key_hash;
+    } else if (s->bytes <= c->max_bytes / 4) {
+        /* Another thread may have made and kept the same set meanwhile: then both are equal
+         * and this one is simply not kept. */
+        subset *t = c->newest;
+        while (t && !(t->key_hash == s->key_hash && t->font == s->font && t->ngids == s->ngids &&
+                      memcmp(t->gids, s->gids, s->ngids * sizeof *s->gids) == 0))
+            t = t->older;
+        if (!t) {
+            while (c->oldest && c->bytes + s->bytes > c->max_bytes) {
+                subset *old = c->oldest;
+                unlink_subset(c, old);
+                c->bytes -= old->bytes;
+                if (--old->refs == 0)
+                    subset_free(old);
+            }
+            s->refs++;
+            push_newest(c, s);
+            c->bytes += s->bytes;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Gives back a reference; the last one frees the subset. */
+static void subset_release(nb_subset_cache *c, subset *s)
+{
+    if (!s)
+        return;
+    if (!c) {
+        subset_free(s);
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    int last = --s->refs == 0;
+    pthread_mutex_unlock(&c->lock);
+    if (last)
+        subset_free(s);
+}
+
+/* Runs hb-subset on the glyph set: the program (deflated), each glyph's code and the CIDSet.
+ * NULL with a diagnostic on failure. */
+static subset *make_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_t ngids,
+                           uint64_t hash)
+{
     /* Subset by the glyph ids from shaping, without the layout tables: keeping GSUB would pull
      * in every alternate form reachable from these glyphs (TECH.md §2). */
     hb_subset_input_t *input = hb_subset_input_create_or_fail();
     if (!input) {
         fail(ctx, "out of memory subsetting the font file %s", f->path);
-        return 0;
+        return NULL;
     }
-    hb_set_t *gids = hb_subset_input_glyph_set(input);
-    for (size_t i = 0; i < u->nglyphs; i++)
-        hb_set_add(gids, u->glyphs[i].gid);
+    hb_set_t *set = hb_subset_input_glyph_set(input);
+    for (size_t i = 0; i < ngids; i++)
+        hb_set_add(set, gids[i]);
     /* Without hints: print and PDF viewers at reading sizes do not need them, and they are
      * 12 KB of the seed report's 279 KB (measured). Desubroutinizing gives the same bytes for
      * the Fandol fonts and takes the subsetter's faster path (227 M → 201 M instructions for
@@ -790,7 +974,7 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
     if (!sub) {
         hb_subset_plan_destroy(plan);
         fail(ctx, "could not subset the font file %s (damaged?)", f->path);
-        return 0;
+        return NULL;
     }
     const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
 
@@ -807,67 +991,144 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
         program = hb_face_reference_blob(sub);
         sub_glyphs = hb_face_get_glyph_count(sub);
     }
+    subset *s = nb_calloc(1, sizeof *s);
+    s->font = f;
+    s->key_hash = hash;
+    s->gids = gids;
+    s->ngids = ngids;
+    s->refs = 1;
+    s->codes = nb_malloc((ngids ? ngids : 1) * sizeof *s->codes);
     int ok = sub_glyphs > 0 && hb_blob_get_length(program) > 0;
-    for (size_t i = 0; ok && i < u->nglyphs; i++) {
-        hb_codepoint_t ng = hb_map_get(old_to_new, u->glyphs[i].gid);
-        if (ng == HB_MAP_VALUE_INVALID || ng >= sub_glyphs || (cids && cids[ng] > 0xFFFF)) {
+    for (size_t i = 0; ok && i < ngids; i++) {
+        hb_codepoint_t ng = hb_map_get(old_to_new, gids[i]);
+        if (ng == HB_MAP_VALUE_INVALID || ng >= sub_glyphs || (cids && cids[ng] > 0xFFFF))
             ok = 0;
-            break;
-        }
-        u->glyphs[i].code = cids ? cids[ng] : ng;
-        u->glyphs[i].width = scale(f, nb_font_advance(f, u->glyphs[i].gid));
+        else
+            s->codes[i] = cids ? cids[ng] : ng;
     }
-    if (!ok) {
-        free(cids);
-        hb_blob_destroy(program);
-        hb_face_destroy(sub);
-        hb_subset_plan_destroy(plan);
-        fail(ctx, "the subset of the font file %s is unusable (damaged?)", f->path);
-        return 0;
-    }
-
-    /* CIDSet: one bit per CID present in the subset, glyph 0 included. PDF/A-1 needs it
-     * (6.3.5); plain PDF does not, and without it a seed render is 1.2 KB smaller. */
-    int pdfa = ctx->options && ctx->options->pdfa;
-    unsigned char *cidset = NULL;
-    size_t set_len = 0;
-    if (pdfa) {
+    if (ok) {
+        /* CIDSet: one bit per CID present in the subset, glyph 0 included (PDF/A-1 6.3.5). */
         uint32_t max_code = 0;
         for (size_t g = 0; g < sub_glyphs; g++) {
             uint32_t c = cids ? cids[g] : (uint32_t)g;
             if (c > max_code)
                 max_code = c;
         }
-        set_len = max_code / 8 + 1;
-        cidset = nb_calloc(set_len, 1);
+        s->cidset_len = max_code / 8 + 1;
+        s->cidset = nb_calloc(s->cidset_len, 1);
         for (size_t g = 0; g < sub_glyphs; g++) {
             uint32_t c = cids ? cids[g] : (uint32_t)g;
-            cidset[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
+            s->cidset[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
         }
+        /* Font programs are deflated too, at the fast level (flate_levels): CFF charstrings
+         * shrink by about a fifth, TrueType glyf data more. */
+        unsigned prog_len;
+        const char *prog = hb_blob_get_data(program, &prog_len);
+        s->program_raw_len = prog_len;
+        struct libdeflate_compressor **deflater = &ctx->deflaters[FLATE_FONT];
+        if (!*deflater)
+            *deflater = libdeflate_alloc_compressor(flate_levels[FLATE_FONT]);
+        size_t bound = *deflater ? libdeflate_zlib_compress_bound(*deflater, prog_len) : 0;
+        s->program = bound ? malloc(bound) : NULL;
+        s->program_len = s->program ? libdeflate_zlib_compress(*deflater, prog, prog_len,
+                                                               s->program, bound) : 0;
+        if (!s->program_len) {
+            fail(ctx, "could not compress a stream%s", "");
+            subset_free(s);
+            s = NULL;
+        } else {
+            /* Only what is kept: the deflate bound is generous for the fonts' incompressible
+             * parts. */
+            unsigned char *shrunk = realloc(s->program, s->program_len);
+            if (shrunk)
+                s->program = shrunk;
+            s->bytes = sizeof *s + ngids * 2 * sizeof(uint32_t) + s->program_len +
+                       s->cidset_len;
+        }
+    } else {
+        subset_free(s);
+        s = NULL;
+        fail(ctx, "the subset of the font file %s is unusable (damaged?)", f->path);
+    }
+    free(cids);
+    hb_blob_destroy(program);
+    hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
+    return s;
+}
+
+/* The subset of the glyphs u uses: from the engine's cache when another document made it,
+ * else made here (and offered to the cache). */
+static subset *get_subset(pdf_ctx *ctx, const font_use *u)
+{
+    nb_subset_cache *cache = ctx->options ? ctx->options->subsets : NULL;
+    uint32_t *gids = nb_malloc((u->nglyphs ? u->nglyphs : 1) * sizeof *gids);
+    size_t n = 0;
+    for (unsigned g = 0; g < u->num_glyphs; g++)
+        if (u->slot[g] >= 0)
+            gids[n++] = g;
+    uint64_t hash = glyph_set_hash(u->font, gids, n);
+    subset *s = cache ? cache_find(cache, u->font, hash, gids, n) : NULL;
+    if (s) {
+        free(gids);
+        return s;
+    }
+    s = make_subset(ctx, u->font, gids, n, hash); /* takes gids */
+    if (!s)
+        free(gids);
+    else if (cache)
+        cache_offer(cache, s);
+    return s;
+}
+
+/* Writes an already deflated stream (a cached font program); the content hash covers the
+ * bytes as written. */
+static void put_deflated_stream(pdf_ctx *ctx, HPDF_Dict dict, const unsigned char *p, size_t len)
+{
+    if (!dict || !dict->stream)
+        return;
+    hash(ctx, p, len);
+    while (len > 0) {
+        HPDF_UINT chunk = len > 1u << 30 ? 1u << 30 : (HPDF_UINT)len;
+        if (HPDF_Stream_Write(dict->stream, p, chunk) != HPDF_OK)
+            break;
+        p += chunk;
+        len -= chunk;
+    }
+}
+
+static int embed_font(pdf_ctx *ctx, font_use *u)
+{
+    const nb_font *f = u->font;
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+    subset *sub = get_subset(ctx, u);
+    if (!sub)
+        return 0;
+    for (size_t k = 0; k < sub->ngids; k++) {
+        used_glyph *g = &u->glyphs[u->slot[sub->gids[k]]];
+        g->code = sub->codes[k];
+        g->width = scale(f, nb_font_advance(f, g->gid));
     }
 
     char tag[8], base_font[80];
     subset_tag(u, tag);
     snprintf(base_font, sizeof base_font, "%s%s", tag, f->ps_name);
 
-    /* Font program stream. */
-    /* Font programs are deflated too, at the fast level (flate_levels): CFF charstrings shrink
-     * by about a fifth, TrueType glyf data more. */
+    /* Font program stream (deflated when the subset was made). */
     HPDF_Dict file = new_stream(ctx, 1);
-    unsigned prog_len;
-    const char *prog = hb_blob_get_data(program, &prog_len);
     if (file) {
         if (f->is_cff)
             HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
         else
-            HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog_len);
-        put_stream_kind(ctx, file, prog, prog_len, FLATE_FONT);
+            HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub->program_raw_len);
+        put_deflated_stream(ctx, file, sub->program, sub->program_len);
     }
+    /* CIDSet: PDF/A-1 needs it (6.3.5); plain PDF does not, and without it a seed render is
+     * 1.2 KB smaller. */
     HPDF_Dict set = NULL;
-    if (pdfa) {
+    if (ctx->options && ctx->options->pdfa) {
         set = new_stream(ctx, 1);
-        put_stream(ctx, set, cidset, set_len);
-        free(cidset);
+        put_stream(ctx, set, sub->cidset, sub->cidset_len);
     }
 
     HPDF_Dict desc = new_dict(ctx);
@@ -934,10 +1195,7 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
         HPDF_Dict_Add(u->type0, "ToUnicode", tounicode);
     }
 
-    free(cids);
-    hb_blob_destroy(program);
-    hb_face_destroy(sub);
-    hb_subset_plan_destroy(plan);
+    subset_release(ctx->options ? ctx->options->subsets : NULL, sub);
     return !broken(ctx);
 }
 

@@ -7,6 +7,20 @@
 #include "page.h"
 #include "util.h"
 
+/* Font subsets kept between documents: what hb-subset made of one font and one glyph set (the
+ * deflated program, each glyph's code, the CIDSet), reused when another document uses exactly
+ * that set, so the bytes are those the document would get alone. Owned by the engine (one per
+ * nb_engine, made with it, freed with it, before its fonts); thread-safe (one mutex), so all
+ * of a batch's threads share it. At most `max_bytes` are kept, least recently used out first;
+ * a glyph set is kept the second time it is asked for, so sets that never repeat (the body
+ * font's, in a batch) do not push out those that do. */
+typedef struct nb_subset_cache nb_subset_cache;
+nb_subset_cache *nb_subset_cache_new(size_t max_bytes);
+void nb_subset_cache_free(nb_subset_cache *cache);
+/* Counters since the cache was made (for bench/ and tests). */
+void nb_subset_cache_stats(nb_subset_cache *cache, unsigned long *hits, unsigned long *misses,
+                           size_t *bytes);
+
 typedef struct nb_pdf_options {
     int pdfa;          /* PDF/A-1b: XMP, OutputIntent, /ID */
     int copies;        /* /NumCopies; 0: unset */
@@ -14,6 +28,7 @@ typedef struct nb_pdf_options {
     int untagged;      /* no structure tree, marked content or /Lang (tagged is the default) */
     int classic_xref;  /* no object streams: a classic cross-reference table (what the signer
                           updates); PDF/A-1 (PDF 1.4) always has one */
+    nb_subset_cache *subsets; /* borrowed; NULL: every subset made for this document only */
 } nb_pdf_options;
 
 /* Writes the whole PDF into out. Deterministic: the same doc gives the same bytes.

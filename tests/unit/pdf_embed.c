@@ -376,6 +376,64 @@ int main(int argc, char **argv)
         }
     }
 
+    /* A subset cache shared by threads (as a batch shares its engine's): from the third
+     * write on, every font's subset comes from the cache, and every write gives the bytes of
+     * the document written alone. A document with one glyph changed must not get the cached
+     * subsets of the fonts whose glyph set changed. */
+    if (!measuring) {
+        nb_subset_cache *cache = nb_subset_cache_new(4u << 20);
+        nb_pdf_options cached = options;
+        cached.subsets = cache;
+        for (int round = 0; round < 3; round++) {
+            job jobs[4];
+            pthread_t threads[4];
+            for (int i = 0; i < 4; i++) {
+                jobs[i] = (job){&doc, &cached, {0}, -1};
+                pthread_create(&threads[i], NULL, write_job, &jobs[i]);
+            }
+            for (int i = 0; i < 4; i++) {
+                pthread_join(threads[i], NULL);
+                CHECK(jobs[i].rc == NB_OK && jobs[i].out.len == first.len &&
+                          memcmp(jobs[i].out.data, first.data, first.len) == 0,
+                      "round %d, thread %d: the cached subsets changed the bytes", round, i);
+                nb_buf_free(&jobs[i].out);
+            }
+        }
+        unsigned long hits, misses;
+        size_t bytes;
+        nb_subset_cache_stats(cache, &hits, &misses, &bytes);
+        CHECK(hits >= 8 && bytes > 0 && bytes <= 4u << 20,
+              "the cache was not used: %lu hits, %lu misses, %zu bytes", hits, misses, bytes);
+        if (doc.npages && doc.pages[0].nruns && doc.pages[0].runs[0].nglyphs > 1) {
+            nb_run *run = &doc.pages[0].runs[0];
+            uint32_t saved = run->glyphs[0].gid;
+            run->glyphs[0].gid = run->glyphs[1].gid != saved ? run->glyphs[1].gid : saved + 1;
+            nb_buf alone = {0}, with_cache = {0};
+            CHECK(nb_pdf_write(&doc, &options, &alone, diags) == NB_OK &&
+                      nb_pdf_write(&doc, &cached, &with_cache, diags) == NB_OK &&
+                      alone.len == with_cache.len &&
+                      memcmp(alone.data, with_cache.data, alone.len) == 0,
+                  "another glyph set was given a cached subset");
+            run->glyphs[0].gid = saved;
+            nb_buf_free(&alone);
+            nb_buf_free(&with_cache);
+        }
+        nb_subset_cache_free(cache);
+        /* A cache too small to keep anything still gives the same bytes. */
+        cache = nb_subset_cache_new(1);
+        cached.subsets = cache;
+        for (int round = 0; round < 3; round++) {
+            nb_buf again = {0};
+            CHECK(nb_pdf_write(&doc, &cached, &again, diags) == NB_OK && again.len == first.len &&
+                      memcmp(again.data, first.data, first.len) == 0,
+                  "a full cache changed the bytes");
+            nb_buf_free(&again);
+        }
+        nb_subset_cache_stats(cache, &hits, &misses, &bytes);
+        CHECK(hits == 0 && bytes == 0, "a 1-byte cache kept %zu bytes", bytes);
+        nb_subset_cache_free(cache);
+    }
+
     /* The objects a PDF reader cannot be asked about directly, in the classic file (the
      * default one has them in compressed object streams). A font descriptor has a CIDSet in
      * PDF/A only (PDF/A-1 6.3.5 wants it; plain PDF does without). */
