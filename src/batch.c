@@ -54,6 +54,10 @@ typedef struct job {
     job_status status;
     nb_diags *diags;  /* owned */
     int unwritable;   /* the PDF could not be written (a full disk, a read-only folder) */
+    char *commit_error; /* owned: why a staged output was not renamed into place, or NULL;
+                         * set by the committing thread, read after the workers end */
+    char *commit_path; /* owned: the output commit_error is about */
+    int staged;       /* outputs handed to nb_output_stage (renamed at the next commit) */
     size_t bytes;     /* the output's size */
     size_t html_bytes; /* html_output's size */
     double ms;        /* time spent on this report */
@@ -72,6 +76,9 @@ typedef struct state_entry {
 } state_entry;
 
 #define NB_STATE_FILE ".nianbao-batch-state"
+/* PDFs written to their temporary names before one flush and the renames (nb_output_commit):
+ * few enough that an interrupted batch has little to redo, enough that the flush is rare. */
+#define NB_SYNC_CHUNK 32
 #define NB_MAX_DEPTH 64 /* folders below a folder named on the command line */
 
 typedef struct batch {
@@ -95,6 +102,7 @@ typedef struct batch {
     size_t nprevious;
     state_entry *state;  /* owned: the state file as read, sorted by output */
     size_t nstate;
+    nb_output_batch *staged; /* owned: PDFs written, waiting for the flush and their rename */
 
     /* Shared between workers; guarded by `lock`. */
     pthread_mutex_t lock;
@@ -836,6 +844,45 @@ static void remove_stale(job *j)
     }
 }
 
+/* nb_output_commit's word on a staged PDF (on the committing thread; only this job's
+ * commit_error is touched, and it is read after the workers are joined). */
+static void committed(void *arg, const char *path, const char *error)
+{
+    job *j = arg;
+    if (error && !j->commit_error) {
+        j->commit_error = nb_strdup(error);
+        j->commit_path = nb_strdup(path);
+    }
+}
+
+/* After the last commit: a job whose output could not be put in place fails, as unwritable
+ * output; a failed job whose other output was staged before it failed (the PDF, then the page
+ * could not be written) loses it again, so that none is left without the other. */
+static void apply_commit_errors(batch *b)
+{
+    for (size_t i = 0; i < b->njobs; i++) {
+        job *j = &b->jobs[i];
+        if (j->commit_error) {
+            nb_diag_add(j->diags, NB_ERROR, (nb_pos){j->commit_path, 0, 0}, "cannot write: %s",
+                        j->commit_error);
+            fprintf(stderr, "%s: error: cannot write: %s\n", j->commit_path, j->commit_error);
+            j->status = JOB_FAILED;
+            j->unwritable = 1;
+            j->bytes = j->html_bytes = 0;
+            j->pdf_hash[0] = j->html_hash[0] = 0;
+        }
+        if (j->status == JOB_FAILED && j->staged) {
+            int before = j->stale_removed;
+            remove_stale(j);
+            if (j->stale_removed != before && b->verbosity >= 0)
+                fprintf(stderr, "nianbao batch: removed the outputs of %s, which failed\n",
+                        j->input);
+        }
+    }
+}
+
+
+
 /* Renders the report in one format and writes it to `path`; its size and hash are stored. */
 static int write_output(batch *b, job *j, const nb_report *r, int format, const char *path,
                         size_t *bytes, char *hash)
@@ -850,8 +897,9 @@ static int write_output(batch *b, job *j, const nb_report *r, int format, const 
     size_t size = 0;
     int rc = nb_render_memory(b->engine, r, &o, &data, &size, j->diags);
     if (rc == NB_OK) {
-        rc = nb_output_write(path, data, size, &b->inputs, j->diags);
+        rc = nb_output_stage(b->staged, path, data, size, &b->inputs, j->diags, committed, j);
         j->unwritable |= rc != NB_OK;
+        j->staged += rc == NB_OK;
     }
     if (rc == NB_OK) {
         hash_bytes(data, size, hash);
@@ -925,6 +973,8 @@ static void *worker(void *arg)
         pthread_mutex_lock(&b->lock);
         report_done(b, j);
         pthread_mutex_unlock(&b->lock);
+        if (nb_output_pending(b->staged) >= NB_SYNC_CHUNK)
+            nb_output_commit(b->staged);
     }
 }
 
@@ -1275,6 +1325,74 @@ static void index_previous(batch *b, const char *dir, int depth, size_t *cap)
 
 /* ---- the run ----------------------------------------------------------------------------- */
 
+typedef struct out_name {
+    char *dir;        /* owned */
+    const char *base; /* borrowed from the output's path */
+} out_name;
+
+static int compare_out_names(const void *a, const void *b)
+{
+    const out_name *x = a, *y = b;
+    int c = strcmp(x->dir, y->dir);
+    return c ? c : strcmp(x->base, y->base);
+}
+
+/* A batch killed before its renames leaves its PDFs (and perhaps its summaries) under their
+ * temporary names, ".NAME.XXXXXX" beside each destination. The next run into the same place
+ * removes those of the files it is about to write; any other hidden file is never read as a
+ * report, so it is ignored. Two batches writing the same PDFs at the same time are not
+ * supported: one would remove the other's temporary files. */
+static void remove_temporaries(batch *b)
+{
+    char *state = join_path(b->outdir, NB_STATE_FILE);
+    const char *extra[] = {b->report_path, b->summary_path, state};
+    size_t cap = 2 * b->njobs + 3, n = 0;
+    out_name *names = nb_calloc(cap, sizeof *names);
+    for (size_t i = 0; i < 2 * b->njobs + 3; i++) {
+        const char *out[2] = {NULL, NULL};
+        if (i < 2 * b->njobs && b->jobs[i / 2].status == JOB_PENDING)
+            job_outputs(&b->jobs[i / 2], out);
+        const char *path = i < 2 * b->njobs ? out[i % 2] : extra[i - 2 * b->njobs];
+        if (!path)
+            continue;
+        const char *slash = strrchr(path, '/');
+        names[n].dir = slash ? nb_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                             : nb_strdup(".");
+        names[n].base = slash ? slash + 1 : path;
+        n++;
+    }
+    qsort(names, n, sizeof *names, compare_out_names);
+    size_t removed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(names[i].dir, names[i - 1].dir) == 0)
+            continue;
+        DIR *d = opendir(names[i].dir);
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            char *target = NULL;
+            if (!nb_output_temporary_target(e->d_name, &target))
+                continue;
+            out_name key = {names[i].dir, target};
+            char *path = join_path(names[i].dir, e->d_name);
+            struct stat st;
+            if (bsearch(&key, names, n, sizeof *names, compare_out_names) &&
+                lstat(path, &st) == 0 && S_ISREG(st.st_mode) && unlink(path) == 0)
+                removed++;
+            free(path);
+            free(target);
+        }
+        if (d)
+            closedir(d);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i].dir);
+    free(names);
+    free(state);
+    if (removed && b->verbosity >= 0)
+        fprintf(stderr, "nianbao batch: removed %zu temporary file%s left by an interrupted "
+                        "run\n", removed, removed == 1 ? "" : "s");
+}
+
 /* mkdir -p */
 static int make_folder(const char *path)
 {
@@ -1306,8 +1424,11 @@ static void free_batch(batch *b)
         free(b->jobs[i].name_text);
         free(b->jobs[i].subdir);
         nb_diags_free(b->jobs[i].diags);
+        free(b->jobs[i].commit_error);
+        free(b->jobs[i].commit_path);
     }
     free(b->jobs);
+    nb_output_batch_free(b->staged);
     nb_file_set_free(&b->inputs);
     for (size_t i = 0; i < b->nprevious; i++) {
         free(b->previous[i].agency);
@@ -1360,6 +1481,7 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     b.options_text = options_text(&b);
 
     pthread_mutex_init(&b.lock, NULL);
+    b.staged = nb_output_batch_new();
     for (size_t i = 0; i < ninputs; i++) {
         if (inputs[i][0] == '@')
             add_manifest(&b, inputs[i] + 1);
@@ -1409,11 +1531,15 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
             free(dir);
         }
     }
+    if (!b.check_only)
+        remove_temporaries(&b);
     /* Inputs that failed before rendering are shown first, in input order. */
     for (size_t i = 0; i < b.njobs; i++)
         if (b.jobs[i].status != JOB_PENDING)
             report_done(&b, &b.jobs[i]);
     run_workers(&b);
+    nb_output_commit(b.staged);
+    apply_commit_errors(&b);
     double seconds = now_seconds() - b.start;
     if (b.tty && b.njobs)
         fputs("\r\033[K", stderr);

@@ -2,11 +2,13 @@
  * name: a temporary file chmod'ed by name after close could be swapped for a symbolic link by
  * anyone who can write to the folder, `-o r.yaml` replaced the report itself, and `-o
  * /dev/null` replaced the device with a regular file. */
+#define _GNU_SOURCE /* syncfs */
 #include "output.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,58 +160,105 @@ static int create_temporary(const char *target, char **tmp_out, mode_t mode)
     return -1;
 }
 
-/* Replaces (or creates) the regular file `target`. `old` is the file being replaced, or NULL
- * for a new one. Messages name `shown`, the path the caller gave. */
-static int replace(const char *shown, const char *target, const struct stat *old,
-                   const void *data, size_t size, nb_diags *d)
+/* A file written under its temporary name and not yet renamed (nb_output_stage). */
+typedef struct staged_file {
+    char *tmp, *target, *shown; /* owned */
+    dev_t dev;                  /* the temporary file as written, to see it was not swapped */
+    ino_t ino;
+    void (*done)(void *arg, const char *shown, const char *error);
+    void *arg;
+} staged_file;
+
+struct nb_output_batch {
+    pthread_mutex_t lock; /* guards the list */
+    staged_file *files;   /* owned */
+    size_t n, cap;
+};
+
+/* Writes `data` to a new temporary file beside `target` with the replaced file's owner and
+ * bits, and closes it; with `durable`, flushed to disk first. *tmp_out (owned by the caller)
+ * names it, *st_out is its identity. On failure the temporary file is gone and the result is
+ * an errno value. */
+static int write_temporary(const char *target, const struct stat *old, const void *data,
+                           size_t size, int durable, char **tmp_out, struct stat *st_out)
 {
     char *tmp = NULL;
     int fd = create_temporary(target, &tmp, old ? 0600 : 0666);
     if (fd < 0)
-        return fail(d, shown, "cannot write: %s", strerror(errno));
-    int ok = 1, saved = 0;
+        return errno;
+    int saved = 0;
     /* The replaced file's owner and bits, on the descriptor: the name may already be someone
      * else's symbolic link by now, and a chmod by name would follow it. fchown comes first
      * because it may clear set-id bits. */
     if (old) {
-        if (geteuid() == 0 && fchown(fd, old->st_uid, old->st_gid) != 0) {
-            ok = 0;
+        if (geteuid() == 0 && fchown(fd, old->st_uid, old->st_gid) != 0)
             saved = errno;
-        }
-        if (ok && fchmod(fd, old->st_mode & 0777) != 0) {
-            ok = 0;
+        if (!saved && fchmod(fd, old->st_mode & 0777) != 0)
             saved = errno;
-        }
     }
-    if (ok && write_all(fd, data, size) != 0) {
-        ok = 0;
+    if (!saved && write_all(fd, data, size) != 0)
         saved = errno;
-    }
-    if (ok && fsync(fd) != 0) {
-        ok = 0;
+    if (!saved && durable && fsync(fd) != 0)
         saved = errno;
-    }
-    /* In a folder others can write to, the temporary name may have been replaced (by a
-     * symbolic link, say) since it was created; then it is not renamed into place. */
-    struct stat mine, named;
-    int swapped = ok && fstat(fd, &mine) == 0 &&
-                  (lstat(tmp, &named) != 0 || named.st_dev != mine.st_dev ||
-                   named.st_ino != mine.st_ino);
-    if (ok && !swapped && rename(tmp, target) != 0) {
-        ok = 0;
+    if (!saved && fstat(fd, st_out) != 0)
         saved = errno;
-    }
-    if (close(fd) != 0 && ok) {
-        ok = 0;
+    if (close(fd) != 0 && !saved)
         saved = errno;
-    }
-    if (!ok || swapped)
+    if (saved) {
         unlink(tmp);
+        free(tmp);
+        return saved;
+    }
+    *tmp_out = tmp;
+    return 0;
+}
+
+/* Renames a written temporary file over `target`, unless its name was taken over by another
+ * file meanwhile (in a folder others can write to: a symbolic link, say). Returns 0, -1 when
+ * swapped, or an errno value; the temporary name is removed on failure. */
+static int rename_temporary(const char *tmp, const char *target, const struct stat *mine)
+{
+    struct stat named;
+    if (lstat(tmp, &named) != 0 || named.st_dev != mine->st_dev ||
+        named.st_ino != mine->st_ino)
+        return -1; /* not ours any more: left alone */
+    if (rename(tmp, target) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        return saved;
+    }
+    return 0;
+}
+
+static const char swapped_message[] =
+    "the temporary file was replaced by another program while it was written";
+
+/* Replaces (or creates) the regular file `target`. `old` is the file being replaced, or NULL
+ * for a new one. Messages name `shown`, the path the caller gave. With `stage`, the file is
+ * only written (not flushed) and queued for nb_output_commit. */
+static int replace(const char *shown, const char *target, const struct stat *old,
+                   const void *data, size_t size, nb_diags *d, nb_output_batch *stage,
+                   void (*done)(void *, const char *, const char *), void *arg, int *queued)
+{
+    char *tmp = NULL;
+    struct stat mine;
+    int err = write_temporary(target, old, data, size, !stage, &tmp, &mine);
+    if (err)
+        return fail(d, shown, "cannot write: %s", strerror(err));
+    if (stage) {
+        pthread_mutex_lock(&stage->lock);
+        nb_grow(&stage->files, &stage->cap, stage->n + 1, sizeof *stage->files);
+        stage->files[stage->n++] = (staged_file){tmp, nb_strdup(target), nb_strdup(shown),
+                                                 mine.st_dev, mine.st_ino, done, arg};
+        pthread_mutex_unlock(&stage->lock);
+        *queued = 1;
+        return NB_OK;
+    }
+    err = rename_temporary(tmp, target, &mine);
     free(tmp);
-    if (swapped)
-        return fail(d, shown, "cannot write: %s",
-                    "the temporary file was replaced by another program while it was written");
-    return ok ? NB_OK : fail(d, shown, "cannot write: %s", strerror(saved));
+    if (err == -1)
+        return fail(d, shown, "cannot write: %s", swapped_message);
+    return err ? fail(d, shown, "cannot write: %s", strerror(err)) : NB_OK;
 }
 
 static int shared_folder_stranger_link(const char *path, const struct stat *link)
@@ -223,8 +272,10 @@ static int shared_folder_stranger_link(const char *path, const struct stat *link
     return shared && link->st_uid != geteuid() && link->st_uid != st.st_uid;
 }
 
-int nb_output_write(const char *path, const void *data, size_t size, const nb_file_set *inputs,
-                    nb_diags *d)
+static int output_write(const char *path, const void *data, size_t size,
+                        const nb_file_set *inputs, nb_diags *d, nb_output_batch *stage,
+                        void (*done)(void *, const char *, const char *), void *arg,
+                        int *queued)
 {
     if (strcmp(path, "-") == 0) {
         if (write_all(STDOUT_FILENO, data, size) != 0)
@@ -239,7 +290,7 @@ int nb_output_write(const char *path, const void *data, size_t size, const nb_fi
         if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
             return fail(d, path, "cannot write: %s",
                         "a symbolic link to a file that does not exist; not followed");
-        return replace(path, path, NULL, data, size, d);
+        return replace(path, path, NULL, data, size, d, stage, done, arg, queued);
     }
     const char *input = nb_file_set_find(inputs, st.st_dev, st.st_ino);
     if (input)
@@ -253,7 +304,7 @@ int nb_output_write(const char *path, const void *data, size_t size, const nb_fi
                     "not a regular file, a character device or a FIFO");
     struct stat lst;
     if (lstat(path, &lst) == 0 && !S_ISLNK(lst.st_mode))
-        return replace(path, path, &st, data, size, d);
+        return replace(path, path, &st, data, size, d, stage, done, arg, queued);
     /* A symbolic link (perhaps through several): the file it names is replaced, in that file's
      * folder, so the link stays a link. In a shared folder (sticky and writable by all, like
      * /tmp) a link is followed only if it is the folder owner's or ours, as the kernel's
@@ -264,9 +315,173 @@ int nb_output_write(const char *path, const void *data, size_t size, const nb_fi
     char *target = realpath(path, NULL);
     if (!target)
         return fail(d, path, "cannot write: %s", strerror(errno));
-    int rc = replace(path, target, &st, data, size, d);
+    int rc = replace(path, target, &st, data, size, d, stage, done, arg, queued);
     free(target);
     return rc;
+}
+
+int nb_output_write(const char *path, const void *data, size_t size, const nb_file_set *inputs,
+                    nb_diags *d)
+{
+    int queued = 0;
+    return output_write(path, data, size, inputs, d, NULL, NULL, NULL, &queued);
+}
+
+/* ---- many files made durable together -------------------------------------------------- */
+
+nb_output_batch *nb_output_batch_new(void)
+{
+    nb_output_batch *b = nb_calloc(1, sizeof *b);
+    pthread_mutex_init(&b->lock, NULL);
+    return b;
+}
+
+int nb_output_stage(nb_output_batch *b, const char *path, const void *data, size_t size,
+                    const nb_file_set *inputs, nb_diags *d,
+                    void (*done)(void *arg, const char *shown, const char *error), void *arg)
+{
+    int queued = 0;
+    int rc = output_write(path, data, size, inputs, d, b, done, arg, &queued);
+    /* Standard output, a device or a FIFO was written at once: done now. */
+    if (rc == NB_OK && !queued && done)
+        done(arg, path, NULL);
+    return rc;
+}
+
+size_t nb_output_pending(nb_output_batch *b)
+{
+    pthread_mutex_lock(&b->lock);
+    size_t n = b->n;
+    pthread_mutex_unlock(&b->lock);
+    return n;
+}
+
+static void free_staged(staged_file *f)
+{
+    free(f->tmp);
+    free(f->target);
+    free(f->shown);
+}
+
+/* The folder of a path, opened for syncfs/fsync. */
+static int open_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? nb_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                      : nb_strdup(".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    return fd;
+}
+
+/* Flushes one temporary file by itself (after a failed syncfs): 0 or an errno value. */
+static int flush_one(const staged_file *f)
+{
+    int fd = open(f->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    struct stat st;
+    int err = 0;
+    if (fstat(fd, &st) != 0)
+        err = errno;
+    else if (st.st_dev != f->dev || st.st_ino != f->ino)
+        err = EEXIST; /* another file under the name: rename_temporary refuses it */
+    else if (fsync(fd) != 0)
+        err = errno;
+    close(fd);
+    return err == EEXIST ? 0 : err;
+}
+
+size_t nb_output_commit(nb_output_batch *b)
+{
+    pthread_mutex_lock(&b->lock);
+    staged_file *files = b->files;
+    size_t n = b->n;
+    b->files = NULL;
+    b->n = b->cap = 0;
+    pthread_mutex_unlock(&b->lock);
+    if (!n)
+        return 0;
+    /* One syncfs per file system: every temporary file's data is on disk before any of them
+     * is renamed, so a crash leaves each path with its old file or the whole new one. */
+    int synced = 1;
+    dev_t done_devs[8];
+    size_t dev_first[8]; /* a file on each synced file system */
+    size_t ndevs = 0;
+    for (size_t i = 0; i < n && synced; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < ndevs && !seen; k++)
+            seen = done_devs[k] == files[i].dev;
+        if (seen)
+            continue;
+        int fd = open_folder(files[i].tmp);
+        synced = fd >= 0 && syncfs(fd) == 0 && ndevs < sizeof done_devs / sizeof *done_devs;
+        if (fd >= 0)
+            close(fd);
+        if (synced) {
+            dev_first[ndevs] = i;
+            done_devs[ndevs++] = files[i].dev;
+        }
+    }
+    size_t renamed = 0;
+    for (size_t i = 0; i < n; i++) {
+        staged_file *f = &files[i];
+        /* When syncfs failed (an I/O error, a full disk found at write-back), each file is
+         * flushed alone, so that only the ones that did not reach the disk fail. */
+        int err = synced ? 0 : flush_one(f);
+        if (err) {
+            unlink(f->tmp);
+        } else {
+            struct stat mine = {.st_dev = f->dev, .st_ino = f->ino};
+            err = rename_temporary(f->tmp, f->target, &mine);
+        }
+        if (!err)
+            renamed++;
+        if (f->done)
+            f->done(f->arg, f->shown, err == -1 ? swapped_message : err ? strerror(err) : NULL);
+    }
+    /* The renames reach the disk with the folders' next flush; one more syncfs makes them
+     * durable now, so that what the batch reports as written stays written. (Whatever a crash
+     * does to them, every path holds its old file or the whole new one.) */
+    for (size_t k = 0; renamed && k < ndevs; k++) {
+        int fd = open_folder(files[dev_first[k]].target);
+        if (fd >= 0) {
+            syncfs(fd);
+            close(fd);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free_staged(&files[i]);
+    free(files);
+    return renamed;
+}
+
+void nb_output_batch_free(nb_output_batch *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n; i++) {
+        unlink(b->files[i].tmp);
+        free_staged(&b->files[i]);
+    }
+    free(b->files);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+}
+
+int nb_output_temporary_target(const char *name, char **target)
+{
+    /* ".NAME.XXXXXX", as create_temporary makes them. */
+    size_t n = strlen(name);
+    *target = NULL;
+    if (n < 9 || name[0] != '.' || name[n - 7] != '.')
+        return 0;
+    for (size_t i = n - 6; i < n; i++)
+        if (!((name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z') ||
+              (name[i] >= '0' && name[i] <= '9')))
+            return 0;
+    *target = nb_strndup(name + 1, n - 8);
+    return 1;
 }
 
 int nb_output_same(const char *a, const char *b)

@@ -49,6 +49,37 @@ void nb_file_set_free(nb_file_set *set);
 int nb_output_write(const char *path, const void *data, size_t size, const nb_file_set *inputs,
                     nb_diags *diags);
 
+/* Many outputs made durable together (batch): each file is written to its temporary name at
+ * once, without an fsync; nb_output_commit then flushes them all with one syncfs per file
+ * system and only then renames each into place. A crash at any moment leaves every path with
+ * its earlier file or the complete new one (never an empty or partial file), at the cost of one
+ * flush for many files instead of one each. Temporary files not yet committed are removed by
+ * nb_output_batch_free; a killed process leaves them as ".NAME.XXXXXX" beside their
+ * destination (see nb_output_temporary_target). Thread-safe: any thread may stage and commit. */
+typedef struct nb_output_batch nb_output_batch;
+nb_output_batch *nb_output_batch_new(void);
+/* Frees the batch; staged files that were never committed are removed, not renamed. */
+void nb_output_batch_free(nb_output_batch *batch);
+/* nb_output_write's rules, except that a regular file is left under its temporary name for
+ * nb_output_commit. Returns NB_OK (staged, or written at once to standard output, a device or
+ * a FIFO) or NB_EINPUT with a diagnostic (nothing staged). `done(arg, path, error)` is called
+ * once the file is in place (error NULL) or finally not written (error says why; the
+ * temporary file is removed): from nb_output_commit, on the committing thread, or from here
+ * for a file written at once. */
+int nb_output_stage(nb_output_batch *batch, const char *path, const void *data, size_t size,
+                    const nb_file_set *inputs, nb_diags *diags,
+                    void (*done)(void *arg, const char *path, const char *error), void *arg);
+/* Files staged and not yet committed. */
+size_t nb_output_pending(nb_output_batch *batch);
+/* Flushes every staged file (one syncfs per file system; when that fails, an fsync each, so
+ * only the files that did not reach the disk fail), then renames each into place and flushes
+ * the renames. Calls each file's `done`. Returns the number renamed. */
+size_t nb_output_commit(nb_output_batch *batch);
+
+/* Whether a folder entry's name is a temporary file of nb_output_write or nb_output_stage
+ * (".NAME.XXXXXX"): then *target (malloc'd, caller frees) is NAME, the file it was to replace. */
+int nb_output_temporary_target(const char *name, char **target);
+
 /* Whether two paths name one file: the same existing file (device and inode), or the same
  * name when neither exists. "-" names standard output. */
 int nb_output_same(const char *a, const char *b);
