@@ -290,38 +290,77 @@ static void alias_form(const char *s, char *out, size_t n)
     out[o] = 0;
 }
 
-static int alias_match(char *const *aliases, size_t n, const char *key)
+/* Whether alias_form(s) would equal `form` (itself an alias_form of at most n-1 bytes),
+ * normalising s only as far as it agrees: most aliases differ from a key within a few
+ * characters, and writing every alias out in full for every lookup was a twentieth of a render
+ * (loading a layout checks each alias against the ones before it). */
+static int alias_form_equals(const char *s, const char *form, size_t n)
 {
-    if (!n)
-        return 0;
-    char want[512], have[512];
-    alias_form(key, want, sizeof want);
-    for (size_t i = 0; i < n; i++) {
-        alias_form(aliases[i], have, sizeof have);
-        if (!strcmp(want, have))
-            return 1;
+    size_t o = 0;
+    for (const char *p = s; *p && o + 4 < n;) {
+        const char *emit = p;
+        size_t len = 1;
+        if (*p == ' ' || *p == '\t') {
+            p++;
+            continue;
+        } else if (!strncmp(p, "\xe3\x80\x80", 3)) { /* ideographic space */
+            p += 3;
+            continue;
+        } else if (*p == '(' || *p == ')') {
+            emit = *p == '(' ? "\xef\xbc\x88" : "\xef\xbc\x89";
+            len = 3;
+            p++;
+        } else if ((!strncmp(p, "\xe3\x80\x81", 3) || !strncmp(p, "\xef\xbc\x8e", 3)) && o &&
+                   form[o - 1] >= '0' && form[o - 1] <= '9') { /* 、 or ． after a digit */
+            emit = ".";
+            p += 3;
+        } else {
+            p++;
+        }
+        if (strncmp(form + o, emit, len) != 0)
+            return 0;
+        o += len;
     }
+    return form[o] == 0;
+}
+
+#define ALIAS_FORM_MAX 512
+
+/* Whether one of the aliases has the alias form `want`. */
+static int alias_match(char *const *aliases, size_t n, const char *want)
+{
+    for (size_t i = 0; i < n; i++)
+        if (alias_form_equals(aliases[i], want, ALIAS_FORM_MAX))
+            return 1;
     return 0;
 }
 
 const nb_ltable *nb_layout_table(const nb_layout *l, const char *key)
 {
-    for (size_t i = 0; l && key && i < l->ntables; i++)
+    if (!l || !key)
+        return NULL;
+    for (size_t i = 0; i < l->ntables; i++)
         if (!strcmp(l->tables[i].key, key))
             return &l->tables[i];
-    for (size_t i = 0; l && key && i < l->ntables; i++)
-        if (alias_match(l->tables[i].aliases, l->tables[i].naliases, key))
+    char want[ALIAS_FORM_MAX];
+    alias_form(key, want, sizeof want);
+    for (size_t i = 0; i < l->ntables; i++)
+        if (alias_match(l->tables[i].aliases, l->tables[i].naliases, want))
             return &l->tables[i];
     return NULL;
 }
 
 int nb_ltable_group(const nb_ltable *t, const char *key)
 {
-    for (size_t i = 0; t && key && i < t->ngroups; i++)
+    if (!t || !key)
+        return -1;
+    for (size_t i = 0; i < t->ngroups; i++)
         if (!strcmp(t->groups[i].key, key))
             return (int)i;
-    for (size_t i = 0; t && key && i < t->ngroups; i++)
-        if (alias_match(t->groups[i].aliases, t->groups[i].naliases, key))
+    char want[ALIAS_FORM_MAX];
+    alias_form(key, want, sizeof want);
+    for (size_t i = 0; i < t->ngroups; i++)
+        if (alias_match(t->groups[i].aliases, t->groups[i].naliases, want))
             return (int)i;
     return -1;
 }
@@ -346,8 +385,9 @@ static size_t read_aliases(loader *L, yaml_node_t *n, const nb_ltable *t, const 
         if (!s)
             continue;
         int taken = t ? nb_ltable_group(t, s) >= 0 : nb_layout_table(lay, s) != NULL;
-        for (size_t k = 0; k < count && !taken; k++)
-            taken = alias_match(&(*out)[k], 1, s);
+        char want[ALIAS_FORM_MAX];
+        alias_form(s, want, sizeof want);
+        taken = taken || alias_match(*out, count, want);
         if (!s[0] || taken) {
             error_at(L, a, s[0] ? "alias '%s' already names a %s" : "an alias must not be empty%s%s",
                      s, t ? "row of this table" : "table of this layout");
