@@ -7,6 +7,10 @@
 # exactly the functions include/nianbao.h declares. Signing and importing (src/module.h) load
 # the moved prefix's own modules, from the program and from the library; without them they fail
 # with exit 2.
+# The static library (-DBUILD_SHARED_LIBS=OFF) is installed, moved and used the same way (5.),
+# with `pkg-config --static` and find_package: from a second build tree configured static that
+# reuses the objects this build has compiled (tests/tools/reuse_object.sh), or from this build
+# when it is the static one.
 . "$NB_SOURCE/tests/lib.sh"
 need cmake cc pkg-config readelf nm pdffonts openssl
 : "${NB_BUILD:?NB_BUILD must name the build tree}"
@@ -16,11 +20,77 @@ if grep -q '^NB_SANITIZE:BOOL=ON' "$NB_BUILD/CMakeCache.txt"; then
     echo "skip: a sanitizer build's library is not for linking into other programs" >&2
     exit 77
 fi
-if ! grep -q '^BUILD_SHARED_LIBS:BOOL=ON' "$NB_BUILD/CMakeCache.txt"; then
-    echo "skip: this build makes a static library (BUILD_SHARED_LIBS=OFF)" >&2
-    exit 77
-fi
 workdir
+shared=no
+grep -q '^BUILD_SHARED_LIBS:BOOL=ON' "$NB_BUILD/CMakeCache.txt" && shared=yes
+
+# The seed, pointed at a layout that only a moved prefix has (installed as moved-only.yaml).
+sed -e 's/^layout: .*/layout: moved-only/' "$(sample seed.yaml)" >seed.yaml
+grep -q '^layout: moved-only' seed.yaml || fail "could not point the seed at the moved layout"
+unset NIANBAO_DATADIR
+
+# 5. The static library: libnianbao.a with nianbao.pc's Requires.private and Libs.private, and
+# the package config's find_dependency calls, enough for a program to link it. The programs
+# are put in the moved prefix's bin/, where a program finds the prefix's data (a static
+# library is part of the program, so the data is found from the program's place).
+static_package() {
+    mkdir static
+    if [ "$shared" = yes ]; then
+        cache() { sed -n "s/^$1:[A-Z]*=//p" "$NB_BUILD/CMakeCache.txt"; }
+        NB_REUSE_BUILD=$NB_BUILD nice cmake -S "$NB_SOURCE" -B static/build -DBUILD_SHARED_LIBS=OFF \
+            -DCMAKE_BUILD_TYPE="$(cache CMAKE_BUILD_TYPE)" -DNB_WERROR="$(cache NB_WERROR)" \
+            -DCMAKE_C_COMPILER="$(cache CMAKE_C_COMPILER)" -DCMAKE_C_FLAGS="$(cache CMAKE_C_FLAGS)" \
+            -DCMAKE_C_COMPILER_LAUNCHER="$NB_TOOLS/reuse_object.sh" >static/build.log 2>&1 ||
+            fail "configuring the static build: $(tail -20 static/build.log)"
+        NB_REUSE_BUILD=$NB_BUILD nice cmake --build static/build --target nianbao nianbao_public \
+            -j2 >>static/build.log 2>&1 || fail "the static build: $(tail -20 static/build.log)"
+        static_build=$PWD/static/build
+    else
+        static_build=$NB_BUILD
+    fi
+    cmake --install "$static_build" --prefix "$PWD/static/first" >static/install.log 2>&1 ||
+        fail "cmake --install of the static build: $(tail -20 static/install.log)"
+    mv static/first static/moved
+    sprefix=$PWD/static/moved
+    spc=$(find "$sprefix" -name nianbao.pc)
+    [ -n "$spc" ] || fail "static: no nianbao.pc installed"
+    slibdir=$(dirname "$(dirname "$spc")")
+    [ -f "$slibdir/libnianbao.a" ] || fail "static: no libnianbao.a in $slibdir"
+    ls "$slibdir"/libnianbao.so* >/dev/null 2>&1 && problem "static: a shared library was installed"
+    cp "$sprefix/share/nianbao/layouts/gov-2021-no-other.yaml" \
+        "$sprefix/share/nianbao/layouts/moved-only.yaml"
+
+    PKG_CONFIG_PATH=$(dirname "$spc") pkg-config --static --cflags --libs nianbao >static/flags.txt ||
+        fail "pkg-config --static nianbao failed"
+    # shellcheck disable=SC2046
+    cc -std=c11 -Wall -Werror -o "$sprefix/bin/render_pc" "$NB_SOURCE/tests/package/render_pc.c" \
+        $(cat static/flags.txt) 2>static/cc.txt ||
+        fail "cc with pkg-config --static: $(cat static/cc.txt)"
+    cmake -S "$NB_SOURCE/tests/package" -B static/cmake-build -DCMAKE_PREFIX_PATH="$sprefix" \
+        >static/cmake.txt 2>&1 || fail "static find_package(nianbao): $(tail -20 static/cmake.txt)"
+    cmake --build static/cmake-build >>static/cmake.txt 2>&1 ||
+        fail "building with the static nianbao::nianbao: $(tail -20 static/cmake.txt)"
+    cp static/cmake-build/render_cmake "$sprefix/bin/"
+    for prog in render_pc render_cmake; do
+        readelf -d "$sprefix/bin/$prog" | grep -q 'NEEDED.*libnianbao' &&
+            problem "static: $prog needs a shared libnianbao"
+        nm "$sprefix/bin/$prog" | grep -q ' T nb_render_' ||
+            problem "static: $prog does not contain the library"
+    done
+    expect_status 0 "$sprefix/bin/render_pc" seed.yaml static-pc.pdf
+    [ "$status_ok" = yes ] || cat err.txt >&2
+    expect_status 0 "$sprefix/bin/render_cmake" seed.yaml static-cmake.pdf
+    [ "$status_ok" = yes ] || cat err.txt >&2
+    pdffonts static-pc.pdf >/dev/null 2>&1 || problem "the static render_pc wrote no readable PDF"
+    cmp -s static-pc.pdf static-cmake.pdf || problem "the two static programs' PDFs differ"
+    if [ "$shared" = yes ]; then
+        cmp -s static-pc.pdf pc.pdf || problem "the static library's PDF differs from the shared one's"
+    fi
+}
+if [ "$shared" = no ]; then
+    static_package
+    finish
+fi
 
 cmake --install "$NB_BUILD" --prefix "$PWD/first" >install.log 2>&1 || {
     cat install.log >&2
@@ -53,11 +123,8 @@ sed -n 's/^NB_API [^(]*[ *]\(nb_[a-z0-9_]*\)(.*/\1/p' "$prefix/include/nianbao.h
 cmp -s exported.txt declared.txt ||
     problem "exported functions differ from the header's: $(diff declared.txt exported.txt | grep '^[<>]' | tr '\n' ' ')"
 
-# A report whose layout exists only in the moved prefix.
+# The report's layout exists only in the moved prefix.
 cp "$prefix/share/nianbao/layouts/gov-2021-no-other.yaml" "$prefix/share/nianbao/layouts/moved-only.yaml"
-sed -e 's/^layout: .*/layout: moved-only/' "$(sample seed.yaml)" >seed.yaml
-grep -q '^layout: moved-only' seed.yaml || fail "could not point the seed at the moved layout"
-unset NIANBAO_DATADIR
 
 # 1. pkg-config.
 PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs nianbao >flags.txt ||
@@ -122,4 +189,5 @@ grep -q 'needs the module import_pdf.so, which is not installed' err.txt ||
     problem "no import_pdf.so: $(cat err.txt)"
 [ -e none.yaml ] && problem "an import without its module wrote none.yaml"
 
+static_package
 finish
