@@ -3,6 +3,7 @@
  * rendering, in input order, so a collision always fails the later input and never depends on
  * thread timing. Each worker owns the job it took; the shared state (next job, counters, the
  * progress display) sits behind one mutex. */
+#include "access.h"
 #include "batch.h"
 #include "diag.h"
 #include "engine.h"
@@ -13,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -726,42 +728,90 @@ static void to_hex(const unsigned char *d, size_t n, char *out)
         snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+/* Adds the bytes of an open file to the hash and closes it; 0 when they cannot be read. */
+static int hash_fd(nb_sha256 *h, int fd)
+{
+    unsigned char chunk[65536];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        nb_sha256_update(h, chunk, (size_t)n);
+    }
+    close(fd);
+    return n == 0;
+}
+
 /* Adds a file's bytes to the hash; 0 when it cannot be read. */
 static int hash_file(nb_sha256 *h, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    unsigned char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        nb_sha256_update(h, chunk, n);
-    int ok = !ferror(f);
-    fclose(f);
-    return ok;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    return fd >= 0 && hash_fd(h, fd);
 }
 
-/* SHA-256 of the given files' bytes, each after a label, and of `text`; "" when one cannot be
- * read. */
-static void hash_inputs(const char *text, const char *const *paths, size_t npaths, char *out)
+/* Adds a label (with its NUL, so that no two sequences of parts hash alike). */
+static void hash_label(nb_sha256 *h, const char *label)
+{
+    nb_sha256_update(h, label, strlen(label) + 1);
+}
+
+/* Adds a file the report names (seal:, fonts:) by its bytes, opened through the access policy
+ * the render uses (`trusted`: the operator's --font, opened as given); one that cannot be
+ * opened counts by its name only, and the render will say why it cannot be used. */
+static void hash_named_file(nb_sha256 *h, const nb_access *access, const char *what,
+                            const char *name, int trusted)
+{
+    hash_label(h, what);
+    hash_label(h, name);
+    int fd = -1, err = 0;
+    if (trusted)
+        fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    else if (nb_access_open(access, name, &fd, &err) != NB_ACCESS_OK)
+        fd = -1;
+    if (fd < 0 || !hash_fd(h, fd))
+        hash_label(h, "(unreadable)");
+}
+
+/* The --changed key of a report: SHA-256 (hex) of what its output is made from: the options and
+ * the bundled data (b->options_text), the report, last year's, the layout files its tables are
+ * bound to (a variant's and its base's) and the seal and font files it names. "" when the report
+ * or last year's cannot be read: such a report is always rendered. */
+static void job_key(const batch *b, const job *j, const nb_report *r, char *out)
 {
     out[0] = 0;
     nb_sha256 h;
     nb_sha256_init(&h);
-    int ok = 1;
-    if (text)
-        nb_sha256_update(&h, text, strlen(text) + 1);
-    for (size_t i = 0; ok && i < npaths; i++) {
-        char label[32];
-        snprintf(label, sizeof label, "file %zu", i);
-        nb_sha256_update(&h, label, strlen(label) + 1);
-        if (paths[i])
-            ok = hash_file(&h, paths[i]);
+    hash_label(&h, b->options_text);
+    hash_label(&h, "report");
+    if (!hash_file(&h, j->input))
+        return;
+    if (j->previous) {
+        hash_label(&h, "last year's report");
+        if (!hash_file(&h, j->previous))
+            return;
     }
+    const nb_layout *lay = r->layout_ref;
+    for (size_t i = 0; lay && i < lay->nfiles; i++) {
+        hash_label(&h, "layout");
+        hash_label(&h, lay->files[i]);
+        if (!hash_file(&h, lay->files[i]))
+            hash_label(&h, "(unreadable)");
+    }
+    nb_access access;
+    nb_access_init(&access, r->file, b->pdf->render.allow_dirs, nb_engine_font_dir(b->engine));
+    if (r->seal.s && !r->seal_data)
+        hash_named_file(&h, &access, "seal", r->seal.s, 0);
+    for (int role = 0; role < NB_ROLES; role++)
+        for (size_t i = 0; i < r->nfonts[role]; i++)
+            if (nb_font_is_path(r->fonts[role][i].s))
+                hash_named_file(&h, &access, nb_role_names[role], r->fonts[role][i].s,
+                                i < r->nfonts_operator[role]);
+    nb_access_free(&access);
     unsigned char digest[32];
     nb_sha256_final(&h, digest);
-    if (ok)
-        to_hex(digest, sizeof digest, out);
+    to_hex(digest, sizeof digest, out);
 }
 
 static void hash_bytes(const unsigned char *data, size_t size, char *out)
@@ -929,8 +979,7 @@ static void run_job(batch *b, job *j)
         j->status = errors ? JOB_FAILED : nb_diags_count(j->diags) ? JOB_WARNINGS : JOB_WRITTEN;
         goto out;
     }
-    const char *inputs[] = {j->input, j->previous};
-    hash_inputs(b->options_text, inputs, 2, j->key);
+    job_key(b, j, r, j->key);
     if (b->changed && is_unchanged(b, j)) {
         j->status = JOB_UNCHANGED;
         goto out;
@@ -1282,6 +1331,51 @@ static char *options_text(const batch *b)
     return (char *)o.data;
 }
 
+/* Adds the bundled fonts under `dir` (`rel` its path below the font folder) to the --changed
+ * text by name, size and modification time: reading their 40 MB for every batch would cost more
+ * than most renders, and a font replaced or edited gets a new time. */
+static void add_font_stats(const batch *b, nb_buf *o, const char *dir, const char *rel, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char **names = NULL;
+    size_t n = sorted_names(d, b, 0, &names);
+    for (size_t i = 0; i < n; i++) {
+        char *path = join_path(dir, names[i]);
+        char *sub = rel[0] ? join_path(rel, names[i]) : nb_strdup(names[i]);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && depth < NB_MAX_DEPTH)
+            add_font_stats(b, o, path, sub, depth + 1);
+        else if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            nb_buf_printf(o, "font %s %lld %lld.%09ld\n", sub, (long long)st.st_size,
+                          (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+        free(sub);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* The bundled data every render reads, added to the --changed text: the fonts (by name, size
+ * and time) and the title word list (by content). The layout files go into the key of each
+ * report that is bound to them, by content. */
+static void add_data_text(const batch *b, nb_buf *o)
+{
+    add_font_stats(b, o, nb_engine_font_dir(b->engine), "", 0);
+    char *words = join_path(nb_engine_layout_dir(b->engine), "title-words.txt");
+    nb_sha256 h;
+    nb_sha256_init(&h);
+    char hex[65] = "(none)";
+    if (hash_file(&h, words)) {
+        unsigned char digest[32];
+        nb_sha256_final(&h, digest);
+        to_hex(digest, sizeof digest, hex);
+    }
+    nb_buf_printf(o, "title-words %s\n", hex);
+    free(words);
+}
+
 /* ---- last year's reports (--previous-dir) ------------------------------------------------- */
 
 static void index_previous(batch *b, const char *dir, int depth, size_t *cap)
@@ -1507,8 +1601,15 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
         size_t cap = 0;
         index_previous(&b, o->previous_dir, 0, &cap);
     }
-    if (!b.check_only)
+    if (!b.check_only) {
+        nb_buf text = {0};
+        nb_buf_puts(&text, b.options_text);
+        add_data_text(&b, &text);
+        nb_buf_put(&text, "", 1);
+        free(b.options_text);
+        b.options_text = (char *)text.data;
         read_state(&b);
+    }
     if (b.names_agency && !b.check_only) {
         b.naming_pass = 1;
         run_workers(&b);

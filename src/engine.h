@@ -10,6 +10,9 @@
 /* The layout called `name`, loaded on first use; NULL with a diagnostic if there is none. */
 const nb_layout *nb_engine_layout(nb_engine *engine, const char *name, nb_diags *diags);
 nb_fontset *nb_engine_fonts(nb_engine *engine);
+/* The folders of the bundled fonts and of the layouts (and title-words.txt). */
+const char *nb_engine_font_dir(const nb_engine *engine);
+const char *nb_engine_layout_dir(const nb_engine *engine);
 
 /* The second half of loading a report: its layout found and its tables bound. On failure the
  * report is freed (diagnostics say why) and NB_EINPUT returned. */

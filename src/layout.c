@@ -250,6 +250,7 @@ void nb_layout_free(nb_layout *l)
         return;
     free(l->name);
     free(l->file);
+    free_strs(l->files, l->nfiles);
     free(l->title);
     free(l->national);
     for (int i = 0; i < NB_SECTIONS; i++) {
@@ -1284,6 +1285,11 @@ static void read_layout(loader *L, nb_layout **out)
     }
     lay->name = name;
     lay->file = nb_strdup(L->file);
+    /* Its own file before those of its bases, which a base's loading has listed. */
+    lay->files = nb_realloc(lay->files, (lay->nfiles + 1) * sizeof *lay->files);
+    memmove(lay->files + 1, lay->files, lay->nfiles * sizeof *lay->files);
+    lay->files[0] = nb_strdup(L->file);
+    lay->nfiles++;
     if (f[1].val)
         lay->title = get_string(L, f[1].val, "title");
     if (f[2].val) {

@@ -91,6 +91,8 @@ typedef struct nb_ltable {
 typedef struct nb_layout {
     char *name;           /* owned, e.g. "gov-2021" */
     char *file;           /* owned path, for positions */
+    char **files;         /* owned: every file it was read from: its own, then its base's, */
+    size_t nfiles;        /* and so on (batch --changed hashes them) */
     char *title;          /* owned: what the layout is, e.g. "国办公开办函〔2021〕30号" */
     char *national;       /* owned: name of the layout deviations are measured against (a
                            * national format names itself) */

@@ -118,9 +118,9 @@ static const msg messages[] = {
      "PDF 以输入文件名（input）或“机关-年度”（agency）命名"},
     {"compare each report with last year's report of the same agency found in DIR",
      "与 DIR 中同一机关上一年度的报告核对"},
-    {"render only reports whose input, last year's report or options changed since their PDF was "
-     "written",
-     "只生成输入、上年报告或选项自上次生成 PDF 以来有变化的报告"},
+    {"render only reports whose input, last year's report, layout, seal, fonts or options "
+     "changed since their PDF was written",
+     "只生成输入、上年报告、版式、印章、字体或选项自上次生成 PDF 以来有变化的报告"},
     {"write the JSON summary to FILE (default DIR/batch-report.json, with --check-only "
      "DIR/batch-check.json)",
      "把 JSON 汇总写到 FILE（默认 DIR/batch-report.json；--check-only 时为 DIR/batch-check.json）"},

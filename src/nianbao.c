@@ -246,6 +246,8 @@ const nb_layout *nb_engine_layout(nb_engine *e, const char *name, nb_diags *d)
 }
 
 nb_fontset *nb_engine_fonts(nb_engine *e) { return e->fonts; }
+const char *nb_engine_font_dir(const nb_engine *e) { return e->font_dir; }
+const char *nb_engine_layout_dir(const nb_engine *e) { return e->layout_dir; }
 
 int nb_report_load_memory(nb_engine *e, const char *name, const char *data, size_t size,
                           nb_report **out, nb_diags *d)

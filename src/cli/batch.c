@@ -25,8 +25,8 @@ static const nb_cli_option batch_options[] = {
     {OPT_PREVIOUS_DIR, "previous-dir", "DIR",
      "compare each report with last year's report of the same agency found in DIR"},
     {OPT_CHANGED, "changed", NULL,
-     "render only reports whose input, last year's report or options changed since their PDF "
-     "was written"},
+     "render only reports whose input, last year's report, layout, seal, fonts or options "
+     "changed since their PDF was written"},
     {OPT_REPORT, "report", "FILE",
      "write the JSON summary to FILE (default DIR/batch-report.json, with --check-only "
      "DIR/batch-check.json)"},
