@@ -1929,11 +1929,12 @@ static void build_xmp(pdf_ctx *ctx, nb_buf *x)
     const char *producer = HPDF_GetInfoAttr(ctx->pdf, HPDF_INFO_PRODUCER);
     nb_buf_puts(x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
                    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-                   "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-                   "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
-                   "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
-                   "</rdf:Description>\n"
-                   "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+                   "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+    if (ctx->options && ctx->options->pdfa)
+        nb_buf_puts(x, "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                       "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+                       "</rdf:Description>\n");
+    nb_buf_puts(x, "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
                    "<dc:format>application/pdf</dc:format>\n");
     if (doc->title && doc->title[0]) {
         nb_buf_puts(x, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
@@ -2055,10 +2056,12 @@ static int write_output_intent(pdf_ctx *ctx)
     return profile && intent && intents && !broken(ctx);
 }
 
+/* PDF/A: the output intent and the XMP. A tagged PDF has the XMP too, without the PDF/A
+ * claim: its title is where accessibility checkers look for it (PDF/UA 7.1). */
 static int write_archival_parts(pdf_ctx *ctx)
 {
     if (!ctx->options || !ctx->options->pdfa)
-        return 1;
+        return ctx->tagged ? write_xmp(ctx) : 1;
     ctx->pdf->pdf_version = HPDF_VER_14;
     return write_output_intent(ctx) && write_xmp(ctx);
 }

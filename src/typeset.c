@@ -703,7 +703,8 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words,
     if (!failed) {
         /* The structure tree: the Document, then one element per item as it is placed; the
          * title is the H1, the six section headings H2, the report's own heading levels H3
-         * and H4, every paragraph (run-in heading and all) a P; tables build their own. */
+         * and H4 (a run-in heading an H3 before its paragraph's P), every paragraph a P;
+         * tables build their own (table.c), the 落款 its two Ps (place_signoff). */
         f.tag_root = nb_doc_add_tag(doc, NB_TAG_DOCUMENT, 0);
         static const nb_tag_kind item_tags[] = {[IT_TITLE] = NB_TAG_H1, [IT_H1] = NB_TAG_H2,
                                                 [IT_H2] = NB_TAG_H3, [IT_H3] = NB_TAG_H4,

@@ -8,7 +8,8 @@ the content streams (a small lexer, the fonts' ToUnicode CMaps, marked content, 
 never through nianbao's code, and reads the layout file's grid itself (cells take the next free
 columns of their row, as in HTML tables). It checks:
 
-- the catalog: /MarkInfo /Marked true, /Lang zh-CN, /DisplayDocTitle true, /Title = the title;
+- the catalog: /MarkInfo /Marked true, /Lang zh-CN, /DisplayDocTitle true, the title in the
+  Info dictionary and in the XMP metadata (dc:title);
 - every piece of text and every drawing is inside marked content: an element's (MCID) or an
   artifact's; every MCID belongs to exactly one element, and the parent tree says so;
 - the Document's children in reading order: H1 the title, H2 the six section headings, H3 and
@@ -625,6 +626,12 @@ def main():
         problem("catalog: /Lang is %r, not zh-CN" % root.get("/Lang"))
     if (PDF.get(root.get("/ViewerPreferences")) or {}).get("/DisplayDocTitle") is not True:
         problem("catalog: /ViewerPreferences has no /DisplayDocTitle true")
+    meta = root.get("/Metadata")
+    xmp = PDF.stream(meta).decode("utf-8", errors="replace") if meta else ""
+    m = re.search(r"<dc:title>\s*<rdf:Alt>\s*<rdf:li[^>]*>(.*?)</rdf:li>", xmp, re.S)
+    if not m or norm(m.group(1)) != norm(report["title"]):
+        problem("catalog: the XMP metadata's dc:title is %r, not the report's title" %
+                (m.group(1) if m else None))
     info = PDF.get(PDF.trailer.get("/Info")) or {}
     if norm(text_of(info.get("/Title"))) != norm(report["title"]):
         problem("info: /Title %r, the report's %r" % (text_of(info.get("/Title")),
