@@ -2,7 +2,8 @@
 # The tagged PDF (docs/design.md, "Tagged PDF"), on by default. tests/data/tagged/report.yaml
 # (every table cell its own number, every block kind, a paragraph and 表三 crossing a page
 # break, two characters that share a glyph with another) is rendered plain, with a seal, signed,
-# as PDF/A and --untagged, and read back by programs nianbao does not contain:
+# as PDF/A, in a batch and --untagged, the samples on both national formats plain, and all are
+# read back by programs nianbao does not contain:
 #  - tests/tools/pdftags.py, over qpdf's JSON and its own reading of the content streams:
 #    every paragraph a P in reading order with the description's text, headings at their
 #    levels, every table cell a TH or TD with its label or value, spans and scopes as the
@@ -94,6 +95,20 @@ spoiled folio "is not an artifact"
 if "$PY" "$NB_TOOLS/pdftags.py" untagged.pdf report.yaml "$layout" >bad.out 2>&1; then
     problem "pdftags.py passes the untagged PDF"
 fi
+
+# The samples, on both national formats: their own prose, headings and tables (gov-2019's
+# signed 本年增/减 with U+2212) read back the same way.
+for pair in gov-2019-example:gov-2019 huaian-city-2024:gov-2021; do
+    name=${pair%%:*}
+    render "$name.yaml" "$name.pdf"
+    "$PY" "$NB_TOOLS/pdftags.py" "$name.pdf" "$(sample "$name.yaml")" \
+        "$NB_SOURCE/layouts/${pair#*:}.yaml" >tags.out 2>&1 ||
+        problem "pdftags.py $name.pdf: $(head -20 tags.out)"
+done
+
+# batch renders through the same path: the same bytes.
+"$NB" batch report.yaml -o batch >batch.out 2>&1 || problem "batch: $(cat batch.out)"
+cmp -s batch/report.pdf tagged.pdf || problem "batch's PDF differs from render's"
 
 # poppler's own reading of the structure: the same elements as the checker found.
 pdfinfo -struct-text tagged.pdf >struct.txt 2>struct.err || problem "pdfinfo -struct-text failed"

@@ -421,9 +421,12 @@ def layout_grid(lt):
             elif "values" in item:
                 columns = item.get("columns") or value_columns
                 width = item.get("cols", len(columns)) // len(columns)
-                for i, name in enumerate(columns):
+                for i, col in enumerate(columns):
+                    # A column is a name, or {name, kind, cols} (gov-2019's 本年增/减).
+                    name = col["name"] if isinstance(col, dict) else col
+                    cols = col.get("cols", 1) if isinstance(col, dict) else width
                     pieces.append({"slot": (item["values"], i), "column": name, "rowspan": 1,
-                                   "colspan": width})
+                                   "colspan": cols})
             else:
                 pieces.append({"label": item["text"], "rowspan": item.get("rows", 1),
                                "colspan": item.get("cols", 1)})
@@ -440,10 +443,14 @@ def layout_grid(lt):
 
 
 def value_text(v):
+    """A value as the table prints it (docs/report-format.md): a negative number with the
+    minus sign U+2212."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return str(v)
+    if isinstance(v, (int, float)) and v < 0:
+        return "\u2212" + value_text(-v)
     if isinstance(v, float):
         return repr(v).rstrip("0").rstrip(".") if "e" not in repr(v) else repr(v)
     return str(v)
@@ -616,6 +623,13 @@ def main():
     PDF = Pdf(args[0])
     report = yaml.safe_load(open(args[1], encoding="utf-8"))
     layout = yaml.safe_load(open(args[2], encoding="utf-8"))
+    if "base" in layout or "sections" not in layout:
+        print("pdftags.py: %s is a variant of another layout; give a whole one" % args[2],
+              file=sys.stderr)
+        sys.exit(2)
+    if not report.get("title"):
+        # docs/report-format.md: the title defaults to the agency, the year and the words.
+        report["title"] = "%s%d年政府信息公开工作年度报告" % (report["agency"], report["year"])
     summary = {"elements": {}, "paragraphs_across_pages": 0, "tables_across_pages": [],
                "headers": 0, "actual_text": []}
 
