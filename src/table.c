@@ -743,7 +743,21 @@ static void tag_table(nb_flow *f, const tsetup *s, int *cell_tag)
         }
     size_t *th = nb_malloc((s->ncells ? s->ncells : 1) * sizeof *th), nth = 0; /* the THs made */
     size_t k = 0;
+    int run = -1; /* where the latest run of rows without values began (headers.h) */
     for (int r = 0; r < s->nrows; r++) {
+        if (r < s->lt->nrows && !hd.row_has_value[r] && (r == 0 || hd.row_has_value[r - 1]))
+            run = r;
+        /* Forget the THs no later cell can have (cells come row by row): a row header whose
+         * rows end above this row, a column header above the latest run of label rows. A
+         * 900-row table spent a third of its render asking every TH about every TD. */
+        size_t kept = 0;
+        for (size_t m = 0; m < nth; m++) {
+            const nb_lcell *h = &s->lt->cells[s->cells[th[m]].lcell];
+            int live = nb_headers_is_column(&hd, h) ? h->row >= run : h->row + h->rowspan > r;
+            if (live)
+                th[kept++] = th[m];
+        }
+        nth = kept;
         if (r >= s->header_rows && !body)
             body = nb_doc_add_tag(doc, NB_TAG_TBODY, table);
         int tr = nb_doc_add_tag(doc, NB_TAG_TR, r < s->header_rows ? head : body);
