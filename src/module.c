@@ -38,6 +38,7 @@ char *nb_code_folder(void)
     return real;
 }
 
+#ifndef NB_MODULES_BUILTIN
 static char *join(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 2;
@@ -46,7 +47,6 @@ static char *join(const char *a, const char *b)
     return p;
 }
 
-#ifndef NB_MODULES_BUILTIN
 const nb_module *nb_module_open(const char *name, const char *purpose, nb_pos pos, void **handle,
                                 nb_diags *d)
 {
