@@ -10,7 +10,7 @@
 # The static library (-DBUILD_SHARED_LIBS=OFF) is installed, moved and used the same way (5.),
 # with `pkg-config --static` and find_package: from a second build tree configured static that
 # reuses the objects this build has compiled (tests/tools/reuse_object.sh), or from this build
-# when it is the static one.
+# when it is the static one; its programs sign and import with the moved prefix's modules.
 . "$NB_SOURCE/tests/lib.sh"
 need cmake cc pkg-config readelf nm pdffonts openssl
 : "${NB_BUILD:?NB_BUILD must name the build tree}"
@@ -86,6 +86,22 @@ static_package() {
     if [ "$shared" = yes ]; then
         cmp -s static-pc.pdf pc.pdf || problem "the static library's PDF differs from the shared one's"
     fi
+    # Signing and importing a PDF through the static library: the modules are not in
+    # libnianbao.a; the program loads the moved prefix's, found from its own place.
+    for m in sign import_pdf; do
+        [ -f "$slibdir/nianbao/$m.so" ] || problem "static: no $m.so installed in $slibdir/nianbao"
+    done
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout static/key.pem -out static/cert.pem \
+        -days 30 -subj "/CN=nianbao static package test" 2>static/openssl.err ||
+        fail "openssl req: $(cat static/openssl.err)"
+    expect_status 0 env LD_DEBUG=files "$sprefix/bin/render_pc" static-pc.pdf static-signed.pdf \
+        static/key.pem static/cert.pem
+    for m in import_pdf sign; do
+        grep -q "file=$slibdir/nianbao/$m\.so" err.txt ||
+            problem "static: render_pc did not load $slibdir/nianbao/$m.so"
+    done
+    grep -q '/Type /Sig' static-signed.pdf 2>/dev/null ||
+        problem "static: render_pc wrote no signed PDF from the imported one"
 }
 if [ "$shared" = no ]; then
     static_package
