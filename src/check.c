@@ -670,8 +670,12 @@ static void check_prose_block(checker *c, const nb_text *text)
         const nb_statement *st = f->st;
         const char *what = c->d->lang == NB_LANG_ZH ? st->zh : st->en;
         char written[96];
-        snprintf(written, sizeof written, "%.*s", (int)(f->end - f->shown_at),
-                 text->s + f->shown_at);
+        int wn = snprintf(written, sizeof written, "%.*s", (int)(f->end - f->shown_at),
+                          text->s + f->shown_at);
+        /* A figure in Chinese numerals is shown with the number it was read as: 二十一起 (21). */
+        if (f->numeral && wn > 0 && (size_t)wn < sizeof written)
+            snprintf(written + wn, sizeof written - (size_t)wn,
+                     c->d->lang == NB_LANG_ZH ? "（%" PRId64 "）" : " (%" PRId64 ")", f->value);
         char rule[80];
         snprintf(rule, sizeof rule, "%s.%s", st->claim ? "claim" : "prose", st->id);
         figure fg;

@@ -416,6 +416,159 @@ static const char *find_within(const char *p, const char *end, char **words, siz
     return NULL;
 }
 
+/* ---- Chinese numerals ---------------------------------------------------------------------- */
+
+/* A digit's value (两 is 2, 〇 and 零 are 0), or -1. */
+static int cn_digit(uint32_t cp)
+{
+    switch (cp) {
+    case 0x96F6: case 0x3007: return 0; /* 零 〇 */
+    case 0x4E00: return 1;              /* 一 */
+    case 0x4E8C: case 0x4E24: return 2; /* 二 两 */
+    case 0x4E09: return 3;              /* 三 */
+    case 0x56DB: return 4;              /* 四 */
+    case 0x4E94: return 5;              /* 五 */
+    case 0x516D: return 6;              /* 六 */
+    case 0x4E03: return 7;              /* 七 */
+    case 0x516B: return 8;              /* 八 */
+    case 0x4E5D: return 9;              /* 九 */
+    }
+    return -1;
+}
+
+/* A unit's value (十 百 千 万), or 0. */
+static int cn_unit(uint32_t cp)
+{
+    return cp == 0x5341 ? 10 : cp == 0x767E ? 100 : cp == 0x5343 ? 1000 : cp == 0x4E07 ? 10000 : 0;
+}
+
+static int cn_char(uint32_t cp) { return cn_digit(cp) >= 0 || cn_unit(cp); }
+
+/* One section below 万 of tok[*i..n): digit-unit pairs in falling order, 零 for a gap (一百零五),
+ * the ones digit last; 十 alone leads only the number's first section (十五). After 万 the
+ * section starts with 零 unless it has thousands (一万零五百, 一万二千). Returns -1 when it is
+ * not well formed. */
+static int64_t cn_section(const uint32_t *tok, size_t n, size_t *i, int first)
+{
+    int64_t val = 0;
+    int last = 10000, any = 0, zero = 0;
+    while (*i < n && tok[*i] != 0x4E07) {
+        uint32_t t = tok[*i];
+        int d = cn_digit(t), u = cn_unit(t);
+        if (d == 0) {
+            if (zero || (!any && first))
+                return -1;
+            zero = 1;
+            (*i)++;
+            continue;
+        }
+        if (d > 0) {
+            int next = *i + 1 < n ? cn_unit(tok[*i + 1]) : 0;
+            if (next && next < 10000) {
+                if (next >= last || (t == 0x4E24 && next == 10))
+                    return -1;
+                /* A skipped unit needs its 零: 一千零五十, not 一千五十. */
+                if ((any || !first) && !zero && next * 10 != last)
+                    return -1;
+                if (zero && next * 10 == last)
+                    return -1;
+                val += (int64_t)d * next;
+                last = next;
+                any = 1;
+                zero = 0;
+                *i += 2;
+                continue;
+            }
+            /* The ones digit ends the section: after 十 or 零 (二十一, 一百零五), or alone. */
+            if (any && !zero && last != 10)
+                return -1; /* 一百五: colloquial 150, not read */
+            if (any && t == 0x4E24)
+                return -1; /* 二十两 */
+            if (!any && !first && !zero)
+                return -1;
+            val += d;
+            (*i)++;
+            return *i < n && tok[*i] != 0x4E07 ? -1 : val;
+        }
+        /* 十 with no digit before it: only at the start of the number (十五). */
+        if (u == 10 && !any && first && !zero) {
+            val = 10;
+            last = 10;
+            any = 1;
+            (*i)++;
+            continue;
+        }
+        return -1;
+    }
+    return any && !zero ? val : -1;
+}
+
+/* Characters a numeral stands after, or before, when it is part of a word. */
+static const uint32_t cn_word_before[] = {
+    0x7B2C, 0x7EDF, 0x552F, 0x5355, 0x9010, 0x5176, 0x4E4B, 0x521D, 0x5468, /* 第统唯单逐其之初周 */
+    0x540C, 0x5212, 0x5408, 0x4E13, 0x5F52, 0x7EAF, 0x661F,                 /* 同划合专归纯星 */
+};
+static const uint32_t cn_word_after[] = {
+    0x4E9B, 0x5F8B, 0x65B9, 0x5206, 0x822C, 0x5207, 0x76F4, 0x81F4, 0x6837, /* 些律方分般切直致样 */
+    0x5B9A, 0x65E6, 0x518D, 0x5EA6, 0x4F53, 0x624B, 0x7EBF, 0x7EA7, 0x5B63, /* 定旦再度体手线级季 */
+    0x6708, 0x5E74, 0x65E5, 0x53F7, 0x65F6, 0x5929, 0x5411, 0x6982, 0x5E76, /* 月年日号时天向概并 */
+    0x9053, 0x756A, 0x8D2F, 0x5757, 0x70B9, 0x7CFB, 0x9762, 0x534A,         /* 道番贯块点系面半 */
+};
+
+static int in_list(uint32_t cp, const uint32_t *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == cp)
+            return 1;
+    return 0;
+}
+
+size_t nb_cn_numeral(const char *text, size_t len, size_t at, int64_t *value)
+{
+    uint32_t tok[16], cp;
+    size_t n = 0, p = at;
+    while (p < len) {
+        size_t k = nb_utf8_decode(text + p, len - p, &cp);
+        if (!k || !cn_char(cp))
+            break;
+        if (n == sizeof tok / sizeof *tok)
+            return 0; /* a run this long is no count */
+        tok[n++] = cp;
+        p += k;
+    }
+    if (!n)
+        return 0;
+    /* The character before: another numeral (the run starts earlier) or a word's first part. */
+    if (at > 0) {
+        size_t b = at - 1;
+        while (b > 0 && ((unsigned char)text[b] & 0xC0) == 0x80)
+            b--;
+        if (nb_utf8_decode(text + b, at - b, &cp) == at - b &&
+            (cn_char(cp) || in_list(cp, cn_word_before, sizeof cn_word_before / sizeof *cn_word_before)))
+            return 0;
+    }
+    if (p < len && nb_utf8_decode(text + p, len - p, &cp) &&
+        in_list(cp, cn_word_after, sizeof cn_word_after / sizeof *cn_word_after))
+        return 0;
+    int64_t v;
+    size_t i = 0;
+    if (n == 1 && cn_digit(tok[0]) == 0) {
+        v = 0;
+        i = 1;
+    } else {
+        v = cn_section(tok, n, &i, 1);
+        if (v >= 0 && i < n) { /* 万 */
+            i++;
+            int64_t low = i < n ? cn_section(tok, n, &i, 0) : 0;
+            v = low < 0 ? -1 : v * 10000 + low;
+        }
+    }
+    if (v < 0 || i != n)
+        return 0;
+    *value = v;
+    return p - at;
+}
+
 /* The statement's number after q: the first number in the clause within st->within
  * characters decides; it counts when a unit of the statement follows it. */
 static int read_count(const nb_statement *st, const char *q, const char *end, nb_found *f,
@@ -423,6 +576,40 @@ static int read_count(const nb_statement *st, const char *q, const char *end, nb
 {
     const char *start = q;
     for (int chars = 0; q < end && chars <= st->within; chars++) {
+        /* A count in Chinese numerals (三件, 二十一起) counts only with its unit; a numeral
+         * without one is part of the words around it and does not end the search. */
+        int64_t cv;
+        size_t cl = nb_cn_numeral(text, (size_t)(end - text), (size_t)(q - text), &cv);
+        if (cl) {
+            const char *after = q + cl;
+            size_t prefix;
+            nb_num_mode mode = prefix_mode(start, q, &prefix);
+            if (starts(after, end, "余") || starts(after, end, "多")) {
+                after += strlen("余");
+                if (mode == NB_NUM_EXACT)
+                    mode = NB_NUM_AT_LEAST;
+            }
+            const char *unit = NULL;
+            for (size_t u = 0; u < st->nunits; u++)
+                if (starts(after, end, st->units[u]) &&
+                    (!unit || strlen(st->units[u]) > strlen(unit)))
+                    unit = st->units[u];
+            /* 两个月 is a time, not two of something. */
+            if (unit && !starts(after + strlen(unit), end, "月")) {
+                f->num_at = (size_t)(q - text);
+                f->shown_at = f->num_at - prefix;
+                f->end = (size_t)(after - text) + strlen(unit);
+                f->value = cv;
+                f->decimals = 0;
+                f->mode = mode;
+                f->unit = unit;
+                f->numeral = 1;
+                return 1;
+            }
+            q += cl;
+            chars += (int)(cl / 3) - 1;
+            continue;
+        }
         if (is_digit(*q)) {
             int64_t v;
             int dec;

@@ -63,6 +63,7 @@ typedef struct nb_found {
     int decimals;
     nb_num_mode mode;
     const char *unit;           /* borrowed from st->units */
+    int numeral;                /* written in Chinese numerals (三件, 二十一起) */
     const nb_stmt_context *context; /* the context word's expression, or NULL: st's own */
 } nb_found;
 
@@ -71,5 +72,12 @@ typedef struct nb_found {
  * malloc'd (caller frees). */
 size_t nb_statements_find(const nb_statements *s, const char *layout, const char *text,
                           size_t len, nb_found **out);
+
+/* A number written in Chinese numerals at text[at]: 零一二两三四五六七八九十百千万 and 〇, as
+ * written in prose (三, 二十一, 一百零五, 两千, 一万零五百, 零). The whole run of numeral
+ * characters must be one well-formed number (一百五, 万一, 二十两, 一二 are not), and not part of
+ * a word: not after 第 统 唯 单 逐 其 之 同 … (第三, 统一, 其一) nor before 些 律 方 分 般 切 致 …
+ * (一些, 一律, 一方面, 十分, 一致). Returns the run's length in bytes and sets *value, or 0. */
+size_t nb_cn_numeral(const char *text, size_t len, size_t at, int64_t *value);
 
 #endif

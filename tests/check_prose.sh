@@ -4,7 +4,8 @@
 # gives exactly the nine contradictions (rule id and place) in English and in Chinese; the
 # approximate figures (7700余条, 约50件) never raise one; lower bounds (余, 超过); claims that a
 # figure is 0 (均获维持, 未发生行政复议) against the counts; --verbose lists every statement with
-# what it was compared with.
+# what it was compared with. Counts in Chinese numerals (prose-numerals.yaml) are read and
+# compared the same way; words that contain a numeral (一些, 十分, 统一) are not.
 . "$NB_SOURCE/tests/lib.sh"
 need_python
 workdir
@@ -126,5 +127,66 @@ cmp -s want.txt got.txt || problem "contradicted claims: (expected, then actual)
 $(cat want.txt)
 ---
 $(cat got.txt)"
+
+
+# ---- counts in Chinese numerals (三件, 二十一起, 一百零五件, 两件) ------------------------------
+# prose-numerals.yaml: three contradictions, five agreeing statements, and words that merely
+# contain a numeral (十分, 统一, 一些, 一方面, 一律), which are no counts.
+cp "$DATA/prose-numerals.yaml" n.yaml
+atn() { $CELLS text n.yaml "$1" "${2:-1}"; }
+{
+    echo "prose.carry_forward $(atn 继续办理九件 5)"
+    echo "prose.unprocessed $(atn 不予处理四件 5)"
+    echo "prose.review $(atn 案件二十一起 3)"
+} >want.txt
+for lang in en zh; do
+    rc=0
+    "$NB" check --lang $lang --format json n.yaml >n-$lang.json || rc=$?
+    [ "$rc" -eq 0 ] || problem "numerals ($lang): exit code $rc, expected 0"
+    findings n-$lang.json >got.txt
+    cmp -s want.txt got.txt || problem "numerals ($lang): findings differ (expected, then actual):
+$(cat want.txt)
+---
+$(cat got.txt)"
+done
+"$NB" check --lang en n.yaml >n-en.txt 2>/dev/null || true
+"$NB" check --lang zh n.yaml >n-zh.txt 2>/dev/null || true
+LR=$($CELLS pos n.yaml review 5)
+want="n.yaml:$(atn 案件二十一起 3): warning: the text gives 行政复议 cases as 二十一起 (21), but 表四 行政复议 总计 is 20 (line ${LR%:*}, column ${LR#*:})"
+grep -qxF "$want" n-en.txt || problem "numerals (en): no line
+$want
+in
+$(cat n-en.txt)"
+want="n.yaml:$(atn 案件二十一起 3): 警告: 正文称行政复议案件为 二十一起（21），但表四 行政复议 总计 为 20（第 ${LR%:*} 行第 ${LR#*:} 列）"
+grep -qxF "$want" n-zh.txt || problem "numerals (zh): no line
+$want
+in
+$(cat n-zh.txt)"
+# --verbose lists the agreeing ones with the value read.
+"$NB" check -v n.yaml >nv.txt 2>/dev/null || true
+LN=$($CELLS pos n.yaml new 7)
+for line in \
+    "n.yaml:$(atn 申请一百零五件 3): note: the text gives applications received as 一百零五件 (105): it agrees with 表三 一、本年新收政府信息公开申请数量 / 总计 is 105 (line ${LN%:*}, column ${LN#*:})" \
+    "n.yaml:$(atn 性文件两件 4): note: the text gives normative documents issued as 两件 (2): it agrees with" \
+    "n.yaml:$(atn 申请一百件 3): note: the text gives applications closed as 一百件 (100): it agrees with" \
+    "n.yaml:$(atn 申请三件 3): note: the text gives applications carried over from last year as 三件 (3): it agrees with" \
+    "n.yaml:$(atn 案件两起 3): note: the text gives 行政诉讼 cases as 两起 (2): it agrees with"; do
+    grep -qF "$line" nv.txt || problem "numerals --verbose: no line
+$line
+in
+$(cat nv.txt)"
+done
+[ "$(grep -c ': note: ' nv.txt)" -eq 6 ] ||
+    problem "numerals --verbose: $(grep -c ': note: ' nv.txt) notes, expected 6 (the six agreeing statements): $(grep ': note: ' nv.txt)"
+# A numeral inside a word is no count: with the only real count taken out of the first
+# paragraph, nothing is read in it.
+$CELLS replace n.yaml 制发行政规范性文件两件 制发行政规范性文件 >w.yaml
+"$NB" check -v --format json w.yaml >w.json 2>/dev/null || true
+"$PY" - w.json "$($CELLS text w.yaml 全年十分重视 | cut -d: -f1)" <<'PYEOF' || problem "numerals: a word with a numeral was read as a count"
+import json, sys
+line = int(sys.argv[2])
+bad = [f for f in json.load(open(sys.argv[1], encoding="utf-8")) if f["line"] == line]
+sys.exit(1 if bad else 0)
+PYEOF
 
 finish
