@@ -134,7 +134,9 @@ NB_API int nb_report_set_seal(nb_report *report, const unsigned char *data, size
  * report's own `style:`. Returns NB_OK, or NB_EINPUT for another name. */
 NB_API int nb_report_set_style(nb_report *report, const char *style);
 
-/* Arithmetic and consistency check. `previous` (may be NULL) is last year's report. */
+/* Arithmetic and consistency check, and the characters no font has (looked up as render looks
+ * them up, with the fonts the report and nb_report_use_font(s) name). `previous` (may be NULL)
+ * is last year's report. */
 NB_API int nb_check(const nb_report *report, const nb_report *previous, nb_diags *diags);
 
 enum { NB_OUTPUT_PDF = 0, NB_OUTPUT_HTML = 1, NB_OUTPUT_HTML_FRAGMENT = 2 };

@@ -4,10 +4,13 @@
  *
  * Every finding points at the cell (or the word) to look at, names the cells involved with their
  * values, and says what the value would have to be for the rule to hold. */
+#include "access.h"
 #include "diag.h"
+#include "engine.h"
 #include "layout.h"
 #include "report.h"
 #include "statements.h"
+#include "typeset.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -1052,6 +1055,126 @@ static void check_block_text(checker *c)
         }
 }
 
+/* ---- font coverage: the characters render would find no font for ------------------------ */
+
+/* The lists render sets each role in (nb_font_roles, typeset.c) and the lookup it makes per
+ * character (nb_text_font_for, text.c), without typesetting: every list ends with the bundled
+ * fonts, whose coverage the engine caches (a bit per code point), so most characters cost a
+ * bit test; only a character the bundled fonts lack is looked up in the report's own fonts. */
+typedef struct coverage {
+    const nb_report *r;
+    nb_diags *d;
+    nb_coverage *bundled[NB_ROLES];
+    nb_font_list full[NB_ROLES];     /* with the report's fonts; count 0: the bundled alone */
+    unsigned char skip[NB_ROLES];    /* a font the report names cannot be opened here: render
+                                        says so; its characters are not judged */
+    size_t named;                    /* characters reported so far */
+} coverage;
+
+static int covered(coverage *k, int role, uint32_t cp)
+{
+    if (nb_coverage_has(k->bundled[role], cp))
+        return 1;
+    return k->full[role].count && nb_text_font_for(&k->full[role], cp) != NULL;
+}
+
+/* One text as render shapes it: each character no font of the role has is reported once, at
+ * its first place (`src`: the report's string, else `where`), the first NB_MAX_MISSING. */
+static void cover_text(coverage *k, int role, const char *s, size_t len, const nb_text *src,
+                       nb_pos where)
+{
+    if (!s || k->skip[role] || !k->bundled[role] || k->named > NB_MAX_MISSING)
+        return;
+    uint32_t seen[NB_MAX_MISSING];
+    int nseen = 0, more = 0;
+    uint32_t cp;
+    size_t n;
+    for (size_t i = 0; (i = nb_coverage_scan(k->bundled[role], s, len, i, &cp, &n)) < len;
+         i += n) {
+        /* Not in the bundled fonts: perhaps in the report's own, or needing none. */
+        if (nb_text_needs_font(cp) && !covered(k, role, cp)) {
+            int dup = 0;
+            for (int j = 0; j < nseen && !dup; j++)
+                dup = seen[j] == cp;
+            if (!dup && nseen < NB_MAX_MISSING && k->named < NB_MAX_MISSING) {
+                seen[nseen++] = cp;
+                k->named++;
+                nb_text_missing(k->d, src ? nb_report_text_pos(k->r, src, i) : where, cp);
+            } else if (!dup) {
+                more = 1;
+            }
+        }
+    }
+    if (more && k->named++ == NB_MAX_MISSING)
+        nb_text_missing_more(k->d, where);
+}
+
+static void cover_block(coverage *k, const nb_block *blk)
+{
+    switch (blk->kind) {
+    case NB_BLOCK_PARAGRAPH:
+    case NB_BLOCK_ITEM:
+    case NB_BLOCK_HEADING3:
+        cover_text(k, NB_ROLE_BODY, blk->text.s, blk->text.len, &blk->text, blk->text.pos);
+        break;
+    case NB_BLOCK_HEADING2:
+        cover_text(k, NB_ROLE_HEADING2, blk->text.s, blk->text.len, &blk->text, blk->text.pos);
+        break;
+    case NB_BLOCK_RUNIN:
+        cover_text(k, NB_ROLE_HEADING2, blk->lead.s, blk->lead.len, &blk->lead, blk->lead.pos);
+        cover_text(k, NB_ROLE_BODY, blk->text.s, blk->text.len, &blk->text, blk->text.pos);
+        break;
+    case NB_BLOCK_TABLE:
+        break; /* its values: below, from the bound table */
+    }
+}
+
+static void check_fonts(checker *c)
+{
+    const nb_report *r = c->r;
+    nb_engine *e = r->engine_ref;
+    if (!e)
+        return;
+    coverage k = {.r = r, .d = c->d};
+    for (int role = 0; role < NB_ROLES; role++)
+        if (!(k.bundled[role] = nb_engine_coverage(e, role)))
+            return; /* a bundled font is missing: render says which */
+    int own = r->fonts_government;
+    for (int role = 0; role < NB_ROLES; role++)
+        own |= r->nfonts[role] > 0;
+    if (own) {
+        /* The report's fonts, opened as render opens them (its folder, the font folder). */
+        nb_access access;
+        nb_access_init(&access, r->file, NULL, nb_engine_font_dir(e));
+        nb_diags *quiet = nb_diags_new();
+        nb_font_roles(nb_engine_fonts(e), &access, r, k.full, k.skip, quiet);
+        nb_diags_free(quiet);
+        nb_access_free(&access);
+    }
+    cover_text(&k, NB_ROLE_TITLE, r->title_text, r->title_text ? strlen(r->title_text) : 0,
+               r->title.s ? &r->title : NULL, r->agency.pos);
+    for (size_t b = 0; b < r->npreamble; b++)
+        cover_block(&k, &r->preamble[b]);
+    for (int s = 0; s < NB_SECTIONS; s++) {
+        const nb_section *sec = &r->sections[s];
+        if (sec->heading.s)
+            cover_text(&k, NB_ROLE_HEADING1, sec->heading.s, sec->heading.len, NULL,
+                       sec->heading.pos);
+        for (size_t b = 0; b < sec->nblocks; b++)
+            cover_block(&k, &sec->blocks[b]);
+    }
+    /* Table cells that hold text (“/”, a text column): set in the table role. */
+    for (size_t i = 0; i < r->ntables; i++) {
+        const nb_table *t = r->tables[i];
+        for (size_t s = 0; s < t->layout->nslots; s++) {
+            const nb_value *v = &t->values[s];
+            if (v->present && v->is_text && v->text)
+                cover_text(&k, NB_ROLE_TABLE, v->text, strlen(v->text), NULL, v->pos);
+        }
+    }
+    cover_text(&k, NB_ROLE_BODY, r->signoff.s, r->signoff.len, &r->signoff, r->signoff.pos);
+}
+
 /* Last year's report must be another file, of the same agency, for the year before: anything
  * else makes the cross-year rules compare the wrong figures. Returns 0 (and says why) when it
  * cannot be used. */
@@ -1099,6 +1222,11 @@ static void check_sanity(checker *c)
 
 int nb_check(const nb_report *r, const nb_report *prev, nb_diags *d)
 {
+    return nb_check_report(r, prev, 1, d);
+}
+
+int nb_check_report(const nb_report *r, const nb_report *prev, int fonts, nb_diags *d)
+{
     size_t before = d->errors;
     checker c = {.r = r, .d = d};
     /* Last year's report first: compared with the wrong one, every cross-year finding misleads. */
@@ -1117,5 +1245,7 @@ int nb_check(const nb_report *r, const nb_report *prev, nb_diags *d)
     check_sanity(&c);
     check_deviations(r, d);
     check_omissions(r, d);
+    if (fonts)
+        check_fonts(&c);
     return d->errors > before ? NB_EREPORT : NB_OK;
 }

@@ -25,6 +25,9 @@ static void diag_free(nb_diag *g)
         free((char *)g->related[k].value);
     }
     free(g->related);
+    for (size_t k = 0; k < g->nlayouts; k++)
+        free(g->layouts[k]);
+    free(g->layouts);
 }
 
 void nb_diags_free(nb_diags *d)
@@ -129,6 +132,12 @@ static void set_fields(nb_diag *g, const nb_finding *f)
         }
         g->nrelated = f->nrelated;
     }
+    if (f->nlayouts) {
+        g->layouts = nb_calloc(f->nlayouts, sizeof *g->layouts);
+        for (size_t k = 0; k < f->nlayouts; k++)
+            g->layouts[k] = nb_strdup(f->layouts[k]);
+        g->nlayouts = f->nlayouts;
+    }
 }
 
 void nb_diag_finding(nb_diags *d, const nb_finding *f, const char *fmt, ...)
@@ -154,7 +163,8 @@ void nb_diags_append(nb_diags *to, const nb_diags *from)
         nb_finding f = {.rule = s->rule, .table = s->table, .table_label = s->table_label,
                         .row = s->row, .row_label = s->row_label, .column = s->column,
                         .column_label = s->column_label, .expected = s->expected,
-                        .actual = s->actual, .related = s->related, .nrelated = s->nrelated};
+                        .actual = s->actual, .related = s->related, .nrelated = s->nrelated,
+                        .layouts = (const char *const *)s->layouts, .nlayouts = s->nlayouts};
         set_fields(g, &f);
         if (s->severity == NB_ERROR)
             to->errors++;
@@ -254,6 +264,15 @@ void nb_diags_json(nb_buf *o, const nb_diags *d, const char *indent)
                 json_key_string(o, "label", r->label);
                 json_key_string(o, "value", r->value);
                 nb_buf_puts(o, "}");
+            }
+            nb_buf_puts(o, "]");
+        }
+        if (g->nlayouts) {
+            nb_buf_puts(o, ", \"layouts\": [");
+            for (size_t k = 0; k < g->nlayouts; k++) {
+                if (k)
+                    nb_buf_puts(o, ", ");
+                nb_json_put(o, g->layouts[k]);
             }
             nb_buf_puts(o, "]");
         }

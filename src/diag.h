@@ -41,6 +41,8 @@ typedef struct nb_finding {
     const char *expected, *actual;   /* values as text */
     const nb_related *related;
     size_t nrelated;
+    const char *const *layouts;      /* layouts suggested instead (table.shape), or NULL */
+    size_t nlayouts;
 } nb_finding;
 
 typedef struct nb_diag {
@@ -53,6 +55,8 @@ typedef struct nb_diag {
     int column;
     nb_related *related; /* owned, with owned file, label and value strings */
     size_t nrelated;
+    char **layouts;      /* owned, with owned strings: layouts suggested instead */
+    size_t nlayouts;
 } nb_diag;
 
 typedef enum { NB_LANG_EN = 0, NB_LANG_ZH = 1 } nb_lang;

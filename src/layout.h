@@ -148,6 +148,14 @@ typedef struct nb_table {
 const char *nb_value_text(const nb_slot *slot, const nb_value *v, char *buf, size_t size);
 
 nb_table *nb_table_bind(const nb_layout *layout, const nb_table_input *in, nb_diags *diags);
+/* Whether every row `in` gives is a row of `lt` with as many values as that row has: the
+ * table's shape fits (rows may be left out; the values themselves are not looked at). */
+int nb_table_fits(const nb_ltable *lt, const nb_table_input *in);
+/* nb_table_bind, except that a table whose shape does not fit its layout is one finding
+ * (rule table.shape), not one per row, naming the layouts of `family` (the other layouts of
+ * the same national format, borrowed) whose table of that key it fits. */
+nb_table *nb_table_bind_family(const nb_layout *layout, const nb_layout *const *family,
+                               size_t nfamily, const nb_table_input *in, nb_diags *diags);
 void nb_table_free(nb_table *t);
 
 #endif

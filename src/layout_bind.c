@@ -300,6 +300,131 @@ nb_table *nb_table_bind(const nb_layout *layout, const nb_table_input *in, nb_di
     return t;
 }
 
+int nb_table_fits(const nb_ltable *lt, const nb_table_input *in)
+{
+    for (size_t i = 0; i < in->nrows; i++) {
+        int gi = nb_ltable_group(lt, in->rows[i].key.s ? in->rows[i].key.s : "");
+        if (gi < 0 || in->rows[i].ncells != (size_t)lt->groups[gi].nslots)
+            return 0;
+    }
+    return 1;
+}
+
+/* One finding for a table written for another shape: the rows that do not fit (how many have
+ * the wrong number of values, which keys the layout does not know) and the layouts of the
+ * family whose table fits. Returns 0 (and says nothing) when the per-row errors say it better:
+ * no layout fits and the rows are not wrong the same way. */
+static int shape_finding(const nb_layout *layout, const nb_ltable *lt,
+                         const nb_layout *const *family, size_t nfamily,
+                         const nb_table_input *in, nb_diags *d)
+{
+    const char **fits = nb_calloc(nfamily ? nfamily : 1, sizeof *fits);
+    size_t nfits = 0;
+    for (size_t k = 0; k < nfamily; k++) {
+        const nb_ltable *other = family[k] && family[k] != layout
+                                     ? nb_layout_table(family[k], lt->key) : NULL;
+        if (other && nb_table_fits(other, in))
+            fits[nfits++] = family[k]->name;
+    }
+    /* The rows that do not fit: a wrong count (and whether all have the same one), unknown. */
+    size_t wrong = 0, unknown = 0, count = 0, expect = 0;
+    int same = 1;
+    nb_related *rel = nb_calloc(in->nrows ? in->nrows : 1, sizeof *rel);
+    char(*vals)[32] = nb_calloc(in->nrows ? in->nrows : 1, sizeof *vals);
+    size_t nrel = 0;
+    nb_buf unknown_keys = {0};
+    for (size_t i = 0; i < in->nrows; i++) {
+        const nb_row_input *row = &in->rows[i];
+        const char *key = row->key.s ? row->key.s : "";
+        int gi = nb_ltable_group(lt, key);
+        if (gi < 0) {
+            if (unknown < 4)
+                nb_buf_printf(&unknown_keys, "%s'%s'", unknown ? ", " : "", key);
+            unknown++;
+        } else if (row->ncells != (size_t)lt->groups[gi].nslots) {
+            if (wrong && (row->ncells != count || (size_t)lt->groups[gi].nslots != expect))
+                same = 0;
+            count = row->ncells;
+            expect = (size_t)lt->groups[gi].nslots;
+            wrong++;
+        } else {
+            continue;
+        }
+        snprintf(vals[nrel], sizeof vals[nrel], "%zu", row->ncells);
+        rel[nrel] = (nb_related){row->key.pos, key, vals[nrel]};
+        nrel++;
+    }
+    if (unknown > 4)
+        nb_buf_printf(&unknown_keys, nb_tr(d, " and %zu more"), unknown - 4);
+    nb_buf_put(&unknown_keys, "", 1);
+    int grouped = nfits > 0 || (wrong >= 2 && same && !unknown);
+    if (grouped) {
+        nb_buf msg = {0};
+        if (wrong && same) {
+            const nb_group *g = NULL;
+            for (size_t i = 0; i < in->nrows && !g; i++) {
+                int gi = nb_ltable_group(lt, in->rows[i].key.s ? in->rows[i].key.s : "");
+                if (gi >= 0 && in->rows[i].ncells != (size_t)lt->groups[gi].nslots)
+                    g = &lt->groups[gi];
+            }
+            char *cols = group_columns(lt, g);
+            nb_buf_printf(&msg,
+                          nb_tr(d, wrong == 1 ? "%s: %zu row has %zu values, but layout %s gives it %zu (%s)"
+                                              : "%s: %zu rows have %zu values, but layout %s gives them %zu (%s)"),
+                          lt->name, wrong, count, layout->name, expect, cols);
+            free(cols);
+        } else if (wrong) {
+            nb_buf_printf(&msg, nb_tr(d, "%s: %zu rows have another number of values than layout %s gives them"),
+                          lt->name, wrong, layout->name);
+        }
+        if (unknown) {
+            if (!msg.len)
+                nb_buf_printf(&msg, nb_tr(d, "%s: "), lt->name);
+            else
+                nb_buf_puts(&msg, nb_tr(d, "; "));
+            nb_buf_printf(&msg, nb_tr(d, unknown == 1 ? "row %s is not a row of layout %s"
+                                                      : "rows %s are not rows of layout %s"),
+                          (const char *)unknown_keys.data, layout->name);
+        }
+        if (nfits) {
+            nb_buf names = {0};
+            for (size_t k = 0; k < nfits; k++)
+                nb_buf_printf(&names, "%s%s", k == 0 ? "" : k + 1 == nfits ? nb_tr(d, " or ") : ", ",
+                              fits[k]);
+            nb_buf_put(&names, "", 1);
+            nb_buf_printf(&msg, nb_tr(d, ": the table fits layout %s; write `layout: %s`"),
+                          (const char *)names.data, fits[0]);
+            nb_buf_free(&names);
+        }
+        nb_buf_put(&msg, "", 1);
+        char want[32] = "", got[32] = "";
+        if (wrong && same) {
+            snprintf(want, sizeof want, "%zu", expect);
+            snprintf(got, sizeof got, "%zu", count);
+        }
+        nb_finding f = {.rule = "table.shape", .severity = NB_ERROR, .pos = in->key.pos,
+                        .table = lt->key, .table_label = lt->name,
+                        .expected = want[0] ? want : NULL, .actual = got[0] ? got : NULL,
+                        .related = rel, .nrelated = nrel, .layouts = fits, .nlayouts = nfits};
+        nb_diag_finding(d, &f, "%s", (const char *)msg.data);
+        nb_buf_free(&msg);
+    }
+    nb_buf_free(&unknown_keys);
+    free(rel);
+    free(vals);
+    free(fits);
+    return grouped;
+}
+
+nb_table *nb_table_bind_family(const nb_layout *layout, const nb_layout *const *family,
+                               size_t nfamily, const nb_table_input *in, nb_diags *d)
+{
+    const nb_ltable *lt = layout && in && in->key.s ? nb_layout_table(layout, in->key.s) : NULL;
+    if (lt && !nb_table_fits(lt, in) && shape_finding(layout, lt, family, nfamily, in, d))
+        return NULL;
+    return nb_table_bind(layout, in, d);
+}
+
 void nb_table_free(nb_table *t)
 {
     if (!t)

@@ -52,6 +52,20 @@ static const msg messages[] = {
      "%s：有 %zu 行未填写，按空白印出并按 0 计算：%s"},
     {"%s: %zu rows not given, printed blank and counted as 0: %s",
      "%s：有 %zu 行未填写，按空白印出并按 0 计算：%s"},
+    /* loading: a table written for another layout's shape (table.shape) */
+    {"%s: %zu row has %zu values, but layout %s gives it %zu (%s)",
+     "%s：有 %zu 行填了 %zu 个数值，但格式 %s 的该行为 %zu 个（%s）"},
+    {"%s: %zu rows have %zu values, but layout %s gives them %zu (%s)",
+     "%s：有 %zu 行填了 %zu 个数值，但格式 %s 的这些行为 %zu 个（%s）"},
+    {"%s: %zu rows have another number of values than layout %s gives them",
+     "%s：有 %zu 行的数值个数与格式 %s 不符"},
+    {"; ", "；"},
+    {"%s: ", "%s："},
+    {"row %s is not a row of layout %s", "%s 不是格式 %s 的行"},
+    {"rows %s are not rows of layout %s", "%s 不是格式 %s 的行"},
+    {" and %zu more", " 等另外 %zu 行"},
+    {" or ", " 或 "},
+    {": the table fits layout %s; write `layout: %s`", "：该表符合格式 %s；请写 `layout: %s`"},
     /* check: the text against the tables */
     {"%s %s is %s (line %d, column %d)", "%s %s 为 %s（第 %d 行第 %d 列）"},
     {"%s (line %d, column %d)", "%s（第 %d 行第 %d 列）"},
@@ -93,6 +107,12 @@ static const msg messages[] = {
      "--previous 指定的就是被校核的报告本身"},
     {"last year's report is %s's, not %s's", "上年报告的发布机关为 %s，而不是 %s"},
     {"last year's report is for %d, not for %d", "上年报告为 %d 年度，而不是 %d 年度"},
+    /* check and render: font coverage */
+    {"no font of this role has the character “%s” (U+%04X); name a font that has it under "
+     "'fonts:'",
+     "该角色的字体都没有字符“%s”（U+%04X）；请在 'fonts:' 中指定含有该字符的字体"},
+    {"more characters no font of this role has; only the first %d are named",
+     "还有其他字体都没有的字符；只列出了前 %d 个"},
     /* render */
     {"no PDF written (use --force to render anyway)", "未生成 PDF（如仍要生成，请加 --force）"},
     /* modules (module.c) */
@@ -170,8 +190,12 @@ static const msg messages[] = {
     {"print errors only", "只显示错误"},
     {"say more about what is done", "显示更多处理信息"},
     {"show this help and exit", "显示本帮助并退出"},
-    {"zh or en: the language of messages and findings (default: from LC_ALL, LC_MESSAGES, LANG)",
-     "zh 或 en：消息和校核结果的语言（默认取自 LC_ALL、LC_MESSAGES、LANG）"},
+    {"zh or en (or a locale name: zh_CN, en_US): the language of messages and findings "
+     "(default: from LC_ALL, LC_MESSAGES, LANG)",
+     "zh 或 en（或 zh_CN、en_US 等语言环境名）：消息和校核结果的语言（默认取自 LC_ALL、LC_MESSAGES、LANG）"},
+    {"as render: FONT counts first for ROLE when checking that every character has a font",
+     "同 render：核对字符是否都有字体时，ROLE 优先使用字体 FONT"},
+    {"as render: government", "同 render：government"},
     {"Try 'nianbao %s --help' for more information.\n", "详见 'nianbao %s --help'。\n"},
     {"Try 'nianbao --help' for more information.\n", "详见 'nianbao --help'。\n"},
     {"usage: nianbao %s %s\n", "用法：nianbao %s %s\n"},

@@ -18,6 +18,7 @@
 #include "typeset.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -48,6 +49,9 @@ struct nb_engine {
     nb_statements *statements;   /* owned, loaded on first use (guarded by lock) */
     int statements_tried;
     nb_subset_cache *subsets;    /* owned: font subsets reused between documents (pdf.h) */
+    nb_coverage *coverage[NB_ROLES]; /* owned: what the bundled fonts of each role have, made on
+                                        first use (guarded by lock); NULL: a font is missing */
+    int coverage_tried;
 };
 
 static int is_dir(const char *path)
@@ -167,6 +171,13 @@ void nb_engine_free(nb_engine *e)
     free(e->title_words);
     nb_statements_free(e->statements);
     nb_subset_cache_free(e->subsets); /* before the fonts its subsets name */
+    for (int i = 0; i < NB_ROLES; i++) {
+        int shared = 0;
+        for (int j = 0; j < i; j++)
+            shared |= e->coverage[j] == e->coverage[i];
+        if (!shared)
+            nb_coverage_free(e->coverage[i]);
+    }
     if (e->fonts)
         nb_fontset_free(e->fonts);
     pthread_mutex_destroy(&e->lock);
@@ -239,6 +250,56 @@ static const nb_statements *engine_statements(nb_engine *e, nb_diags *d)
     return s;
 }
 
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The layouts of the layouts folder that belong to `layout`'s national format (itself
+ * included), by name: the shapes a table written for another of them may fit. Loaded only
+ * when a table does not fit its layout. *out is malloc'd (caller frees); the layouts are the
+ * engine's. */
+static size_t engine_family(nb_engine *e, const nb_layout *layout, const nb_layout ***out)
+{
+    *out = NULL;
+    const char *nat = layout->national ? layout->national : layout->name;
+    DIR *dir = opendir(e->layout_dir);
+    if (!dir)
+        return 0;
+    char **names = NULL;
+    size_t nnames = 0, cap = 0;
+    struct dirent *ent;
+    while ((ent = readdir(dir)) != NULL) {
+        size_t len = strlen(ent->d_name);
+        if (len <= 5 || strcmp(ent->d_name + len - 5, ".yaml") != 0 ||
+            !strcmp(ent->d_name, "statements.yaml"))
+            continue;
+        char *name = nb_strndup(ent->d_name, len - 5);
+        if (!safe_layout_name(name)) {
+            free(name);
+            continue;
+        }
+        nb_grow(&names, &cap, nnames + 1, sizeof *names);
+        names[nnames++] = name;
+    }
+    closedir(dir);
+    if (nnames > 1)
+        qsort(names, nnames, sizeof *names, by_string);
+    size_t n = 0;
+    nb_diags *quiet = nb_diags_new(); /* a broken layout file is not this report's problem */
+    if (nnames)
+        *out = nb_calloc(nnames, sizeof **out);
+    for (size_t i = 0; i < nnames; i++) {
+        const nb_layout *l = nb_engine_layout(e, names[i], quiet);
+        if (l && !strcmp(l->national ? l->national : l->name, nat))
+            (*out)[n++] = l;
+        free(names[i]);
+    }
+    nb_diags_free(quiet);
+    free(names);
+    return n;
+}
+
 const nb_layout *nb_engine_layout(nb_engine *e, const char *name, nb_diags *d)
 {
     nb_text t = {.s = (char *)name, .len = strlen(name)};
@@ -248,6 +309,29 @@ const nb_layout *nb_engine_layout(nb_engine *e, const char *name, nb_diags *d)
 nb_fontset *nb_engine_fonts(nb_engine *e) { return e->fonts; }
 const char *nb_engine_font_dir(const nb_engine *e) { return e->font_dir; }
 const char *nb_engine_layout_dir(const nb_engine *e) { return e->layout_dir; }
+
+nb_coverage *nb_engine_coverage(nb_engine *e, int role)
+{
+    pthread_mutex_lock(&e->lock);
+    if (!e->coverage_tried) {
+        e->coverage_tried = 1;
+        nb_font_list roles[NB_ROLES];
+        nb_diags *quiet = nb_diags_new(); /* a missing bundled font: render says so */
+        if (nb_font_roles(e->fonts, NULL, NULL, roles, NULL, quiet))
+            for (int i = 0; i < NB_ROLES; i++) {
+                /* Roles set in the same fonts (body and table) share one. */
+                for (int j = 0; j < i && !e->coverage[i]; j++)
+                    if (!memcmp(&roles[i], &roles[j], sizeof roles[i]))
+                        e->coverage[i] = e->coverage[j];
+                if (!e->coverage[i])
+                    e->coverage[i] = nb_coverage_new(&roles[i]);
+            }
+        nb_diags_free(quiet);
+    }
+    nb_coverage *c = role >= 0 && role < NB_ROLES ? e->coverage[role] : NULL;
+    pthread_mutex_unlock(&e->lock);
+    return c;
+}
 
 int nb_report_load_memory(nb_engine *e, const char *name, const char *data, size_t size,
                           nb_report **out, nb_diags *d)
@@ -275,6 +359,7 @@ int nb_report_attach(nb_engine *e, nb_report *r, nb_diags *d)
         nb_report_free(r);
         return NB_EINPUT;
     }
+    r->engine_ref = e;
     r->layout_ref = layout;
     r->national_ref = layout;
     r->statements_ref = engine_statements(e, d);
@@ -287,12 +372,27 @@ int nb_report_attach(nb_engine *e, nb_report *r, nb_diags *d)
         }
     }
     int ok = 1;
+    const nb_layout **family = NULL;
+    size_t nfamily = 0;
+    int family_loaded = 0;
     for (int s = 0; s < NB_SECTIONS; s++) {
         const nb_section *sec = &r->sections[s];
         for (size_t b = 0; b < sec->nblocks; b++) {
             if (sec->blocks[b].kind != NB_BLOCK_TABLE)
                 continue;
-            nb_table *t = nb_table_bind(layout, &sec->blocks[b].table, d);
+            const nb_table_input *tin = &sec->blocks[b].table;
+            const nb_ltable *lt = tin->key.s ? nb_layout_table(layout, tin->key.s) : NULL;
+            nb_table *t;
+            if (lt && !nb_table_fits(lt, tin)) {
+                /* Written for another shape: one finding naming the layouts it fits. */
+                if (!family_loaded) {
+                    nfamily = engine_family(e, layout, &family);
+                    family_loaded = 1;
+                }
+                t = nb_table_bind_family(layout, family, nfamily, tin, d);
+            } else {
+                t = nb_table_bind(layout, tin, d);
+            }
             if (!t) {
                 ok = 0;
                 continue;
@@ -301,6 +401,7 @@ int nb_report_attach(nb_engine *e, nb_report *r, nb_diags *d)
             r->tables[r->ntables++] = t;
         }
     }
+    free(family);
     if (!ok) {
         nb_report_free(r);
         return NB_EINPUT;
@@ -517,7 +618,7 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
      * wrong. */
     if (!o->skip_check) {
         size_t before = d->errors;
-        nb_check(r, NULL, d);
+        nb_check_report(r, NULL, 0, d);
         if (d->errors > before && !o->force) {
             nb_finding f = {.rule = "render.refused", .severity = NB_NOTE,
                             .pos = {r->file, 0, 0}};

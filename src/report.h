@@ -111,6 +111,8 @@ struct nb_report {
     size_t npreamble;
     nb_section sections[NB_SECTIONS];
 
+    struct nb_engine *engine_ref;       /* borrowed: the engine that loaded it (its fonts
+                                           serve check's font coverage) */
     const struct nb_layout *layout_ref; /* borrowed from the engine after loading */
     const struct nb_layout *national_ref; /* borrowed: the layout deviations are measured
                                              against (layout_ref itself for a national one) */

@@ -7,6 +7,8 @@
 
 #include <hb.h>
 #include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +48,7 @@ static int alnum(uint32_t c)
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0xC0;
 }
 
-static const nb_font *pick_font(const nb_font_list *fonts, uint32_t cp)
+const nb_font *nb_text_font_for(const nb_font_list *fonts, uint32_t cp)
 {
     /* Letters and digits in a Latin face (Times-like in official documents), Han in the
      * role's CJK fonts. */
@@ -56,6 +58,147 @@ static const nb_font *pick_font(const nb_font_list *fonts, uint32_t cp)
         if (nb_font_glyph(fonts->fonts[i], cp))
             return fonts->fonts[i];
     return NULL;
+}
+
+int nb_text_needs_font(uint32_t cp)
+{
+    return classify(cp) != NB_CC_SPACE && cp != 0xFE0F && cp != 0xFE0E &&
+           !(cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+void nb_text_missing(nb_diags *d, nb_pos at, uint32_t cp)
+{
+    char u8[5] = {0};
+    nb_utf8_encode(cp, u8);
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             nb_tr(d, "no font of this role has the character “%s” (U+%04X); name a font that has "
+                      "it under 'fonts:'"),
+             u8, (unsigned)cp);
+    for (size_t i = 0; d && i < d->count; i++) {
+        const nb_diag *g = &d->items[i];
+        if (g->rule && !strcmp(g->rule, "font.missing") && g->line == at.line &&
+            g->col == at.col && !strcmp(g->file, at.file ? at.file : "") &&
+            !strcmp(g->message, msg))
+            return; /* said once: the shaping still fails */
+    }
+    char actual[16];
+    snprintf(actual, sizeof actual, "U+%04X", (unsigned)cp);
+    nb_finding f = {.rule = "font.missing", .severity = NB_ERROR, .pos = at, .actual = actual};
+    nb_diag_finding(d, &f, "%s", msg);
+}
+
+void nb_text_missing_more(nb_diags *d, nb_pos at)
+{
+    nb_finding f = {.rule = "font.missing", .severity = NB_ERROR, .pos = at};
+    nb_diag_finding(d, &f, nb_tr(d, "more characters no font of this role has; only the first %d "
+                                    "are named"),
+                    NB_MAX_MISSING);
+}
+
+struct nb_coverage {
+    nb_font_list fonts;
+    /* Per block of 256 code points of the BMP, made on first use: a state per code point,
+     * 0 not looked up yet, 1 a font has it, 2 none has. Only the characters a text uses are
+     * looked up; two threads looking one up at once store the same answer. */
+    _Atomic(atomic_uchar *) blocks[256];
+};
+
+nb_coverage *nb_coverage_new(const nb_font_list *fonts)
+{
+    nb_coverage *c = nb_calloc(1, sizeof *c);
+    c->fonts = *fonts;
+    for (size_t i = 0; i < 256; i++)
+        atomic_init(&c->blocks[i], NULL);
+    return c;
+}
+
+void nb_coverage_free(nb_coverage *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < 256; i++)
+        free(atomic_load(&c->blocks[i]));
+    free(c);
+}
+
+/* The states of the block of `cp` (in the BMP). */
+static atomic_uchar *coverage_block(nb_coverage *c, uint32_t cp)
+{
+    atomic_uchar *states = atomic_load_explicit(&c->blocks[cp >> 8], memory_order_acquire);
+    if (!states) {
+        states = nb_malloc(256 * sizeof *states);
+        for (size_t k = 0; k < 256; k++)
+            atomic_init(&states[k], 0);
+        atomic_uchar *none = NULL;
+        /* Another thread may have made the block meanwhile: keep one. */
+        if (!atomic_compare_exchange_strong_explicit(&c->blocks[cp >> 8], &none, states,
+                                                     memory_order_acq_rel, memory_order_acquire)) {
+            free(states);
+            states = none;
+        }
+    }
+    return states;
+}
+
+static int coverage_lookup(nb_coverage *c, atomic_uchar *states, uint32_t cp)
+{
+    unsigned char st = atomic_load_explicit(&states[cp & 0xFF], memory_order_relaxed);
+    if (!st) {
+        st = nb_text_font_for(&c->fonts, cp) ? 1 : 2;
+        atomic_store_explicit(&states[cp & 0xFF], st, memory_order_relaxed);
+    }
+    return st == 1;
+}
+
+int nb_coverage_has(nb_coverage *c, uint32_t cp)
+{
+    if (cp > 0xFFFF)
+        return nb_text_font_for(&c->fonts, cp) != NULL;
+    return coverage_lookup(c, coverage_block(c, cp), cp);
+}
+
+size_t nb_coverage_scan(nb_coverage *c, const char *text, size_t len, size_t from, uint32_t *cp,
+                        size_t *cp_len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    atomic_uchar *states = NULL;
+    uint32_t block = (uint32_t)-1;
+    for (size_t i = from; i < len;) {
+        uint32_t u;
+        size_t n;
+        /* ASCII and the 3-byte characters of Chinese text decoded here; the rest by the
+         * decoder that validates them. */
+        if (s[i] < 0x80) {
+            u = s[i];
+            n = 1;
+        } else if ((s[i] & 0xF0) == 0xE0 && i + 2 < len && (s[i + 1] & 0xC0) == 0x80 &&
+                   (s[i + 2] & 0xC0) == 0x80 && (s[i] != 0xE0 || s[i + 1] >= 0xA0) &&
+                   (s[i] != 0xED || s[i + 1] < 0xA0)) {
+            u = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+            n = 3;
+        } else if (!(n = nb_utf8_decode(text + i, len - i, &u))) {
+            u = 0xFFFD;
+            n = 1;
+        }
+        int has;
+        if (u <= 0xFFFF) {
+            if (u >> 8 != block) {
+                block = u >> 8;
+                states = coverage_block(c, u);
+            }
+            has = coverage_lookup(c, states, u);
+        } else {
+            has = nb_text_font_for(&c->fonts, u) != NULL;
+        }
+        if (!has) {
+            *cp = u;
+            *cp_len = n;
+            return i;
+        }
+        i += n;
+    }
+    return len;
 }
 
 /* Full-width marks whose glyph fills one half of the em box: the other half is blank and may be
@@ -160,12 +303,10 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
         c->offset = (uint32_t)i;
         c->len = (uint32_t)n;
         c->cls = classify(cp);
-        if (c->cls == NB_CC_SPACE) {
+        if (!nb_text_needs_font(cp)) { /* a space or a variation selector */
             c->font = b->nchars > 1 ? b->chars[b->nchars - 2].font : NULL;
-        } else if (cp == 0xFE0F || cp == 0xFE0E || (cp >= 0xE0100 && cp <= 0xE01EF)) {
-            c->font = b->nchars > 1 ? b->chars[b->nchars - 2].font : NULL; /* variation selector */
         } else {
-            c->font = pick_font(fonts, cp);
+            c->font = nb_text_font_for(fonts, cp);
             if (!c->font) {
                 /* Each character once, the first NB_MAX_MISSING of them: finding a position
                  * costs a scan of the text, so a text full of them must not cost n². */
@@ -174,13 +315,8 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
                     seen = missing_cps[k] == cp;
                 if (!seen && nmissing < NB_MAX_MISSING) {
                     missing_cps[nmissing++] = cp;
-                    char u8[5] = {0};
-                    nb_utf8_encode(cp, u8);
-                    nb_pos p = src && report ? nb_report_text_pos(report, src, i) : where;
-                    nb_diag_add(diags, NB_ERROR, p,
-                                "no font of this role has the character “%s” (U+%04X); name a "
-                                "font that has it under 'fonts:'",
-                                u8, (unsigned)cp);
+                    nb_text_missing(diags, src && report ? nb_report_text_pos(report, src, i)
+                                                         : where, cp);
                 } else if (!seen) {
                     more_missing = 1;
                 }
@@ -190,9 +326,7 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
         i += n;
     }
     if (more_missing)
-        nb_diag_add(diags, NB_ERROR, where,
-                    "more characters no font of this role has; only the first %d are named",
-                    NB_MAX_MISSING);
+        nb_text_missing_more(diags, where);
     if (missing) {
         nb_text_free(b); /* a failed shape holds nothing: callers may just return */
         return -1;

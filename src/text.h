@@ -23,6 +23,31 @@ typedef struct nb_font_list {
     const nb_font *latin; /* letters and digits come from this face when it has them, or NULL */
 } nb_font_list;
 
+/* The font of `fonts` that sets `cp` — a Latin letter or digit from the Latin face when it has
+ * it, else the first font of the list that has it — or NULL: no font has it. The one lookup of
+ * nb_text_shape and of check's font coverage (check.c). */
+const nb_font *nb_text_font_for(const nb_font_list *fonts, uint32_t cp);
+/* Whether `cp` takes a font of its own: spaces and variation selectors take their neighbour's. */
+int nb_text_needs_font(uint32_t cp);
+/* Reports a character no font of its role has, at `at` (rule font.missing), unless the list
+ * already holds that very finding (check ran before the render). */
+void nb_text_missing(nb_diags *diags, nb_pos at, uint32_t cp);
+/* After NB_MAX_MISSING characters: the rest are not named. */
+void nb_text_missing_more(nb_diags *diags, nb_pos at);
+
+/* Which characters a font list has, cached: in the Basic Multilingual Plane each character is
+ * looked up once, on first use, and its answer kept (lock-free: threads share the cache);
+ * beyond it, looked up each time. The list is copied, its fonts borrowed. */
+typedef struct nb_coverage nb_coverage;
+nb_coverage *nb_coverage_new(const nb_font_list *fonts);
+void nb_coverage_free(nb_coverage *coverage);
+/* Whether nb_text_font_for(fonts, cp) is not NULL. */
+int nb_coverage_has(nb_coverage *coverage, uint32_t cp);
+/* The first character of s[from..len) the fonts do not have: its offset (and *cp), or len.
+ * Bytes that are not UTF-8 count as U+FFFD. The fast path of check's font coverage. */
+size_t nb_coverage_scan(nb_coverage *coverage, const char *s, size_t len, size_t from,
+                        uint32_t *cp, size_t *cp_len);
+
 /* Character classes that matter for breaking and spacing. */
 typedef enum {
     NB_CC_CJK,      /* ideographs and other full-width characters */

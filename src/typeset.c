@@ -69,43 +69,50 @@ typedef struct item {
                               (blank line, name, date) after the document's last item */
 } item;
 
-static int resolve_roles(nb_flow *f, nb_fontset *set, const nb_report *r)
+int nb_font_roles(nb_fontset *set, const nb_access *access, const nb_report *r,
+                  nb_font_list roles[NB_ROLES], unsigned char *role_failed, nb_diags *diags)
 {
     int ok = 1;
+    nb_pos none = {r ? r->file : NULL, 0, 0};
     for (int role = 0; role < NB_ROLES; role++) {
-        nb_font_list *l = &f->roles[role];
-        for (size_t i = 0; i < r->nfonts[role]; i++) {
-            nb_font *font = nb_files_font(set, f->access, r, role, i, f->diags);
+        nb_font_list *l = &roles[role];
+        memset(l, 0, sizeof *l);
+        int failed = 0;
+        for (size_t i = 0; r && i < r->nfonts[role]; i++) {
+            nb_font *font = nb_files_font(set, access, r, role, i, diags);
             if (!font)
-                ok = 0;
+                failed = 1;
             else if (l->count < 5)
                 l->fonts[l->count++] = font;
         }
-        if (r->fonts_government && government_fonts[role]) {
+        if (r && r->fonts_government && government_fonts[role]) {
             nb_font *gov = nb_fontset_get(set, government_fonts[role]);
             if (gov && l->count < 6)
                 l->fonts[l->count++] = gov;
             else if (!gov)
-                nb_diag_add(f->diags, NB_WARNING, r->fonts_government_pos,
+                nb_diag_add(diags, NB_WARNING, r->fonts_government_pos,
                             "fonts: government: %s is not installed; the %s role uses the "
                             "bundled %s instead",
                             government_fonts[role], nb_role_names[role], default_fonts[role][0]);
         }
         if (default_latin[role] && !(l->latin = nb_fontset_get(set, default_latin[role]))) {
-            nb_diag_add(f->diags, NB_ERROR, (nb_pos){r->file, 0, 0},
-                        "the bundled font %s is missing", default_latin[role]);
-            ok = 0;
+            nb_diag_add(diags, NB_ERROR, none, "the bundled font %s is missing",
+                        default_latin[role]);
+            failed = 1;
         }
         for (int k = 0; k < 2 && default_fonts[role][k]; k++) {
             nb_font *def = nb_fontset_get(set, default_fonts[role][k]);
             if (!def) {
-                nb_diag_add(f->diags, NB_ERROR, (nb_pos){r->file, 0, 0},
-                            "the bundled font %s is missing", default_fonts[role][k]);
-                ok = 0;
+                nb_diag_add(diags, NB_ERROR, none, "the bundled font %s is missing",
+                            default_fonts[role][k]);
+                failed = 1;
             } else if (l->count < 8) {
                 l->fonts[l->count++] = def;
             }
         }
+        if (role_failed)
+            role_failed[role] = (unsigned char)failed;
+        ok &= !failed;
     }
     return ok;
 }
@@ -292,12 +299,14 @@ static size_t break_title(item *it, const nb_report *r, const char *words)
     return best_n;
 }
 
-static int shape_item(nb_flow *f, item *it, const char *s, size_t len, const nb_text *src)
+/* `where`: the place of a text the report gives no string of its own for (src NULL). */
+static int shape_item_at(nb_flow *f, item *it, const char *s, size_t len, const nb_text *src,
+                         nb_pos where)
 {
     float size = role_size(it->role);
     float pitch = it->kind == IT_TITLE ? NB_SIZE_TITLE : NB_CHAR_PITCH;
     if (nb_text_shape(&it->text, &f->roles[it->role], s, len, size, pitch, f->report, src,
-                      src ? src->pos : (nb_pos){f->report->file, 0, 0}, f->diags) != 0)
+                      src ? src->pos : where, f->diags) != 0)
         return -1;
     float indent = indent_of(it->kind);
     if (it->kind == IT_TITLE)
@@ -308,6 +317,11 @@ static int shape_item(nb_flow *f, item *it, const char *s, size_t len, const nb_
         for (size_t i = 0; i < it->nlines; i++)
             it->lines[i].justify = it->lines[i].justify && it->kind != IT_TITLE;
     return 0;
+}
+
+static int shape_item(nb_flow *f, item *it, const char *s, size_t len, const nb_text *src)
+{
+    return shape_item_at(f, it, s, len, src, (nb_pos){f->report->file, 0, 0});
 }
 
 static void place_line(nb_flow *f, item *it, size_t i)
@@ -644,7 +658,7 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words,
     f.diags = diags;
     f.title_words = title_words;
     f.page = -1;
-    if (!resolve_roles(&f, fonts, r))
+    if (!nb_font_roles(fonts, access, r, f.roles, NULL, diags))
         return NB_EREPORT;
 
     doc->title = nb_strdup(r->title_text);
@@ -659,7 +673,9 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words,
 
     item title = {.kind = IT_TITLE, .role = NB_ROLE_TITLE};
     const nb_text *title_src = r->title.s ? &r->title : NULL;
-    failed |= shape_item(&f, &title, r->title_text, strlen(r->title_text), title_src) != 0;
+    /* A title made from the agency's name: its characters are the agency's. */
+    failed |= shape_item_at(&f, &title, r->title_text, strlen(r->title_text), title_src,
+                            r->agency.pos) != 0;
     add_item(&items, &nitems, &cap, title);
 
     size_t table_index = 0;
@@ -678,8 +694,8 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words,
         size_t hn = strlen(number) + strlen(words) + 1;
         h.owned_text = nb_malloc(hn);
         snprintf(h.owned_text, hn, "%s%s", number, words);
-        failed |= shape_item(&f, &h, h.owned_text, strlen(h.owned_text),
-                             NULL) != 0;
+        failed |= shape_item_at(&f, &h, h.owned_text, strlen(h.owned_text), NULL,
+                                sec->heading.s ? sec->heading.pos : (nb_pos){r->file, 0, 0}) != 0;
         add_item(&items, &nitems, &cap, h);
         for (size_t b = 0; b < sec->nblocks && !stopped; b++) {
             if (failed && diags->errors - errors_before >= NB_MAX_MISSING) {

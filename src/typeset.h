@@ -7,8 +7,17 @@
 #include "font.h"
 #include "page.h"
 #include "report.h"
+#include "text.h"
 
 struct nb_access;
+
+/* The fonts of each role, in the order render tries them for every character: the report's own
+ * (fonts:, --font; its files opened through `access`), the government preset's, then the
+ * bundled ones (and the bundled Latin face). `r` NULL: the bundled fonts alone, which end every
+ * report's lists. Returns 0 when a font cannot be used or a bundled one is missing
+ * (diagnostics say which; `role_failed`, if not NULL, says for which roles). */
+int nb_font_roles(nb_fontset *set, const struct nb_access *access, const nb_report *r,
+                  nb_font_list roles[NB_ROLES], unsigned char *role_failed, nb_diags *diags);
 
 /* Typesets a report whose tables are bound (report->tables). Returns NB_OK, or NB_EREPORT when a
  * character has no font or a file the report names cannot be used (diagnostics say where).

@@ -18,7 +18,8 @@ static const nb_cli_option common_options[] = {
     {'v', "verbose", NULL, "say more about what is done"},
     {'h', "help", NULL, "show this help and exit"},
     {NB_CLI_LONG_ONLY + 200, "lang", "LANG",
-     "zh or en: the language of messages and findings (default: from LC_ALL, LC_MESSAGES, LANG)"},
+     "zh or en (or a locale name: zh_CN, en_US): the language of messages and findings "
+     "(default: from LC_ALL, LC_MESSAGES, LANG)"},
     {0, NULL, NULL, NULL},
 };
 
@@ -209,9 +210,11 @@ int nb_cli_parse(nb_cli *cli, int argc, char **argv, nb_cli_take take, void *ctx
             return NB_CLI_DONE;
         }
         if (row == &common_options[3]) {
-            if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
+            /* zh or en, or a locale name as LANG gives it (zh_CN, zh_CN.UTF-8, en_US). */
+            int zh = !strncmp(optarg, "zh", 2), en = !strncmp(optarg, "en", 2);
+            if ((!zh && !en) || (optarg[2] && optarg[2] != '_'))
                 return -nb_cli_usage_error(cli, "--lang takes zh or en");
-            cli->zh = !strcmp(optarg, "zh");
+            cli->zh = zh;
             continue;
         }
         if (row >= common_options && row < common_options + 3) {
