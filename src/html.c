@@ -5,6 +5,8 @@
 #include "html.h"
 #include "headers.h"
 #include "layout.h"
+#include "text.h"
+#include "typeset.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -19,7 +21,8 @@ static const char stylesheet[] =
     "font:16pt/1.8 \"仿宋_GB2312\",\"FangSong_GB2312\",\"FangSong\",\"仿宋\",\"FandolFang\","
     "\"STFangsong\",serif}\n"
     ".nianbao h1{font:22pt/1.6 \"方正小标宋简体\",\"FZXiaoBiaoSong-B05S\",\"Noto Serif CJK SC\","
-    "\"Source Han Serif SC\",\"SimSun\",serif;font-weight:bold;text-align:center;margin:0 0 1em}\n"
+    "\"Source Han Serif SC\",\"SimSun\",serif;font-weight:bold;text-align:center;margin:0 0 1em;"
+    "word-break:keep-all;overflow-wrap:anywhere;text-wrap:balance}\n"
     ".nianbao h2{font:16pt/1.8 \"黑体\",\"SimHei\",\"FandolHei\",\"Noto Sans CJK SC\",sans-serif;"
     "margin:0;text-indent:2em}\n"
     ".nianbao h3{font:16pt/1.8 \"楷体_GB2312\",\"KaiTi_GB2312\",\"KaiTi\",\"楷体\",\"FandolKai\","
@@ -208,7 +211,47 @@ static void put_block(nb_buf *b, const nb_report *r, const nb_block *blk, size_t
     }
 }
 
-int nb_html_write(const nb_report *r, int fragment, nb_buf *b)
+/* One line of the title (or all of it) with a <wbr> wherever nb_title_breaks lets the PDF's
+ * title end a line. */
+static void put_title_part(nb_buf *b, const nb_report *r, const char *words, const char *s,
+                           size_t len)
+{
+    nb_text_block tb;
+    nb_text_classify(&tb, s, len);
+    unsigned char *ok = nb_calloc(tb.nchars ? tb.nchars : 1, 1);
+    if (tb.nchars > 1)
+        nb_title_breaks(&tb, words, r->agency.s, ok);
+    for (size_t k = 0; k < tb.nchars; k++) {
+        if (k > 0 && ok[k])
+            nb_buf_puts(b, "<wbr>");
+        put_escaped(b, s + tb.chars[k].offset, tb.chars[k].len);
+    }
+    free(ok);
+    nb_text_free(&tb);
+}
+
+/* The title breaks where the PDF's may (GB/T 9704 7.3.1: words stay whole), whatever the
+ * width: the heading is set with word-break: keep-all, which takes away the browser's own break
+ * opportunities between Han characters, and a <wbr> marks every place nb_title_breaks allows.
+ * A line break typed in the title is a <br>: the PDF breaks only there, and a browser too
+ * unless a line is wider than its screen, where it still breaks between words. */
+static void put_title(nb_buf *b, const nb_report *r, const char *words)
+{
+    const char *t = r->title_text ? r->title_text : "";
+    nb_buf_puts(b, "<h1>");
+    for (const char *p = t;;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        put_title_part(b, r, words, p, n);
+        if (!nl)
+            break;
+        nb_buf_puts(b, "<br>");
+        p = nl + 1;
+    }
+    nb_buf_puts(b, "</h1>\n");
+}
+
+int nb_html_write(const nb_report *r, const char *title_words, int fragment, nb_buf *b)
 {
     const nb_layout *lay = r->layout_ref;
     if (!fragment) {
@@ -225,9 +268,7 @@ int nb_html_write(const nb_report *r, int fragment, nb_buf *b)
         nb_buf_puts(b, stylesheet);
         nb_buf_puts(b, "</style>\n<div class=\"nianbao\" lang=\"zh-CN\">\n");
     }
-    nb_buf_puts(b, "<h1>");
-    put_text(b, r->title_text);
-    nb_buf_puts(b, "</h1>\n");
+    put_title(b, r, title_words);
     size_t table_index = 0;
     for (size_t i = 0; i < r->npreamble; i++)
         put_block(b, r, &r->preamble[i], &table_index, "");

@@ -632,7 +632,7 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     }
     if (o->format == NB_OUTPUT_HTML || o->format == NB_OUTPUT_HTML_FRAGMENT) {
         nb_buf out = {0};
-        int rc = nb_html_write(r, o->format == NB_OUTPUT_HTML_FRAGMENT, &out);
+        int rc = nb_html_write(r, e->title_words, o->format == NB_OUTPUT_HTML_FRAGMENT, &out);
         *pdf = out.data;
         *size = out.len;
         return rc;

@@ -274,6 +274,50 @@ static void compress_pairs(nb_text_block *b)
     }
 }
 
+/* Where a line may break (clreq 基本处理): break_after of every character, from the characters
+ * and their classes alone. */
+static void set_breaks(nb_text_block *b)
+{
+    for (size_t i = 0; i < b->nchars; i++) {
+        nb_char *c = &b->chars[i];
+        if (i + 1 == b->nchars) {
+            c->break_after = 1;
+            break;
+        }
+        const nb_char *n = &b->chars[i + 1];
+        int ok = 1;
+        if (n->cls == NB_CC_STOP || n->cls == NB_CC_CLOSE || n->cls == NB_CC_SPACE)
+            ok = 0;
+        else if (c->cls == NB_CC_OPEN)
+            ok = 0;
+        else if (c->cls == NB_CC_LATIN && n->cls == NB_CC_LATIN)
+            ok = 0;
+        else if (c->cls == NB_CC_DASH && n->cp == c->cp)
+            ok = 0; /* —— and …… are one mark */
+        else if ((c->cp == 0x3015 /* 〕 */ && n->cp >= '0' && n->cp <= '9') ||
+                 (c->cp >= '0' && c->cp <= '9' && n->cp == 0x53F7 /* 号 */))
+            ok = 0; /* a document number such as 〔2021〕30号 stays whole */
+        else if (c->cp >= '0' && c->cp <= '9' &&
+                 (n->cp == 0x5E74 || n->cp == 0x6708 || n->cp == 0x65E5))
+            ok = 0; /* 2025年, 12月, 31日: a number keeps its unit */
+        else if (c->cp == 0x6708 && n->cp >= '0' && n->cp <= '9' && i > 0 &&
+                 b->chars[i - 1].cp >= '0' && b->chars[i - 1].cp <= '9')
+            ok = 0; /* and a month keeps its day: 12月31日 (a line may end after 2025年) */
+        c->break_after = (unsigned char)ok;
+    }
+    /* A run of dashes breaks only between pairs. */
+    for (size_t i = 0; i + 1 < b->nchars; i++) {
+        if (b->chars[i].cls != NB_CC_DASH)
+            continue;
+        size_t j = i;
+        while (j + 1 < b->nchars && b->chars[j + 1].cp == b->chars[i].cp)
+            j++;
+        for (size_t k = i; k < j; k++)
+            b->chars[k].break_after = (unsigned char)((k - i) % 2 == 1);
+        i = j;
+    }
+}
+
 float nb_text_baseline_drop(float size, float pitch) { return (pitch - size) / 2 + size * 0.88f; }
 
 int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text, size_t len,
@@ -422,45 +466,31 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
             for (size_t k = p; k < i; k++)
                 b->chars[k].width = 0;
     }
-    for (size_t i = 0; i < b->nchars; i++) {
-        nb_char *c = &b->chars[i];
-        if (i + 1 == b->nchars) {
-            c->break_after = 1;
-            break;
-        }
-        const nb_char *n = &b->chars[i + 1];
-        int ok = 1;
-        if (n->cls == NB_CC_STOP || n->cls == NB_CC_CLOSE || n->cls == NB_CC_SPACE)
-            ok = 0;
-        else if (c->cls == NB_CC_OPEN)
-            ok = 0;
-        else if (c->cls == NB_CC_LATIN && n->cls == NB_CC_LATIN)
-            ok = 0;
-        else if (c->cls == NB_CC_DASH && n->cp == c->cp)
-            ok = 0; /* —— and …… are one mark */
-        else if ((c->cp == 0x3015 /* 〕 */ && n->cp >= '0' && n->cp <= '9') ||
-                 (c->cp >= '0' && c->cp <= '9' && n->cp == 0x53F7 /* 号 */))
-            ok = 0; /* a document number such as 〔2021〕30号 stays whole */
-        else if (c->cp >= '0' && c->cp <= '9' &&
-                 (n->cp == 0x5E74 || n->cp == 0x6708 || n->cp == 0x65E5))
-            ok = 0; /* 2025年, 12月, 31日: a number keeps its unit */
-        else if (c->cp == 0x6708 && n->cp >= '0' && n->cp <= '9' && i > 0 &&
-                 b->chars[i - 1].cp >= '0' && b->chars[i - 1].cp <= '9')
-            ok = 0; /* and a month keeps its day: 12月31日 (a line may end after 2025年) */
-        c->break_after = (unsigned char)ok;
-    }
-    /* A run of dashes breaks only between pairs. */
-    for (size_t i = 0; i + 1 < b->nchars; i++) {
-        if (b->chars[i].cls != NB_CC_DASH)
-            continue;
-        size_t j = i;
-        while (j + 1 < b->nchars && b->chars[j + 1].cp == b->chars[i].cp)
-            j++;
-        for (size_t k = i; k < j; k++)
-            b->chars[k].break_after = (unsigned char)((k - i) % 2 == 1);
-        i = j;
-    }
+    set_breaks(b);
     return 0;
+}
+
+void nb_text_classify(nb_text_block *b, const char *text, size_t len)
+{
+    memset(b, 0, sizeof *b);
+    b->text = text;
+    b->len = len;
+    b->chars = nb_calloc(len + 1, sizeof *b->chars);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = nb_utf8_decode(text + i, len - i, &cp);
+        if (!n) {
+            cp = 0xFFFD;
+            n = 1;
+        }
+        nb_char *c = &b->chars[b->nchars++];
+        c->cp = cp;
+        c->offset = (uint32_t)i;
+        c->len = (uint32_t)n;
+        c->cls = classify(cp);
+        i += n;
+    }
+    set_breaks(b);
 }
 
 void nb_text_append(nb_text_block *a, nb_text_block *b, const char *joined)

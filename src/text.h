@@ -116,6 +116,11 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
                   nb_pos where, nb_diags *diags);
 void nb_text_free(nb_text_block *b);
 
+/* The characters of `text` with their classes and break opportunities (break_after) only, as
+ * nb_text_shape sets them, without fonts or glyphs: for a writer that breaks no lines itself
+ * (the HTML page). Free with nb_text_free. */
+void nb_text_classify(nb_text_block *b, const char *text, size_t len);
+
 /* Appends b (shaped at the same size and pitch, perhaps in other fonts) to a, for a paragraph
  * set in two roles (a run-in heading): `joined` is a's text followed by b's, and becomes a's
  * text (borrowed). b is emptied. */

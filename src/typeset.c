@@ -166,8 +166,8 @@ static size_t title_word_at(const nb_text_block *b, size_t i, const char *words,
 
 static int is_digit_cp(uint32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19); }
 
-/* Marks the places a title line may end: ok[k] says a line may end before character k. */
-static void title_breaks(const nb_text_block *b, const char *words, const char *agency,
+/* (typeset.h) */
+void nb_title_breaks(const nb_text_block *b, const char *words, const char *agency,
                          unsigned char *ok)
 {
     size_t n = b->nchars;
@@ -240,7 +240,7 @@ static size_t break_title(item *it, const nb_report *r, const char *words)
         for (size_t i = 1; i < n; i++)
             ok[i] = b->chars[i].cp == '\n';
     } else {
-        title_breaks(b, words, r->agency.s, ok);
+        nb_title_breaks(b, words, r->agency.s, ok);
     }
     size_t cand[64], nc = 0;
     for (size_t i = 1; i < n && nc < 64; i++)

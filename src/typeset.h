@@ -26,4 +26,12 @@ int nb_font_roles(nb_fontset *set, const struct nb_access *access, const nb_repo
 int nb_typeset(const nb_report *report, nb_fontset *fonts, const char *title_words,
                const struct nb_access *access, nb_doc *doc, nb_diags *diags);
 
+/* Where a title without a typed line break may end a line (GB/T 9704 7.3.1: words stay whole):
+ * ok[k] (b->nchars entries, zeroed by the caller) is set where a line may end before character
+ * k. `b` needs only its characters, classes and break_after (nb_text_classify); `words` is the
+ * title word list's text, `agency` the report's agency (a line may end after it). The PDF's
+ * title lines and the HTML page's title break only there. */
+void nb_title_breaks(const nb_text_block *b, const char *words, const char *agency,
+                     unsigned char *ok);
+
 #endif
