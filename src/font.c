@@ -953,3 +953,39 @@ int nb_fontset_add_memory(nb_fontset *set, const char *name, const unsigned char
     pthread_mutex_unlock(&set->lock);
     return 0;
 }
+
+char *nb_fontset_bundled_problem(const nb_fontset *set, const char *name)
+{
+    DIR *d = set && set->font_dir ? opendir(set->font_dir) : NULL;
+    if (!d)
+        return errorf("is missing (no font folder)%s%s", "", "");
+    /* The file is named after the font, perhaps with a suffix ("-GB2312"); the first such name
+     * in byte order, so the message does not depend on the folder's order. */
+    size_t n = strlen(name);
+    char *best = NULL;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *f = e->d_name;
+        if (strncmp(f, name, n) != 0 || (f[n] != '.' && f[n] != '-') || !is_path(f))
+            continue;
+        if (!best || strcmp(f, best) < 0) {
+            free(best);
+            best = nb_strdup(f);
+        }
+    }
+    closedir(d);
+    if (!best)
+        return errorf("is missing from %s%s", set->font_dir, "");
+    size_t size = strlen(set->font_dir) + strlen(best) + 2;
+    char *path = nb_malloc(size);
+    snprintf(path, size, "%s/%s", set->font_dir, best);
+    free(best);
+    char *why = NULL;
+    nb_font *f = nb_font_open(path, 0, &why);
+    char *msg = f ? errorf("is in %s, but fontconfig does not list it under that name%s", path, "")
+                  : errorf("cannot be used: %s%s", why, "");
+    nb_font_close(f);
+    free(why);
+    free(path);
+    return msg;
+}

@@ -72,6 +72,10 @@ nb_font *nb_fontset_get(nb_fontset *set, const char *name_or_path);
 nb_font *nb_fontset_find(nb_fontset *set, const char *name_or_path, char **error);
 /* Whether a font name is a file path for nb_fontset_get (has '/' or a font file extension). */
 int nb_font_is_path(const char *name);
+/* Why a bundled font (`name`: a file NAME.otf, NAME-*.otf or .ttf in the font folder) did not
+ * resolve: "is missing from DIR", or what opening its file says (damaged: a table past the end
+ * of the file, truncated; not a font file). Malloc'd, caller frees. */
+char *nb_fontset_bundled_problem(const nb_fontset *set, const char *name);
 /* A font from an open regular file (a report's font, opened through the access policy), kept in
  * the set; the same bytes opened twice give the same font. NULL with *error on failure. */
 nb_font *nb_fontset_get_fd(nb_fontset *set, int fd, const char *name, char **error);

@@ -69,11 +69,28 @@ typedef struct item {
                               (blank line, name, date) after the document's last item */
 } item;
 
+/* A bundled font that did not resolve: missing, or what is wrong with its file (a damaged copy
+ * of the data folder should not read as a missing file). Said once per font, though several
+ * roles use it: `said` holds the names said so far (NB_ROLES * 3 room). */
+static void bundled_font_error(nb_diags *diags, const nb_fontset *set, nb_pos pos,
+                               const char *name, const char **said, int *nsaid)
+{
+    for (int i = 0; i < *nsaid; i++)
+        if (!strcmp(said[i], name))
+            return;
+    said[(*nsaid)++] = name;
+    char *why = nb_fontset_bundled_problem(set, name);
+    nb_diag_add(diags, NB_ERROR, pos, "the bundled font %s %s", name, why);
+    free(why);
+}
+
 int nb_font_roles(nb_fontset *set, const nb_access *access, const nb_report *r,
                   nb_font_list roles[NB_ROLES], unsigned char *role_failed, nb_diags *diags)
 {
     int ok = 1;
     nb_pos none = {r ? r->file : NULL, 0, 0};
+    const char *said[NB_ROLES * 3];
+    int nsaid = 0;
     for (int role = 0; role < NB_ROLES; role++) {
         nb_font_list *l = &roles[role];
         memset(l, 0, sizeof *l);
@@ -96,15 +113,13 @@ int nb_font_roles(nb_fontset *set, const nb_access *access, const nb_report *r,
                             government_fonts[role], nb_role_names[role], default_fonts[role][0]);
         }
         if (default_latin[role] && !(l->latin = nb_fontset_get(set, default_latin[role]))) {
-            nb_diag_add(diags, NB_ERROR, none, "the bundled font %s is missing",
-                        default_latin[role]);
+            bundled_font_error(diags, set, none, default_latin[role], said, &nsaid);
             failed = 1;
         }
         for (int k = 0; k < 2 && default_fonts[role][k]; k++) {
             nb_font *def = nb_fontset_get(set, default_fonts[role][k]);
             if (!def) {
-                nb_diag_add(diags, NB_ERROR, none, "the bundled font %s is missing",
-                            default_fonts[role][k]);
+                bundled_font_error(diags, set, none, default_fonts[role][k], said, &nsaid);
                 failed = 1;
             } else if (l->count < 8) {
                 l->fonts[l->count++] = def;
