@@ -744,9 +744,12 @@ static int key_acceptable(const signer *s, const char *where, nb_diags *d)
 {
     nb_pos pos = {where, 0, 0};
     int id = EVP_PKEY_get_base_id(s->key), bits = EVP_PKEY_get_bits(s->key);
+    /* What to make instead, said with every refusal of a key's type. */
+    static const char use[] =
+        "use an RSA key (PKCS#1 v1.5 signatures) of at least 2048 bits or an EC P-256 key "
+        "(openssl req -newkey rsa:2048, or -newkey ec -pkeyopt ec_paramgen_curve:prime256v1)";
     if (id == EVP_PKEY_RSA_PSS) {
-        nb_diag_add(d, NB_ERROR, pos, "RSA-PSS keys are not supported; use an RSA key "
-                                      "(PKCS#1 v1.5 signatures) or an EC key");
+        nb_diag_add(d, NB_ERROR, pos, "RSA-PSS keys are not supported; %s", use);
         return 0;
     }
     if (id == EVP_PKEY_RSA && bits < 2048) {
@@ -758,8 +761,7 @@ static int key_acceptable(const signer *s, const char *where, nb_diags *d)
         return 0;
     }
     if (id != EVP_PKEY_RSA && id != EVP_PKEY_EC) {
-        nb_diag_add(d, NB_ERROR, pos, "only RSA and EC keys are supported (this is %s)",
-                    OBJ_nid2sn(id));
+        nb_diag_add(d, NB_ERROR, pos, "%s keys are not supported; %s", OBJ_nid2sn(id), use);
         return 0;
     }
     return 1;

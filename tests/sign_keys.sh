@@ -1,5 +1,6 @@
 #!/bin/sh
-# Signing is honest about its keys: an RSA-PSS key (whose CMS signatures pdfsig called invalid),
+# Signing is honest about its keys: an RSA-PSS key (whose CMS signatures pdfsig called invalid;
+# from a PEM file or a PKCS#12 file) and an Ed25519 key are refused with what to use instead,
 # an RSA key under 2048 bits and an EC key under 256 bits are refused with nothing written; a
 # certificate that has expired by the signing time signs with a warning that says so; RSA-2048
 # and EC P-256 signatures are valid for pdfsig. Keys and certificates are made here by openssl.
@@ -50,7 +51,20 @@ refused() {
     [ ! -e "$1.pdf" ] || problem "$1: a PDF was written"
     grep -q "^$1.key: error: $2" "$1.err" || problem "$1: expected '$2', got: $(cat "$1.err")"
 }
-refused pss "RSA-PSS keys are not supported"
+use="use an RSA key (PKCS#1 v1.5 signatures) of at least 2048 bits or an EC P-256 key"
+refused pss "RSA-PSS keys are not supported; $use"
+cert ed25519 -newkey ed25519
+refused ed25519 "ED25519 keys are not supported; $use"
+# A PSS key in a PKCS#12 file gets the same guidance.
+openssl pkcs12 -export -inkey pss.key -in pss.crt -out pss.p12 -passout pass:secret 2>p12.openssl ||
+    fail "openssl pkcs12: $(cat p12.openssl)"
+rc=0
+"$NB" render "$seed" -o pss12.pdf --sign pss.p12 --sign-password secret >/dev/null 2>pss12.err || rc=$?
+sanitizer_clean pss12.err
+[ "$rc" -eq 2 ] || problem "pss.p12: exit $rc, expected 2: $(cat pss12.err)"
+[ ! -e pss12.pdf ] || problem "pss.p12: a PDF was written"
+grep -q "^pss.p12: error: RSA-PSS keys are not supported; $use" pss12.err ||
+    problem "pss.p12: no guidance: $(grep -v warning pss12.err)"
 refused rsa1024 "the RSA key has 1024 bits; at least 2048 are needed"
 refused ec224 "the EC key has 224 bits; at least 256 are needed"
 
