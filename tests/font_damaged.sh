@@ -2,7 +2,7 @@
 # A damaged bundled font says what is wrong with it, not that it is missing: in a copy of the
 # data folder (NIANBAO_DATADIR) whose 仿宋 stand-in is truncated, has a wrong first four bytes,
 # or is removed, render exits 1, writes nothing, and names the font and its trouble:
-# "truncated", "not a font file", "missing". The intact copy renders the same PDF as the
+# "truncated", "not a font file", "missing" (once, though two roles use it). The intact copy renders the same PDF as the
 # source tree's data.
 . "$NB_SOURCE/tests/lib.sh"
 workdir
@@ -36,6 +36,9 @@ damaged() {
     [ ! -e "$1.pdf" ] || problem "$1: a PDF was written"
     grep -q "error: the bundled font $font $2" "$1.err" ||
         problem "$1: expected '$2', got: $(grep error "$1.err" | head -3)"
+    # Two roles (body, table) use the font: it is named once.
+    [ "$(grep -c "bundled font $font" "$1.err")" -eq 1 ] ||
+        problem "$1: the font is named $(grep -c "bundled font $font" "$1.err") times, not once"
 }
 
 datadir truncated
