@@ -982,7 +982,7 @@ char *nb_fontset_bundled_problem(const nb_fontset *set, const char *name)
     free(best);
     char *why = NULL;
     nb_font *f = nb_font_open(path, 0, &why);
-    char *msg = f ? errorf("is in %s, but fontconfig does not list it under that name%s", path, "")
+    char *msg = f ? errorf("is in %s, but the font there is not named %s", path, name)
                   : errorf("cannot be used: %s%s", why, "");
     nb_font_close(f);
     free(why);

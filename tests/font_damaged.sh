@@ -9,6 +9,11 @@ workdir
 
 seed=$(sample seed.yaml)
 font=FandolFang-Regular
+# An installed copy of the font (texlive's) would stand in for the damaged one.
+if command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "$font"; then
+    echo "skip: $font is installed on the system too" >&2
+    exit 77
+fi
 # datadir NAME: NAME/fonts (links to the bundled fonts) and NAME/layouts.
 datadir() {
     mkdir -p "$1/fonts"
