@@ -3,7 +3,8 @@
 # text): a report of just under 1,000 pages renders into a PDF that other readers accept (every
 # page there, its page number on the last, object streams over ten times the 100 objects of
 # one), and one that would be longer is refused with the documented message, exit status 1
-# (an error of the report, found while setting it), and no file.
+# (an error of the report, found while setting it), within 60 s and 1 GiB, and no file (one
+# already at the output path left alone); in a batch the other reports are still written.
 # Paragraphs of 60 W's (three lines each, which widow and orphan control keeps together, so
 # seven to a page) make the length without reaching the limits on blocks or text.
 . "$NB_SOURCE/tests/lib.sh"
@@ -32,10 +33,21 @@ pdftotext -f "${pages:-1}" -l "${pages:-1}" long.pdf last.txt 2>/dev/null
 grep -q "— ${pages:-?} —" last.txt || problem "the last page does not carry its number ${pages:-?}"
 
 report 7400 >longer.yaml
-expect_status 1 "$NB" render longer.yaml -o longer.pdf
+# Refused within 60 s and 1 GiB of address space, and a file already at the output path is
+# left as it was.
+echo "an earlier PDF" >longer.pdf
+expect_status 1 limited 60 1024 "$NB" render longer.yaml -o longer.pdf
 grep -v ': warning: ' err.txt >errors.txt
 printf '%s\n' 'longer.yaml: error: the document would be longer than 1000 pages; a report is a few dozen' >want.txt
 cmp -s errors.txt want.txt || problem "refusal: got '$(cat errors.txt)'"
-[ -e longer.pdf ] && problem "longer.pdf was written"
+[ "$(cat longer.pdf)" = "an earlier PDF" ] || problem "longer.pdf was written over"
+
+# In a batch the over-long report fails and the other one is written.
+mkdir in
+cp longer.yaml in/
+cp "$NB_SOURCE/tests/bad/valid.yaml" in/
+expect_status 1 limited 120 2048 "$NB" batch in -o out -j 1
+[ -s out/valid.pdf ] || problem "batch: valid.yaml was not written beside the over-long report"
+[ -e out/longer.pdf ] && problem "batch: the over-long report was written"
 
 finish
