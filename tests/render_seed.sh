@@ -62,10 +62,9 @@ awk '/^Page +[0-9]+ size: / {
         if (w < 595.27 || w > 595.29 || h < 841.88 || h > 841.90) { print; bad = 1 }
      } END { exit bad }' info.txt >badsize.txt || problem "pages that are not A4: $(cat badsize.txt)"
 
-# Small: fonts are subsets. 300 KB without the tags (tests/fonts_preset.sh), which add about
-# 50 KB of uncompressed structure elements (docs/design.md, "Tagged PDF").
+# Small: fonts are subsets, the tags in object streams.
 bytes=$(wc -c <seed.pdf)
-[ "$bytes" -le 337920 ] || problem "seed.pdf is $bytes bytes, more than 330 KB"
+[ "$bytes" -le 307200 ] || problem "seed.pdf is $bytes bytes, more than 300 KB"
 
 # Deterministic: the same input gives the same bytes.
 render "$seed" again.pdf
