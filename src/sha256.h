@@ -12,6 +12,7 @@ typedef struct nb_sha256 {
     uint64_t length;          /* bytes hashed so far */
     unsigned char block[64];  /* the part of a block not yet hashed */
     size_t used;
+    int sha_ni;               /* the CPU's SHA instructions are used (x86-64) */
 } nb_sha256;
 
 void nb_sha256_init(nb_sha256 *h);
