@@ -137,7 +137,7 @@ instructions() {
     fi
 }
 # cpu_median N CMD...: the median CPU time (user + system, s, to the microsecond: getrusage of
-# the child) of N runs of CMD.
+# the child, less what the python process's launcher had spent) of N runs of CMD.
 cpu_median() {
     n=$1
     shift
@@ -145,9 +145,12 @@ cpu_median() {
     i=0
     while [ "$i" -lt "$n" ]; do
         python3 -c 'import resource, subprocess, sys
+def spent():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+before = spent()  # a launcher (a pyenv shim) may have run children before it ran python
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print("%.6f" % (r.ru_utime + r.ru_stime))' "$@" >>"$tmp/cpum.txt" || true
+print("%.6f" % (spent() - before))' "$@" >>"$tmp/cpum.txt" || true
         i=$((i + 1))
     done
     if [ -s "$tmp/cpum.txt" ]; then median <"$tmp/cpum.txt"; else echo nan; fi
