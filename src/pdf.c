@@ -207,6 +207,18 @@ static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+/* Appends bytes to a stream object as they are, in pieces libharu's 32-bit lengths take. */
+static void write_stream_bytes(HPDF_Dict dict, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        HPDF_UINT chunk = len > 1u << 30 ? 1u << 30 : (HPDF_UINT)len;
+        if (HPDF_Stream_Write(dict->stream, p, chunk) != HPDF_OK)
+            break;
+        p += chunk;
+        len -= chunk;
+    }
+}
+
 /* Compression levels by kind of stream, measured on the seed (bench/RESULTS.md). Font programs
  * barely compress and are most of the bytes deflated: level 1 instead of 6 saves 7 % of a
  * render's instructions for 2 KB more. The other streams (page contents, ToUnicode, images)
@@ -238,14 +250,7 @@ static void put_stream_kind(pdf_ctx *ctx, HPDF_Dict dict, const void *data, size
         data = packed;
         len = n;
     }
-    const unsigned char *p = data;
-    while (len > 0) {
-        HPDF_UINT chunk = len > 1u << 30 ? 1u << 30 : (HPDF_UINT)len;
-        if (HPDF_Stream_Write(dict->stream, p, chunk) != HPDF_OK)
-            break;
-        p += chunk;
-        len -= chunk;
-    }
+    write_stream_bytes(dict, data, len);
     free(packed);
 }
 
@@ -1088,13 +1093,7 @@ static void put_deflated_stream(pdf_ctx *ctx, HPDF_Dict dict, const unsigned cha
     if (!dict || !dict->stream)
         return;
     hash(ctx, p, len);
-    while (len > 0) {
-        HPDF_UINT chunk = len > 1u << 30 ? 1u << 30 : (HPDF_UINT)len;
-        if (HPDF_Stream_Write(dict->stream, p, chunk) != HPDF_OK)
-            break;
-        p += chunk;
-        len -= chunk;
-    }
+    write_stream_bytes(dict, p, len);
 }
 
 static int embed_font(pdf_ctx *ctx, font_use *u)

@@ -569,6 +569,33 @@ size_t nb_cn_numeral(const char *text, size_t len, size_t at, int64_t *value)
     return p - at;
 }
 
+/* What follows a number that ends at `after`: 余/多 (the number is then a lower bound) and the
+ * longest of the statement's units. Fills f and returns 1 when a unit follows; a count needs
+ * one, whether written in digits or in Chinese numerals. */
+static int count_with_unit(const nb_statement *st, const char *start, const char *q,
+                           const char *after, const char *end, const char *text, nb_found *f)
+{
+    size_t prefix;
+    nb_num_mode mode = prefix_mode(start, q, &prefix);
+    if (starts(after, end, "余") || starts(after, end, "多")) {
+        after += strlen("余");
+        if (mode == NB_NUM_EXACT)
+            mode = NB_NUM_AT_LEAST;
+    }
+    const char *unit = NULL;
+    for (size_t u = 0; u < st->nunits; u++)
+        if (starts(after, end, st->units[u]) && (!unit || strlen(st->units[u]) > strlen(unit)))
+            unit = st->units[u];
+    if (!unit)
+        return 0;
+    f->num_at = (size_t)(q - text);
+    f->shown_at = f->num_at - prefix;
+    f->end = (size_t)(after - text) + strlen(unit);
+    f->mode = mode;
+    f->unit = unit;
+    return 1;
+}
+
 /* The statement's number after q: the first number in the clause within st->within
  * characters decides; it counts when a unit of the statement follows it. */
 static int read_count(const nb_statement *st, const char *q, const char *end, nb_found *f,
@@ -577,32 +604,15 @@ static int read_count(const nb_statement *st, const char *q, const char *end, nb
     const char *start = q;
     for (int chars = 0; q < end && chars <= st->within; chars++) {
         /* A count in Chinese numerals (三件, 二十一起) counts only with its unit; a numeral
-         * without one is part of the words around it and does not end the search. */
+         * without one is part of the words around it and does not end the search. 两个月 is a
+         * time, not two of something. */
         int64_t cv;
         size_t cl = nb_cn_numeral(text, (size_t)(end - text), (size_t)(q - text), &cv);
         if (cl) {
-            const char *after = q + cl;
-            size_t prefix;
-            nb_num_mode mode = prefix_mode(start, q, &prefix);
-            if (starts(after, end, "余") || starts(after, end, "多")) {
-                after += strlen("余");
-                if (mode == NB_NUM_EXACT)
-                    mode = NB_NUM_AT_LEAST;
-            }
-            const char *unit = NULL;
-            for (size_t u = 0; u < st->nunits; u++)
-                if (starts(after, end, st->units[u]) &&
-                    (!unit || strlen(st->units[u]) > strlen(unit)))
-                    unit = st->units[u];
-            /* 两个月 is a time, not two of something. */
-            if (unit && !starts(after + strlen(unit), end, "月")) {
-                f->num_at = (size_t)(q - text);
-                f->shown_at = f->num_at - prefix;
-                f->end = (size_t)(after - text) + strlen(unit);
+            if (count_with_unit(st, start, q, q + cl, end, text, f) &&
+                !starts(text + f->end, end, "月")) {
                 f->value = cv;
                 f->decimals = 0;
-                f->mode = mode;
-                f->unit = unit;
                 f->numeral = 1;
                 return 1;
             }
@@ -614,29 +624,10 @@ static int read_count(const nb_statement *st, const char *q, const char *end, nb
             int64_t v;
             int dec;
             const char *after = read_number(q, end, &v, &dec);
-            if (!after)
+            if (!after || !count_with_unit(st, start, q, after, end, text, f))
                 return 0;
-            size_t prefix;
-            nb_num_mode mode = prefix_mode(start, q, &prefix);
-            if (starts(after, end, "余") || starts(after, end, "多")) {
-                after += strlen("余");
-                if (mode == NB_NUM_EXACT)
-                    mode = NB_NUM_AT_LEAST;
-            }
-            const char *unit = NULL;
-            for (size_t u = 0; u < st->nunits; u++)
-                if (starts(after, end, st->units[u]) &&
-                    (!unit || strlen(st->units[u]) > strlen(unit)))
-                    unit = st->units[u];
-            if (!unit)
-                return 0;
-            f->num_at = (size_t)(q - text);
-            f->shown_at = f->num_at - prefix;
-            f->end = (size_t)(after - text) + strlen(unit);
             f->value = v;
             f->decimals = dec;
-            f->mode = mode;
-            f->unit = unit;
             return 1;
         }
         uint32_t cp;

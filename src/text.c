@@ -318,6 +318,23 @@ static void set_breaks(nb_text_block *b)
     }
 }
 
+/* Appends the character at b->text[at] to b->chars, with its class. */
+static nb_char *add_char(nb_text_block *b, size_t at)
+{
+    uint32_t cp;
+    size_t n = nb_utf8_decode(b->text + at, b->len - at, &cp);
+    if (!n) { /* the loader guarantees UTF-8; be safe anyway */
+        cp = 0xFFFD;
+        n = 1;
+    }
+    nb_char *c = &b->chars[b->nchars++];
+    c->cp = cp;
+    c->offset = (uint32_t)at;
+    c->len = (uint32_t)n;
+    c->cls = classify(cp);
+    return c;
+}
+
 float nb_text_baseline_drop(float size, float pitch) { return (pitch - size) / 2 + size * 0.88f; }
 
 int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text, size_t len,
@@ -336,17 +353,8 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
 
     /* Characters, classes, fonts. */
     for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n = nb_utf8_decode(text + i, len - i, &cp);
-        if (!n) { /* the loader guarantees UTF-8; be safe anyway */
-            cp = 0xFFFD;
-            n = 1;
-        }
-        nb_char *c = &b->chars[b->nchars++];
-        c->cp = cp;
-        c->offset = (uint32_t)i;
-        c->len = (uint32_t)n;
-        c->cls = classify(cp);
+        nb_char *c = add_char(b, i);
+        uint32_t cp = c->cp;
         if (!nb_text_needs_font(cp)) { /* a space or a variation selector */
             c->font = b->nchars > 1 ? b->chars[b->nchars - 2].font : NULL;
         } else {
@@ -367,7 +375,7 @@ int nb_text_shape(nb_text_block *b, const nb_font_list *fonts, const char *text,
                 missing++;
             }
         }
-        i += n;
+        i += c->len;
     }
     if (more_missing)
         nb_text_missing_more(diags, where);
@@ -476,20 +484,8 @@ void nb_text_classify(nb_text_block *b, const char *text, size_t len)
     b->text = text;
     b->len = len;
     b->chars = nb_calloc(len + 1, sizeof *b->chars);
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n = nb_utf8_decode(text + i, len - i, &cp);
-        if (!n) {
-            cp = 0xFFFD;
-            n = 1;
-        }
-        nb_char *c = &b->chars[b->nchars++];
-        c->cp = cp;
-        c->offset = (uint32_t)i;
-        c->len = (uint32_t)n;
-        c->cls = classify(cp);
-        i += n;
-    }
+    for (size_t i = 0; i < len; i += b->chars[b->nchars - 1].len)
+        add_char(b, i);
     set_breaks(b);
 }
 
