@@ -8,27 +8,21 @@
 enum {
     OPT_PREVIOUS = NB_CLI_LONG_ONLY,
     OPT_FORMAT,
-    OPT_FONT,
-    OPT_FONTS,
 };
-
-#define MAX_FONTS 16
 
 static const nb_cli_option check_options[] = {
     {OPT_PREVIOUS, "previous", "FILE", "last year's report, to compare the carried-over counts"},
     {OPT_FORMAT, "format", "FORMAT", "text (file:line:col: ...) or json"},
-    {OPT_FONT, "font", "ROLE=FONT",
+    {NB_CLI_PDF_FONT, "font", "ROLE=FONT",
      "as render: FONT counts first for ROLE when checking that every character has a font"},
-    {OPT_FONTS, "fonts", "PRESET", "as render: government"},
+    {NB_CLI_PDF_FONTS, "fonts", "PRESET", "as render: government"},
     {0, NULL, NULL, NULL},
 };
 
 typedef struct check_args {
     const char *previous;
     int json;
-    const char *fonts[MAX_FONTS]; /* ROLE=FONT, as given */
-    int nfonts;
-    const char *preset;
+    nb_cli_pdf_args fonts; /* --font and --fonts, taken and applied as render's */
 } check_args;
 
 static int take(nb_cli *cli, void *ctx, int key, const char *v)
@@ -41,38 +35,9 @@ static int take(nb_cli *cli, void *ctx, int key, const char *v)
             return nb_cli_usage_error(cli, "--format takes text or json");
         a->json = !strcmp(v, "json");
         break;
-    case OPT_FONT:
-        if (!strchr(v, '=') || !strchr(v, '=')[1])
-            return nb_cli_usage_error(cli, "--font takes ROLE=FONT (a family name or a font file)");
-        if (a->nfonts == MAX_FONTS)
-            return nb_cli_usage_error(cli, "--font is given more than %d times", MAX_FONTS);
-        a->fonts[a->nfonts++] = v;
-        break;
-    case OPT_FONTS:
-        if (strcmp(v, "government"))
-            return nb_cli_usage_error(cli, "--fonts takes government");
-        a->preset = v;
-        break;
+    default: return nb_cli_take_pdf_option(cli, &a->fonts, key, v);
     }
     return 0;
-}
-
-/* The fonts render would be given, so that the font coverage counts them (as
- * nb_pdf_settings_apply does for render and batch). */
-static int use_fonts(nb_cli *cli, const check_args *a, nb_report *r)
-{
-    if (a->preset)
-        nb_report_use_fonts(r, a->preset);
-    for (int i = a->nfonts - 1; i >= 0; i--) {
-        char role[32];
-        const char *eq = strchr(a->fonts[i], '=');
-        snprintf(role, sizeof role, "%.*s", (int)(eq - a->fonts[i]), a->fonts[i]);
-        if (nb_report_use_font(r, role, eq + 1) != NB_OK)
-            return nb_cli_usage_error(
-                cli, "--font: unknown role '%.*s' (title, heading1, heading2, body, table, folio)",
-                (int)(eq - a->fonts[i]), a->fonts[i]);
-    }
-    return NB_OK;
 }
 
 static int run(nb_cli *cli, int argc, char **argv)
@@ -92,8 +57,8 @@ static int run(nb_cli *cli, int argc, char **argv)
     nb_diags *d = nb_cli_diags(cli);
     nb_report *r = NULL, *last = NULL;
     int rc = nb_cli_load_report(e, in, &r, d);
-    if (rc == NB_OK)
-        rc = use_fonts(cli, &a, r);
+    if (rc == NB_OK) /* the fonts render would be given count for the font coverage */
+        nb_pdf_settings_apply(&a.fonts, r);
     if (rc == NB_OK && a.previous)
         rc = nb_cli_load_report(e, a.previous, &last, d);
     if (rc == NB_OK)

@@ -57,8 +57,28 @@ typedef int (*nb_cli_take)(nb_cli *cli, void *ctx, int key, const char *value);
 #define NB_CLI_DONE (-1000)
 int nb_cli_parse(nb_cli *cli, int argc, char **argv, nb_cli_take take, void *ctx);
 
-/* The options that shape a PDF, shared by render and batch (pdf_options.c). */
+/* The options that shape a PDF, shared by render and batch (pdf_options.c); check takes
+ * --font and --fonts by the same keys, with help of its own. */
 typedef nb_pdf_settings nb_cli_pdf_args;
+enum {
+    NB_CLI_PDF_FORCE = NB_CLI_PDF_KEYS,
+    NB_CLI_PDF_PDFA,
+    NB_CLI_PDF_UNTAGGED,
+    NB_CLI_PDF_COPIES,
+    NB_CLI_PDF_FONT,
+    NB_CLI_PDF_STYLE,
+    NB_CLI_PDF_FONTS,
+    NB_CLI_PDF_ALLOW_DIR,
+    NB_CLI_PDF_SIGN,
+    NB_CLI_PDF_SIGN_KEY,
+    NB_CLI_PDF_SIGN_CERT,
+    NB_CLI_PDF_SIGN_PASSWORD,
+    NB_CLI_PDF_SIGN_PASSWORD_ENV,
+    NB_CLI_PDF_SIGN_REASON,
+    NB_CLI_PDF_SIGN_LOCATION,
+    NB_CLI_PDF_SIGN_CADES,
+};
+
 extern const nb_cli_option nb_cli_pdf_options[];
 /* Takes one of them (key >= NB_CLI_PDF_KEYS); as nb_cli_take. */
 int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *args, int key, const char *value);

@@ -4,53 +4,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    OPT_FORCE = NB_CLI_PDF_KEYS,
-    OPT_PDFA,
-    OPT_UNTAGGED,
-    OPT_COPIES,
-    OPT_FONT,
-    OPT_STYLE,
-    OPT_FONTS,
-    OPT_ALLOW_DIR,
-    OPT_SIGN,
-    OPT_SIGN_KEY,
-    OPT_SIGN_CERT,
-    OPT_SIGN_PASSWORD,
-    OPT_SIGN_PASSWORD_ENV,
-    OPT_SIGN_REASON,
-    OPT_SIGN_LOCATION,
-    OPT_SIGN_CADES,
-};
-
 const nb_cli_option nb_cli_pdf_options[] = {
-    {OPT_FORCE, "force", NULL, "write the PDF even when the check finds errors"},
-    {OPT_PDFA, "pdfa", NULL, "write PDF/A-1b, for archiving"},
-    {OPT_UNTAGGED, "untagged", NULL,
+    {NB_CLI_PDF_FORCE, "force", NULL, "write the PDF even when the check finds errors"},
+    {NB_CLI_PDF_PDFA, "pdfa", NULL, "write PDF/A-1b, for archiving"},
+    {NB_CLI_PDF_UNTAGGED, "untagged", NULL,
      "leave out the tags (the structure screen readers and text extraction read) for a smaller "
      "file"},
-    {OPT_COPIES, "copies", "N", "ask the viewer to print N copies (1 to 99)"},
-    {OPT_FONT, "font", "ROLE=FONT",
+    {NB_CLI_PDF_COPIES, "copies", "N", "ask the viewer to print N copies (1 to 99)"},
+    {NB_CLI_PDF_FONT, "font", "ROLE=FONT",
      "use FONT (a family name or a file) first for ROLE: title, heading1, heading2, body, table, "
      "folio"},
-    {OPT_STYLE, "style", "STYLE",
+    {NB_CLI_PDF_STYLE, "style", "STYLE",
      "grid (every Han character and full-width mark one cell) or compact (marks squeezed); "
      "overrides the report's style:"},
-    {OPT_FONTS, "fonts", "PRESET",
+    {NB_CLI_PDF_FONTS, "fonts", "PRESET",
      "government: 方正小标宋简体, 黑体, 楷体_GB2312 and 仿宋_GB2312 where installed (a warning "
      "names each one missing and the bundled font used instead)"},
-    {OPT_ALLOW_DIR, "allow-dir", "DIR",
+    {NB_CLI_PDF_ALLOW_DIR, "allow-dir", "DIR",
      "let the report's seal: and fonts: name files in DIR too, not only in its own folder"},
-    {OPT_SIGN, "sign", "FILE.p12", "sign with the key and certificates in a PKCS#12 file"},
-    {OPT_SIGN_KEY, "sign-key", "KEY.pem", "sign with this private key (with --sign-cert)"},
-    {OPT_SIGN_CERT, "sign-cert", "CERT.pem", "the signer's certificate, then its chain"},
-    {OPT_SIGN_PASSWORD, "sign-password", "PASSWORD",
+    {NB_CLI_PDF_SIGN, "sign", "FILE.p12", "sign with the key and certificates in a PKCS#12 file"},
+    {NB_CLI_PDF_SIGN_KEY, "sign-key", "KEY.pem", "sign with this private key (with --sign-cert)"},
+    {NB_CLI_PDF_SIGN_CERT, "sign-cert", "CERT.pem", "the signer's certificate, then its chain"},
+    {NB_CLI_PDF_SIGN_PASSWORD, "sign-password", "PASSWORD",
      "the password of the key (visible to other users: prefer --sign-password-env)"},
-    {OPT_SIGN_PASSWORD_ENV, "sign-password-env", "VAR",
+    {NB_CLI_PDF_SIGN_PASSWORD_ENV, "sign-password-env", "VAR",
      "read the password from the environment variable VAR (default NIANBAO_SIGN_PASSWORD)"},
-    {OPT_SIGN_REASON, "sign-reason", "TEXT", "the reason recorded in the signature"},
-    {OPT_SIGN_LOCATION, "sign-location", "TEXT", "the place recorded in the signature"},
-    {OPT_SIGN_CADES, "sign-cades", NULL, "a CAdES (PAdES baseline) signature instead of PKCS#7"},
+    {NB_CLI_PDF_SIGN_REASON, "sign-reason", "TEXT", "the reason recorded in the signature"},
+    {NB_CLI_PDF_SIGN_LOCATION, "sign-location", "TEXT", "the place recorded in the signature"},
+    {NB_CLI_PDF_SIGN_CADES, "sign-cades", NULL, "a CAdES (PAdES baseline) signature instead of PKCS#7"},
     {0, NULL, NULL, NULL},
 };
 
@@ -60,10 +41,10 @@ int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *a, int key, const char 
 {
     nb_render_options *o = &a->render;
     switch (key) {
-    case OPT_FORCE: o->force = 1; break;
-    case OPT_PDFA: o->pdfa = 1; break;
-    case OPT_UNTAGGED: o->untagged = 1; break;
-    case OPT_COPIES: {
+    case NB_CLI_PDF_FORCE: o->force = 1; break;
+    case NB_CLI_PDF_PDFA: o->pdfa = 1; break;
+    case NB_CLI_PDF_UNTAGGED: o->untagged = 1; break;
+    case NB_CLI_PDF_COPIES: {
         char *end;
         long n = strtol(v, &end, 10);
         if (*end || end == v || n < 1 || n > 99)
@@ -71,7 +52,7 @@ int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *a, int key, const char 
         o->copies = (int)n;
         break;
     }
-    case OPT_FONT: {
+    case NB_CLI_PDF_FONT: {
         const char *eq = strchr(v, '=');
         size_t i = 0, n = sizeof roles / sizeof *roles;
         while (eq && i < n && (strlen(roles[i]) != (size_t)(eq - v) ||
@@ -88,33 +69,33 @@ int nb_cli_take_pdf_option(nb_cli *cli, nb_cli_pdf_args *a, int key, const char 
         a->fonts[a->nfonts++] = v;
         break;
     }
-    case OPT_STYLE:
+    case NB_CLI_PDF_STYLE:
         if (strcmp(v, "grid") && strcmp(v, "compact"))
             return nb_cli_usage_error(cli, "--style takes grid or compact");
         a->style = v;
         break;
-    case OPT_FONTS:
+    case NB_CLI_PDF_FONTS:
         if (strcmp(v, "government"))
             return nb_cli_usage_error(cli, "--fonts takes government");
         a->preset = v;
         break;
-    case OPT_ALLOW_DIR:
+    case NB_CLI_PDF_ALLOW_DIR:
         if (a->nallow == NB_MAX_ALLOW_DIRS)
             return nb_cli_usage_error(cli, "--allow-dir may be given at most %d times", NB_MAX_ALLOW_DIRS);
         a->allow[a->nallow++] = v;
         break;
-    case OPT_SIGN: o->sign_p12 = v; break;
-    case OPT_SIGN_KEY: o->sign_key = v; break;
-    case OPT_SIGN_CERT: o->sign_cert = v; break;
-    case OPT_SIGN_PASSWORD: o->sign_password = v; break;
-    case OPT_SIGN_PASSWORD_ENV:
+    case NB_CLI_PDF_SIGN: o->sign_p12 = v; break;
+    case NB_CLI_PDF_SIGN_KEY: o->sign_key = v; break;
+    case NB_CLI_PDF_SIGN_CERT: o->sign_cert = v; break;
+    case NB_CLI_PDF_SIGN_PASSWORD: o->sign_password = v; break;
+    case NB_CLI_PDF_SIGN_PASSWORD_ENV:
         o->sign_password = getenv(v);
         if (!o->sign_password)
             return nb_cli_usage_error(cli, "the environment variable %s is not set", v);
         break;
-    case OPT_SIGN_REASON: o->sign_reason = v; break;
-    case OPT_SIGN_LOCATION: o->sign_location = v; break;
-    case OPT_SIGN_CADES: o->sign_cades = 1; break;
+    case NB_CLI_PDF_SIGN_REASON: o->sign_reason = v; break;
+    case NB_CLI_PDF_SIGN_LOCATION: o->sign_location = v; break;
+    case NB_CLI_PDF_SIGN_CADES: o->sign_cades = 1; break;
     default:
         return nb_cli_usage_error(cli, "unknown option");
     }
