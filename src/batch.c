@@ -128,6 +128,7 @@ void nb_pdf_settings_apply(const nb_pdf_settings *s, nb_report *r)
         nb_report_set_style(r, s->style);
     if (s->preset)
         nb_report_use_fonts(r, s->preset);
+    r->allow_dirs = s->nallow ? s->allow : NULL;
     for (int i = s->nfonts - 1; i >= 0; i--) {
         char role[32];
         const char *eq = strchr(s->fonts[i], '=');

@@ -1143,11 +1143,21 @@ static void check_fonts(checker *c)
     for (int role = 0; role < NB_ROLES; role++)
         own |= r->nfonts[role] > 0;
     if (own) {
-        /* The report's fonts, opened as render opens them (its folder, the font folder). */
+        /* The report's fonts, opened as render opens them (its folder, --allow-dir folders,
+         * the font folder). */
         nb_access access;
-        nb_access_init(&access, r->file, NULL, nb_engine_font_dir(e));
+        nb_access_init(&access, r->file, r->allow_dirs, nb_engine_font_dir(e));
         nb_diags *quiet = nb_diags_new();
+        quiet->lang = c->d->lang;
         nb_font_roles(nb_engine_fonts(e), &access, r, k.full, k.skip, quiet);
+        /* A font file that cannot be used is an error render would stop at: said here too
+         * (once, should a render follow), not its notes on fonts substituted. */
+        for (size_t i = 0; i < quiet->count; i++) {
+            const nb_diag *g = &quiet->items[i];
+            if (g->severity == NB_ERROR)
+                nb_diag_add_once(c->d, NB_ERROR, (nb_pos){g->file, g->line, g->col}, "%s",
+                                 g->message);
+        }
         nb_diags_free(quiet);
         nb_access_free(&access);
     }

@@ -111,6 +111,27 @@ void nb_diag_add(nb_diags *d, nb_severity severity, nb_pos pos, const char *fmt,
     va_end(ap);
 }
 
+void nb_diag_add_once(nb_diags *d, nb_severity severity, nb_pos pos, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    push(d, severity, pos, fmt, ap);
+    va_end(ap);
+    const nb_diag *g = &d->items[d->count - 1];
+    for (size_t i = 0; i + 1 < d->count; i++) {
+        const nb_diag *o = &d->items[i];
+        if (o->severity == g->severity && o->line == g->line && o->col == g->col &&
+            !strcmp(o->file, g->file) && !strcmp(o->message, g->message)) {
+            if (g->severity == NB_ERROR)
+                d->errors--;
+            diag_free(&d->items[--d->count]);
+            return;
+        }
+    }
+}
+
 static void set_fields(nb_diag *g, const nb_finding *f)
 {
     g->rule = dup_or_null(f->rule);

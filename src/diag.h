@@ -74,6 +74,10 @@ struct nb_diags {
 void nb_diag_add(nb_diags *d, nb_severity severity, nb_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void nb_diag_addv(nb_diags *d, nb_severity severity, nb_pos pos, const char *fmt, va_list ap);
+/* As nb_diag_add, unless the list already has the same message at the same place: for what
+ * both check and a render after it find (a report's font file that cannot be used). */
+void nb_diag_add_once(nb_diags *d, nb_severity severity, nb_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The same with a rule id and structured fields (f->severity and f->pos are used). */
 void nb_diag_finding(nb_diags *d, const nb_finding *f, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -17,7 +17,7 @@ nb_font *nb_files_font(nb_fontset *set, const nb_access *access, const nb_report
         /* The operator's choice, or a family name: nothing of the report's folder is read. */
         font = nb_fontset_find(set, name->s, &why);
         if (!font && !why)
-            nb_diag_add(d, NB_ERROR, name->pos,
+            nb_diag_add_once(d, NB_ERROR, name->pos,
                         "font '%s' (role %s) is neither an installed family nor a font file",
                         name->s, nb_role_names[role]);
     } else {
@@ -28,13 +28,13 @@ nb_font *nb_files_font(nb_fontset *set, const nb_access *access, const nb_report
             close(fd);
         } else {
             char reason[160];
-            nb_diag_add(d, NB_ERROR, name->pos, "font '%s' (role %s) cannot be used: %s",
+            nb_diag_add_once(d, NB_ERROR, name->pos, "font '%s' (role %s) cannot be used: %s",
                         name->s, nb_role_names[role],
                         nb_access_message(st, err, 0, 0, reason, sizeof reason));
         }
     }
     if (why)
-        nb_diag_add(d, NB_ERROR, name->pos, "font '%s' (role %s) cannot be used: %s", name->s,
+        nb_diag_add_once(d, NB_ERROR, name->pos, "font '%s' (role %s) cannot be used: %s", name->s,
                     nb_role_names[role], why);
     free(why);
     return font;

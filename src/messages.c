@@ -196,6 +196,8 @@ static const msg messages[] = {
     {"as render: FONT counts first for ROLE when checking that every character has a font",
      "同 render：核对字符是否都有字体时，ROLE 优先使用字体 FONT"},
     {"as render: government", "同 render：government"},
+    {"as render: the report's fonts: may name files in DIR too (repeatable)",
+     "同 render：报告的 fonts: 也可指定 DIR 中的文件（可重复）"},
     {"Try 'nianbao %s --help' for more information.\n", "详见 'nianbao %s --help'。\n"},
     {"Try 'nianbao --help' for more information.\n", "详见 'nianbao --help'。\n"},
     {"usage: nianbao %s %s\n", "用法：nianbao %s %s\n"},

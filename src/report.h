@@ -105,6 +105,9 @@ struct nb_report {
 
     nb_style style;   /* style: grid (default) or compact; the command line may override */
     int fonts_government;     /* fonts: government (or --fonts government) */
+    const char *const *allow_dirs; /* not owned, NULL-terminated or NULL: the folders besides
+                                      the report's own its fonts: may name (--allow-dir), for
+                                      check's font coverage; set by nb_pdf_settings_apply */
     nb_pos fonts_government_pos;
 
     nb_block *preamble;    /* owned: paragraphs before 一、 (`preamble:`), may be empty */

@@ -6,7 +6,8 @@
 # in English, Chinese and JSON; `render` names the same characters at the same places. Fonts the
 # report names (fonts:) and --font count as at render: with HanaMinA for the body and HanaMinB
 # for heading2 (fonts-hanazono) the findings for their characters go away, in check and render
-# alike. A report whose characters are all covered gets none.
+# alike. A report whose characters are all covered gets none. A report's font file outside its
+# folder is an error in check as in render, said once; `check --allow-dir` judges with it.
 . "$NB_SOURCE/tests/lib.sh"
 need_python
 need fc-query
@@ -132,6 +133,49 @@ $(cat got.txt)"
     grep ': error: ' gr.txt >got.txt
     cmp -s want-g.txt got.txt || problem "render with the same fonts: (expected, then actual)
 $(cat want-g.txt)
+---
+$(cat got.txt)"
+
+    # A font file outside the report's folder: check says it cannot be used, as render does
+    # (once when render follows its check), unless --allow-dir names its folder; then its
+    # characters count, and what it lacks (U+E000) is still found.
+    mkdir -p rep other
+    cp "$HANA/HanaMinA.ttf" other/
+    "$PY" - "$DATA/prose-numerals.yaml" <<'PYEOF'
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+s = s.replace("全年十分重视主动公开", "全年十分重视㐀主动公开", 1)
+s = s.replace("layout: gov-2021", "layout: gov-2021\nfonts: {body: [FandolFang, ../other/HanaMinA.ttf]}", 1)
+open("rep/d.yaml", "w", encoding="utf-8").write(s)
+open("rep/e.yaml", "w", encoding="utf-8").write(s.replace("重视㐀主动", "重视㐀\ue000主动", 1))
+PYEOF
+    FP=$($CELLS text rep/d.yaml ../other/HanaMinA.ttf)
+    echo "rep/d.yaml:$FP: error: font '../other/HanaMinA.ttf' (role body) cannot be used: it is not inside the report's folder or a folder allowed with --allow-dir" >want-d.txt
+    for cmd in check render; do
+        rc=0
+        if [ $cmd = check ]; then "$NB" check rep/d.yaml >d-$cmd.txt 2>&1 || rc=$?
+        else "$NB" render rep/d.yaml -o d.pdf >d-$cmd.txt 2>&1 || rc=$?; fi
+        [ "$rc" -eq 1 ] || problem "$cmd of a report naming a font outside its folder: exit code $rc, expected 1"
+        grep ': error: ' d-$cmd.txt >got.txt
+        cmp -s want-d.txt got.txt || problem "$cmd, a font outside the report's folder: (expected, then actual)
+$(cat want-d.txt)
+---
+$(cat got.txt)"
+    done
+    rc=0
+    "$NB" check --allow-dir other rep/d.yaml >d-allowed.txt 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || problem "check --allow-dir: exit code $rc, expected 0: $(grep error d-allowed.txt)"
+    rc=0
+    "$NB" render --allow-dir other rep/d.yaml -o d.pdf >/dev/null 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || problem "render --allow-dir: exit code $rc, expected 0"
+    CE=$($CELLS text rep/e.yaml "$(printf '\356\200\200')")
+    echo "rep/e.yaml:$CE: error: $(msg "$(printf '\356\200\200')" U+E000)" >want-e.txt
+    rc=0
+    "$NB" check --allow-dir other rep/e.yaml >e.txt 2>&1 || rc=$?
+    [ "$rc" -eq 1 ] || problem "check --allow-dir, U+E000 added: exit code $rc, expected 1"
+    grep ': error: ' e.txt >got.txt
+    cmp -s want-e.txt got.txt || problem "check --allow-dir judges the allowed font: (expected, then actual)
+$(cat want-e.txt)
 ---
 $(cat got.txt)"
 else

@@ -16,6 +16,8 @@ static const nb_cli_option check_options[] = {
     {NB_CLI_PDF_FONT, "font", "ROLE=FONT",
      "as render: FONT counts first for ROLE when checking that every character has a font"},
     {NB_CLI_PDF_FONTS, "fonts", "PRESET", "as render: government"},
+    {NB_CLI_PDF_ALLOW_DIR, "allow-dir", "DIR",
+     "as render: the report's fonts: may name files in DIR too (repeatable)"},
     {0, NULL, NULL, NULL},
 };
 
