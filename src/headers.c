@@ -4,6 +4,56 @@
 
 #include <stdlib.h>
 
+/* scope_suffices (headers.h): the columns covered by column headers of the runs before the
+ * current one, where no value cell may stand. Cells bucketed by row, so linear in the cells
+ * times their spans. */
+static int scope_suffices(const nb_headers *h)
+{
+    const nb_ltable *lt = h->lt;
+    if (lt->ncols <= 0 || lt->nrows <= 0)
+        return 1;
+    size_t nr = (size_t)lt->nrows;
+    size_t *first = nb_calloc(nr + 1, sizeof *first), *order = nb_malloc((lt->ncells + 1) * sizeof *order);
+    for (size_t i = 0; i < lt->ncells; i++)
+        if (lt->cells[i].row >= 0 && lt->cells[i].row < lt->nrows)
+            first[lt->cells[i].row + 1]++;
+    for (size_t r = 0; r < nr; r++)
+        first[r + 1] += first[r];
+    size_t *fill = nb_malloc(nr * sizeof *fill);
+    for (size_t r = 0; r < nr; r++)
+        fill[r] = first[r];
+    for (size_t i = 0; i < lt->ncells; i++)
+        if (lt->cells[i].row >= 0 && lt->cells[i].row < lt->nrows)
+            order[fill[lt->cells[i].row]++] = i;
+    unsigned char *earlier = nb_calloc((size_t)lt->ncols, 1);
+    unsigned char *current = nb_calloc((size_t)lt->ncols, 1);
+    int ok = 1;
+    for (int r = 0; ok && r < lt->nrows; r++) {
+        if (!h->row_has_value[r] && (r == 0 || h->row_has_value[r - 1]))
+            for (int k = 0; k < lt->ncols; k++) { /* a new run: the last one is earlier now */
+                earlier[k] |= current[k];
+                current[k] = 0;
+            }
+        for (size_t j = first[r]; ok && j < first[r + 1]; j++) {
+            const nb_lcell *c = &lt->cells[order[j]];
+            int column = c->value < 0 && nb_headers_is_column(h, c);
+            int c1 = c->col + c->colspan < lt->ncols ? c->col + c->colspan : lt->ncols;
+            for (int k = c->col < 0 ? 0 : c->col; k < c1; k++) {
+                if (c->value >= 0 && earlier[k])
+                    ok = 0;
+                if (column)
+                    current[k] = 1;
+            }
+        }
+    }
+    free(first);
+    free(order);
+    free(fill);
+    free(earlier);
+    free(current);
+    return ok;
+}
+
 void nb_headers_init(nb_headers *h, const nb_ltable *lt)
 {
     h->lt = lt;
@@ -24,6 +74,7 @@ void nb_headers_init(nb_headers *h, const nb_ltable *lt)
         h->run_start[r] = h->row_has_value[r] ? start : -1;
         h->run_end[r] = h->row_has_value[r] ? end : -1;
     }
+    h->scope_suffices = scope_suffices(h);
 }
 
 void nb_headers_free(nb_headers *h)

@@ -74,7 +74,8 @@ typedef struct nb_tag {
     int parent;           /* 1-based index of the parent element; 0 for the root (Document) */
     nb_scope scope;       /* TH */
     int rowspan, colspan; /* TH, TD: grid rows and columns covered (1: none spanned) */
-    int *headers;         /* owned, TD: the TH elements (1-based) that head it, in grid order */
+    int *headers;         /* owned, TD: the TH elements (1-based) that head it, in grid order;
+                           * none in a table whose scopes say it (headers.h) */
     size_t nheaders;
 } nb_tag;
 

@@ -1721,7 +1721,7 @@ static void element_id(char *out, size_t size, size_t tag) { snprintf(out, size,
 
 static void put_element_id(nb_buf *b, size_t tag)
 {
-    nb_buf_put(b, " (h", 3);
+    nb_buf_put(b, "(h", 2);
     put_uint(b, tag);
     nb_buf_put(b, ")", 1);
 }
@@ -1731,22 +1731,22 @@ static void put_table_attributes(nb_buf *b, const nb_tag *t)
     int scope = t->kind == NB_TAG_TH && t->scope != NB_SCOPE_NONE;
     if (!scope && t->rowspan <= 1 && t->colspan <= 1 && !t->nheaders)
         return;
-    nb_buf_puts(b, "/A << /O /Table");
+    nb_buf_puts(b, "/A<</O/Table");
     if (scope)
-        nb_buf_puts(b, t->scope == NB_SCOPE_COLUMN ? " /Scope /Column"
-                       : t->scope == NB_SCOPE_ROW  ? " /Scope /Row"
-                                                   : " /Scope /Both");
+        nb_buf_puts(b, t->scope == NB_SCOPE_COLUMN ? "/Scope/Column"
+                       : t->scope == NB_SCOPE_ROW  ? "/Scope/Row"
+                                                   : "/Scope/Both");
     if (t->rowspan > 1)
-        nb_buf_printf(b, " /RowSpan %d", t->rowspan);
+        nb_buf_printf(b, "/RowSpan %d", t->rowspan);
     if (t->colspan > 1)
-        nb_buf_printf(b, " /ColSpan %d", t->colspan);
+        nb_buf_printf(b, "/ColSpan %d", t->colspan);
     if (t->nheaders) {
-        nb_buf_puts(b, " /Headers [");
+        nb_buf_puts(b, "/Headers[");
         for (size_t i = 0; i < t->nheaders; i++)
             put_element_id(b, (size_t)t->headers[i]);
-        nb_buf_puts(b, " ]");
+        nb_buf_puts(b, "]");
     }
-    nb_buf_puts(b, " >>\n");
+    nb_buf_puts(b, ">>");
 }
 
 static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
@@ -1759,7 +1759,7 @@ static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
     HPDF_Dict *elems = nb_calloc(n, sizeof *elems);
     kid_list *kids = nb_calloc(n + 1, sizeof *kids); /* kids[0]: the root's; kids[e + 1]: e's */
     int *first_page = nb_malloc(n * sizeof *first_page);
-    unsigned char *placed = nb_calloc(n, 1);
+    unsigned char *placed = nb_calloc(n, 1), *named = nb_calloc(n, 1);
     ctx->raw = nb_calloc(n + 1, sizeof *ctx->raw);
     nb_buf *text = &ctx->structure_text;
     id_entry *ids = NULL;
@@ -1771,6 +1771,11 @@ static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
             goto done;
         first_page[i] = -1;
     }
+    /* The THs some TD's /Headers names get an /ID; the others need none. */
+    for (size_t i = 0; i < nt; i++)
+        for (size_t h = 0; h < doc->tags[i].nheaders; h++)
+            if (doc->tags[i].headers[h] > 0 && (size_t)doc->tags[i].headers[h] <= nt)
+                named[doc->tags[i].headers[h] - 1] = 1;
     /* Kids: the elements in document order under their parents, then every element's content
      * in page order, a Span where its glyph stands in its parent's content. */
     for (size_t i = 0; i < nt; i++) {
@@ -1791,23 +1796,23 @@ static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
             add_kid(&kids[e + 1], (kid){-1, (int)p, k});
         }
     }
-    /* Each element's keys. */
+    /* Each element's keys, with no more white space than PDF syntax needs (they are most of
+     * what the tags cost), /K a single kid where there is one (PDF 32000 Table 323). */
     for (size_t i = 0; i < n; i++) {
         size_t off = text->len;
         const nb_tag *t = i < nt ? &doc->tags[i] : NULL;
         int parent = t ? (t->parent > 0 && (size_t)t->parent <= i ? t->parent : 0)
                        : ctx->spans[i - nt].parent;
-        nb_buf_puts(text, "/S /");
+        nb_buf_puts(text, "/S/");
         nb_buf_puts(text, t ? nb_tag_names[t->kind] : "Span");
-        nb_buf_puts(text, "\n/P");
+        nb_buf_puts(text, "/P");
         put_ref(text, obj_num(parent ? elems[parent - 1] : root));
         if (first_page[i] >= 0) {
-            nb_buf_puts(text, "\n/Pg");
+            nb_buf_puts(text, "/Pg");
             put_ref(text, obj_num(pages[first_page[i]]));
         }
-        nb_buf_puts(text, "\n");
         if (kids[i + 1].n) {
-            nb_buf_puts(text, "/K [");
+            nb_buf_puts(text, kids[i + 1].n > 1 ? "/K[" : "/K");
             for (size_t k = 0; k < kids[i + 1].n; k++) {
                 const kid *c = &kids[i + 1].k[k];
                 if (c->elem >= 0) {
@@ -1816,55 +1821,57 @@ static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
                     nb_buf_put(text, " ", 1);
                     put_uint(text, c->mcid);
                 } else {
-                    nb_buf_puts(text, " << /Type /MCR /Pg");
+                    nb_buf_puts(text, "<</Type/MCR/Pg");
                     put_ref(text, obj_num(pages[c->page]));
-                    nb_buf_puts(text, " /MCID ");
+                    nb_buf_puts(text, "/MCID ");
                     put_uint(text, c->mcid);
-                    nb_buf_puts(text, " >>");
+                    nb_buf_puts(text, ">>");
                 }
             }
-            nb_buf_puts(text, " ]\n");
+            if (kids[i + 1].n > 1)
+                nb_buf_puts(text, "]");
         }
-        if (t && t->kind == NB_TAG_TH) {
+        if (t && named[i]) {
             nb_grow(&ids, &cap_ids, nids + 1, sizeof *ids);
             element_id(ids[nids].id, sizeof ids[nids].id, i + 1);
             ids[nids].elem = i;
-            nb_buf_printf(text, "/ID (%s)\n", ids[nids++].id);
+            nb_buf_printf(text, "/ID(%s)", ids[nids++].id);
         }
         if (t)
             put_table_attributes(text, t);
         else {
-            nb_buf_puts(text, "/ActualText <FEFF");
+            nb_buf_puts(text, "/ActualText<FEFF");
             put_utf16(text, ctx->spans[i - nt].text, ctx->spans[i - nt].len, 1);
-            nb_buf_puts(text, ">\n");
+            nb_buf_puts(text, ">");
         }
         ctx->raw[i + 1] = (raw_body){text, off, text->len - off};
     }
     /* The root: the Document, the parent tree (each page's MCIDs to their elements), the
      * TH ids. */
     size_t off = text->len;
-    nb_buf_puts(text, "/Type /StructTreeRoot\n/K [");
+    nb_buf_puts(text, kids[0].n > 1 ? "/Type/StructTreeRoot/K[" : "/Type/StructTreeRoot/K");
     for (size_t k = 0; k < kids[0].n; k++)
         put_ref(text, obj_num(elems[kids[0].k[k].elem]));
-    nb_buf_puts(text, " ]\n/ParentTree << /Nums [");
+    nb_buf_puts(text, kids[0].n > 1 ? "]/ParentTree<</Nums[" : "/ParentTree<</Nums[");
     for (size_t p = 0; p < doc->npages; p++) {
         const page_marks *m = &ctx->marks[p];
-        nb_buf_put(text, " ", 1);
+        if (p)
+            nb_buf_put(text, " ", 1);
         put_uint(text, p);
-        nb_buf_puts(text, " [");
+        nb_buf_puts(text, "[");
         for (size_t k = 0; k < m->n; k++)
             put_ref(text, obj_num(elems[m->owner[k] - 1]));
-        nb_buf_puts(text, " ]");
+        nb_buf_puts(text, "]");
     }
-    nb_buf_printf(text, " ] >>\n/ParentTreeNextKey %zu\n", doc->npages);
+    nb_buf_printf(text, "]>>/ParentTreeNextKey %zu", doc->npages);
     if (nids) {
         qsort(ids, nids, sizeof *ids, by_id);
-        nb_buf_puts(text, "/IDTree << /Names [");
+        nb_buf_puts(text, "/IDTree<</Names[");
         for (size_t i = 0; i < nids; i++) {
-            nb_buf_printf(text, " (%s)", ids[i].id);
+            nb_buf_printf(text, "(%s)", ids[i].id);
             put_ref(text, obj_num(elems[ids[i].elem]));
         }
-        nb_buf_puts(text, " ] >>\n");
+        nb_buf_puts(text, "]>>");
     }
     ctx->raw[0] = (raw_body){text, off, text->len - off};
     hash(ctx, text->data, text->len);
@@ -1888,6 +1895,7 @@ done:
     free(elems);
     free(first_page);
     free(placed);
+    free(named);
 }
 
 /* ------------------------------------------------------------------------------------------ */

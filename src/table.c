@@ -719,8 +719,9 @@ float nb_table_min_height(nb_flow *f, const nb_table *table)
 
 /* The table's structure elements (PDF 32000 §14.8.4.3.4): Table, THead for the header rows,
  * TBody, a TR per grid row, and a TH (label) or TD (value) per cell in the row where it
- * starts, with its spans; a TH has the scope and a TD the THs that head it (headers.h, the
- * rule of the portal page). cell_tag[i] gets cell i's element. */
+ * starts, with its spans; a TH has the scope and, in a table whose scopes do not say it alone,
+ * a TD the THs that head it (headers.h, the rule of the portal page). cell_tag[i] gets cell
+ * i's element. */
 static void tag_table(nb_flow *f, const tsetup *s, int *cell_tag)
 {
     nb_doc *doc = f->doc;
@@ -776,7 +777,10 @@ static void tag_table(nb_flow *f, const tsetup *s, int *cell_tag)
                 continue;
             }
             /* Its headers: the THs made so far (they come before it in grid order, being above
-             * it or to its left) that apply. */
+             * it or to its left) that apply; none where the THs' scopes say the same
+             * (headers.h), as PDF/UA-1 7.5 allows: /Headers only in a table that needs them. */
+            if (hd.scope_suffices)
+                continue;
             size_t count = 0;
             for (size_t m = 0; m < nth; m++)
                 count += nb_headers_apply(&hd, &s->lt->cells[s->cells[th[m]].lcell], lc);

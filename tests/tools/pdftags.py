@@ -18,9 +18,12 @@ columns of their row, as in HTML tables). It checks:
 - every table: THead holds the layout's header rows; its TRs, placed with their /RowSpan and
   /ColSpan, give the layout's grid; every label is a TH with its text and /Scope (Column for a
   label in rows without numbers, else Row), every value a TD with the description's value; every
-  TD's /Headers name exactly the THs that head it by the table's geometry (the column headers of
+  TD is headed by exactly the THs that head it by the table's geometry (the column headers of
   the run of header rows above it that cover its columns, the row headers left of it that cover
-  its rows);
+  its rows): its /Headers name them, or, in a table without /Headers, the THs' /Scope alone
+  gives them (every Column TH above it over its columns, every Row TH left of it in its rows,
+  as a reader without /Headers takes them); a table has /Headers on all its TDs or on none, and
+  a TH has an /ID only if a /Headers names it;
 - page numbers: "— N —" is an artifact of page N.
 
 Exit status 0 when all holds, 1 with one line per problem, 2 when it cannot run. --summary
@@ -519,6 +522,24 @@ def geometric_headers(placed, td):
     return out
 
 
+def scope_headers(placed, td):
+    """THs heading a TD by their /Scope alone: every Column (or Both) TH above it whose columns
+    cover its own, every Row (or Both) TH left of it whose rows cover its own."""
+    out = []
+    for p in placed:
+        e = p["elem"]
+        if e.type != "TH":
+            continue
+        scope = e.attrs.get("/Scope")
+        cols = p["col"] < td["col"] + td["colspan"] and td["col"] < p["col"] + p["colspan"]
+        rows = p["row"] < td["row"] + td["rowspan"] and td["row"] < p["row"] + p["rowspan"]
+        above = cols and p["row"] + p["rowspan"] <= td["row"]
+        left = rows and p["col"] + p["colspan"] <= td["col"]
+        if (above and scope in ("/Column", "/Both")) or (left and scope in ("/Row", "/Both")):
+            out.append(e)
+    return out
+
+
 def check_table(t, name, lt, values, ids, summary):
     rows, head_rows, placed = table_cells(t)
     if head_rows != lt.get("header_rows", 0):
@@ -529,6 +550,7 @@ def check_table(t, name, lt, values, ids, summary):
     want = layout_grid(lt)
     got = {(p["row"], p["col"]): p for p in placed}
     value_rows = {c["row"] for c in want if "slot" in c}
+    with_headers, without_headers, named_ids = 0, 0, set()
     for c in want:
         p = got.pop((c["row"], c["col"]), None)
         where = "%s row %d col %d" % (name, c["row"] + 1, c["col"] + 1)
@@ -558,19 +580,36 @@ def check_table(t, name, lt, values, ids, summary):
             if norm(e.text) != norm(expect):
                 problem("%s: TD %s[%d] (%s) reads %r, the description %r" %
                         (where, key, i, c["column"], e.text, expect))
-            named = e.attrs.get("/Headers") or []
-            named_elems = [ids.get(text_of(h)) for h in named]
-            if None in named_elems:
-                problem("%s: /Headers names an ID the IDTree lacks" % where)
             geo = geometric_headers(placed, p)
-            if sorted(x.ref for x in named_elems if x) != sorted(x.ref for x in geo):
-                problem("%s: TD %s[%d] /Headers %s, by the geometry %s" %
-                        (where, key, i, [x.text for x in named_elems if x],
-                         [x.text for x in geo]))
+            if "/Headers" in e.attrs:
+                with_headers += 1
+                named = e.attrs.get("/Headers") or []
+                named_ids.update(text_of(h) for h in named)
+                named_elems = [ids.get(text_of(h)) for h in named]
+                if None in named_elems:
+                    problem("%s: /Headers names an ID the IDTree lacks" % where)
+                if sorted(x.ref for x in named_elems if x) != sorted(x.ref for x in geo):
+                    problem("%s: TD %s[%d] /Headers %s, by the geometry %s" %
+                            (where, key, i, [x.text for x in named_elems if x],
+                             [x.text for x in geo]))
+            else:
+                without_headers += 1
+                by_scope = scope_headers(placed, p)
+                if sorted(x.ref for x in by_scope) != sorted(x.ref for x in geo):
+                    problem("%s: TD %s[%d] has no /Headers, and its THs' /Scope gives %s, "
+                            "by the geometry %s" % (where, key, i, [x.text for x in by_scope],
+                                                    [x.text for x in geo]))
             summary["headers"] += len(geo)
     for p in got.values():
         problem("%s row %d col %d: a %s the layout does not have (%r)" %
                 (name, p["row"] + 1, p["col"] + 1, p["elem"].type, p["elem"].text))
+    if with_headers and without_headers:
+        problem("%s: /Headers on %d TDs, none on %d" % (name, with_headers, without_headers))
+    for p in placed:
+        own = text_of(p["elem"].d.get("/ID"))
+        if p["elem"].type == "TH" and own is not None and own not in named_ids:
+            problem("%s: TH %r has an /ID no /Headers names" % (name, p["elem"].text))
+    summary["tds_with_headers"][name] = with_headers
     if len(t.pages) > 1:
         summary["tables_across_pages"].append(name)
 
@@ -631,7 +670,7 @@ def main():
         # docs/report-format.md: the title defaults to the agency, the year and the words.
         report["title"] = "%s%d年政府信息公开工作年度报告" % (report["agency"], report["year"])
     summary = {"elements": {}, "paragraphs_across_pages": 0, "tables_across_pages": [],
-               "headers": 0, "actual_text": []}
+               "headers": 0, "actual_text": [], "tds_with_headers": {}}
 
     root = PDF.get(PDF.trailer["/Root"])
     if (PDF.get(root.get("/MarkInfo")) or {}).get("/Marked") is not True:

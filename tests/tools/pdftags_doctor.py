@@ -10,6 +10,8 @@ MODE is one of
   swap-p        two Ps of the Document change places (reading order)
   drop-td       a TD is taken out of its TR
   scope         a TH with /Scope /Column says /Row
+  drop-headers  the last TD with /Headers loses them (where the THs' /Scope alone does not say
+                which THs head it)
   folio         page 1's number is marked as content (an MCID) instead of an artifact
 
 It edits through `qpdf --json` and `qpdf --update-from-json`. Exit status 2 if it cannot.
@@ -104,6 +106,15 @@ def main():
                 break
         else:
             sys.exit(2)
+    elif mode == "drop-headers":
+        with_headers = [ref for ref, e in elems.items() if e["/S"] == "/TD" and
+                        isinstance(e.get("/A"), dict) and "/Headers" in e["/A"]]
+        if not with_headers:
+            sys.exit(2)
+        ref = max(with_headers, key=lambda r: int(r.split()[0]))
+        e = elems[ref]
+        del e["/A"]["/Headers"]
+        put(ref, e)
     elif mode == "folio":
         page = get(get(root["/Pages"])["/Kids"][0])
         ref = page["/Contents"]
