@@ -1,11 +1,13 @@
 /* The PDF writer. libharu 2.3.0 serves only as an object writer (pages, streams, xref, outline,
  * info); its text and font machinery is never used (TECH.md §1). Fonts are embedded by us:
- * the glyphs a document uses are subset with hb-subset and written as Type0 fonts with
+ * the glyphs a document uses are subset (CID-keyed CFF fonts by cff.c, the others with
+ * hb-subset) and written as Type0 fonts with
  * Identity-H encoding, a ToUnicode CMap, /DW and /W widths, and for PDF/A a CIDSet (PDF 32000
  * §9.7, §9.10; PDF/A-1 6.3.5). Glyphs are placed with TJ adjustments so that each one lands exactly where the
  * typesetter put it. Everything written derives from the document: the same doc gives the same
  * bytes. This is the only file that includes libharu's headers. */
 #include "pdf.h"
+#include "cff.h"
 #include "geometry.h"
 #include "pdfpack.h"
 
@@ -378,162 +380,6 @@ static int collect_glyphs(pdf_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* CFF: the subset's charset gives each new glyph id its CID (hb-subset keeps CIDs) */
-
-typedef struct cff_index {
-    size_t count, base, end; /* base: offsets are relative to it */
-    size_t offsets_at;
-    unsigned offsize;
-} cff_index;
-
-static unsigned long read_be(const unsigned char *p, unsigned n)
-{
-    unsigned long v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static int cff_read_index(const unsigned char *d, size_t n, size_t at, cff_index *ix)
-{
-    if (at + 2 > n)
-        return 0;
-    ix->count = read_be(d + at, 2);
-    if (ix->count == 0) {
-        ix->end = at + 2;
-        ix->offsize = 1;
-        ix->base = ix->offsets_at = at + 2;
-        return 1;
-    }
-    if (at + 3 > n)
-        return 0;
-    ix->offsize = d[at + 2];
-    if (ix->offsize < 1 || ix->offsize > 4)
-        return 0;
-    ix->offsets_at = at + 3;
-    size_t table = (ix->count + 1) * ix->offsize;
-    if (ix->offsets_at + table > n)
-        return 0;
-    ix->base = ix->offsets_at + table - 1;
-    unsigned long last = read_be(d + ix->offsets_at + ix->count * ix->offsize, ix->offsize);
-    ix->end = ix->base + last;
-    return ix->end <= n;
-}
-
-static size_t cff_item_offset(const unsigned char *d, const cff_index *ix, size_t i)
-{
-    return ix->base + read_be(d + ix->offsets_at + i * ix->offsize, ix->offsize);
-}
-
-/* Maps every glyph of a CFF table to its CID. Returns the glyph count (0 on a malformed table);
- * *cids is malloc'd. A name-keyed CFF gets cid = gid, as PDF uses glyph indices then. */
-static size_t cff_cids(const unsigned char *d, size_t n, uint32_t **cids)
-{
-    *cids = NULL;
-    if (n < 4)
-        return 0;
-    cff_index names, tops;
-    if (!cff_read_index(d, n, d[2], &names) || !cff_read_index(d, n, names.end, &tops) ||
-        tops.count < 1)
-        return 0;
-    size_t p = cff_item_offset(d, &tops, 0), end = cff_item_offset(d, &tops, 1);
-    if (p > end || end > n)
-        return 0;
-    long operands[48];
-    int nops = 0, cid_keyed = 0;
-    long charset = -1, charstrings = -1;
-    while (p < end) {
-        unsigned b0 = d[p];
-        if (b0 <= 21) {
-            unsigned op = b0;
-            p++;
-            if (b0 == 12) {
-                if (p >= end)
-                    return 0;
-                op = 0x0C00 | d[p++];
-            }
-            if (op == 15 && nops > 0)
-                charset = operands[nops - 1];
-            else if (op == 17 && nops > 0)
-                charstrings = operands[nops - 1];
-            else if (op == 0x0C1E)
-                cid_keyed = 1;
-            nops = 0;
-            continue;
-        }
-        long v;
-        if (b0 == 28 && p + 3 <= end) {
-            v = (int16_t)read_be(d + p + 1, 2);
-            p += 3;
-        } else if (b0 == 29 && p + 5 <= end) {
-            v = (int32_t)(uint32_t)read_be(d + p + 1, 4);
-            p += 5;
-        } else if (b0 == 30) { /* real: skip nibbles up to the 0xF terminator */
-            p++;
-            while (p < end && (d[p] & 0x0F) != 0x0F && (d[p] & 0xF0) != 0xF0)
-                p++;
-            p++;
-            v = 0;
-        } else if (b0 >= 32 && b0 <= 246) {
-            v = (long)b0 - 139;
-            p++;
-        } else if (b0 >= 247 && b0 <= 250 && p + 2 <= end) {
-            v = ((long)b0 - 247) * 256 + d[p + 1] + 108;
-            p += 2;
-        } else if (b0 >= 251 && b0 <= 254 && p + 2 <= end) {
-            v = -((long)b0 - 251) * 256 - d[p + 1] - 108;
-            p += 2;
-        } else {
-            return 0;
-        }
-        if (nops < 48)
-            operands[nops++] = v;
-    }
-    cff_index glyphs;
-    if (charstrings <= 0 || (size_t)charstrings >= n ||
-        !cff_read_index(d, n, (size_t)charstrings, &glyphs) || glyphs.count == 0)
-        return 0;
-    size_t count = glyphs.count;
-    uint32_t *c = nb_malloc(count * sizeof *c);
-    for (size_t g = 0; g < count; g++)
-        c[g] = (uint32_t)g;
-    if (cid_keyed) {
-        if (charset <= 2 || (size_t)charset >= n) {
-            free(c);
-            return 0;
-        }
-        size_t at = (size_t)charset;
-        unsigned format = d[at++];
-        size_t g = 1;
-        while (g < count) {
-            if (format == 0) {
-                if (at + 2 > n)
-                    break;
-                c[g++] = (uint32_t)read_be(d + at, 2);
-                at += 2;
-            } else if (format == 1 || format == 2) {
-                unsigned w = format == 1 ? 1 : 2;
-                if (at + 2 + w > n)
-                    break;
-                uint32_t first = (uint32_t)read_be(d + at, 2);
-                unsigned long left = read_be(d + at + 2, w);
-                at += 2 + w;
-                for (unsigned long k = 0; k <= left && g < count; k++)
-                    c[g++] = first + (uint32_t)k;
-            } else {
-                break;
-            }
-        }
-        if (g < count) {
-            free(c);
-            return 0;
-        }
-    }
-    *cids = c;
-    return count;
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* Embedding one font */
 
 static void subset_tag(const font_use *u, char tag[8])
@@ -770,7 +616,7 @@ static hb_face_t *reduced_face(hb_face_t *face)
 /* ------------------------------------------------------------------------------------------ */
 /* Subsets shared between documents (nb_subset_cache, see pdf.h) */
 
-/* What hb-subset makes of one font and one glyph set; everything in it follows from those two,
+/* What the subsetter makes of one font and one glyph set; everything in it follows from those two,
  * so a document that finds it in the cache writes the same bytes as one that makes it. Immutable
  * once made; freed when the last reference goes (the cache holds one while it lists it). */
 typedef struct subset {
@@ -950,9 +796,62 @@ static void subset_release(nb_subset_cache *c, subset *s)
         subset_free(s);
 }
 
+/* Completes a subset made of s->gids and s->codes: its CIDSet and its program, deflated.
+ * The subset's glyphs have the codes all_codes[0..count) (NULL: 0 .. count - 1). Returns 0
+ * with a diagnostic when the program cannot be compressed. */
+static int finish_subset(pdf_ctx *ctx, subset *s, const uint32_t *all_codes, size_t count,
+                         const unsigned char *prog, size_t prog_len)
+{
+    /* CIDSet: one bit per CID present in the subset, glyph 0 included (PDF/A-1 6.3.5). */
+    uint32_t max_code = 0;
+    for (size_t g = 0; g < count; g++) {
+        uint32_t c = all_codes ? all_codes[g] : (uint32_t)g;
+        if (c > max_code)
+            max_code = c;
+    }
+    s->cidset_len = max_code / 8 + 1;
+    s->cidset = nb_calloc(s->cidset_len, 1);
+    for (size_t g = 0; g < count; g++) {
+        uint32_t c = all_codes ? all_codes[g] : (uint32_t)g;
+        s->cidset[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
+    }
+    /* Font programs are deflated too, at the fast level (flate_levels): CFF charstrings
+     * shrink by about a fifth, TrueType glyf data more. */
+    s->program_raw_len = prog_len;
+    struct libdeflate_compressor **deflater = &ctx->deflaters[FLATE_FONT];
+    if (!*deflater)
+        *deflater = libdeflate_alloc_compressor(flate_levels[FLATE_FONT]);
+    size_t bound = *deflater ? libdeflate_zlib_compress_bound(*deflater, prog_len) : 0;
+    s->program = bound ? malloc(bound) : NULL;
+    s->program_len = s->program ? libdeflate_zlib_compress(*deflater, prog, prog_len,
+                                                           s->program, bound) : 0;
+    if (!s->program_len) {
+        fail(ctx, "could not compress a stream%s", "");
+        return 0;
+    }
+    /* Only what is kept: the deflate bound is generous for the fonts' incompressible parts. */
+    unsigned char *shrunk = realloc(s->program, s->program_len);
+    if (shrunk)
+        s->program = shrunk;
+    s->bytes = sizeof *s + s->ngids * 2 * sizeof(uint32_t) + s->program_len + s->cidset_len;
+    return 1;
+}
+
+static subset *new_subset(const nb_font *f, uint32_t *gids, size_t ngids, uint64_t hash)
+{
+    subset *s = nb_calloc(1, sizeof *s);
+    s->font = f;
+    s->key_hash = hash;
+    s->gids = gids;
+    s->ngids = ngids;
+    s->refs = 1;
+    s->codes = nb_malloc((ngids ? ngids : 1) * sizeof *s->codes);
+    return s;
+}
+
 /* Runs hb-subset on the glyph set: the program (deflated), each glyph's code and the CIDSet.
- * NULL with a diagnostic on failure. */
-static subset *make_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_t ngids,
+ * Takes gids on success. NULL with a diagnostic on failure. */
+static subset *make_hb_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_t ngids,
                            uint64_t hash)
 {
     /* Subset by the glyph ids from shaping, without the layout tables: keeping GSUB would pull
@@ -991,18 +890,12 @@ static subset *make_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_
         program = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
         unsigned len;
         const unsigned char *d = (const unsigned char *)hb_blob_get_data(program, &len);
-        sub_glyphs = cff_cids(d, len, &cids);
+        sub_glyphs = nb_cff_cids(d, len, &cids);
     } else {
         program = hb_face_reference_blob(sub);
         sub_glyphs = hb_face_get_glyph_count(sub);
     }
-    subset *s = nb_calloc(1, sizeof *s);
-    s->font = f;
-    s->key_hash = hash;
-    s->gids = gids;
-    s->ngids = ngids;
-    s->refs = 1;
-    s->codes = nb_malloc((ngids ? ngids : 1) * sizeof *s->codes);
+    subset *s = new_subset(f, gids, ngids, hash);
     int ok = sub_glyphs > 0 && hb_blob_get_length(program) > 0;
     for (size_t i = 0; ok && i < ngids; i++) {
         hb_codepoint_t ng = hb_map_get(old_to_new, gids[i]);
@@ -1011,55 +904,74 @@ static subset *make_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_
         else
             s->codes[i] = cids ? cids[ng] : ng;
     }
-    if (ok) {
-        /* CIDSet: one bit per CID present in the subset, glyph 0 included (PDF/A-1 6.3.5). */
-        uint32_t max_code = 0;
-        for (size_t g = 0; g < sub_glyphs; g++) {
-            uint32_t c = cids ? cids[g] : (uint32_t)g;
-            if (c > max_code)
-                max_code = c;
-        }
-        s->cidset_len = max_code / 8 + 1;
-        s->cidset = nb_calloc(s->cidset_len, 1);
-        for (size_t g = 0; g < sub_glyphs; g++) {
-            uint32_t c = cids ? cids[g] : (uint32_t)g;
-            s->cidset[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
-        }
-        /* Font programs are deflated too, at the fast level (flate_levels): CFF charstrings
-         * shrink by about a fifth, TrueType glyf data more. */
-        unsigned prog_len;
-        const char *prog = hb_blob_get_data(program, &prog_len);
-        s->program_raw_len = prog_len;
-        struct libdeflate_compressor **deflater = &ctx->deflaters[FLATE_FONT];
-        if (!*deflater)
-            *deflater = libdeflate_alloc_compressor(flate_levels[FLATE_FONT]);
-        size_t bound = *deflater ? libdeflate_zlib_compress_bound(*deflater, prog_len) : 0;
-        s->program = bound ? malloc(bound) : NULL;
-        s->program_len = s->program ? libdeflate_zlib_compress(*deflater, prog, prog_len,
-                                                               s->program, bound) : 0;
-        if (!s->program_len) {
-            fail(ctx, "could not compress a stream%s", "");
-            subset_free(s);
-            s = NULL;
-        } else {
-            /* Only what is kept: the deflate bound is generous for the fonts' incompressible
-             * parts. */
-            unsigned char *shrunk = realloc(s->program, s->program_len);
-            if (shrunk)
-                s->program = shrunk;
-            s->bytes = sizeof *s + ngids * 2 * sizeof(uint32_t) + s->program_len +
-                       s->cidset_len;
-        }
-    } else {
+    if (!ok) {
+        s->gids = NULL; /* the caller's still */
         subset_free(s);
         s = NULL;
         fail(ctx, "the subset of the font file %s is unusable (damaged?)", f->path);
+    } else {
+        unsigned prog_len;
+        const char *prog = hb_blob_get_data(program, &prog_len);
+        if (!finish_subset(ctx, s, cids, sub_glyphs, (const unsigned char *)prog, prog_len)) {
+            s->gids = NULL;
+            subset_free(s);
+            s = NULL;
+        }
     }
     free(cids);
     hb_blob_destroy(program);
     hb_face_destroy(sub);
     hb_subset_plan_destroy(plan);
     return s;
+}
+
+/* A CID-keyed CFF font through our own subsetter (cff.c): the same CIDs as hb-subset gives,
+ * in a fifth of its time. NULL when cff.c declines the font (the caller then runs hb-subset);
+ * *failed when it could not be compressed (a diagnostic was given). */
+static subset *make_cff_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_t ngids,
+                               uint64_t hash, int *failed)
+{
+    hb_blob_t *table = hb_face_reference_table(f->face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned len;
+    const unsigned char *d = (const unsigned char *)hb_blob_get_data(table, &len);
+    subset *s = new_subset(f, gids, ngids, hash);
+    nb_buf program = {0};
+    if (!d || !nb_cff_subset(d, len, gids, ngids, &program, s->codes)) {
+        s->gids = NULL; /* the caller's still */
+        subset_free(s);
+        s = NULL;
+    } else {
+        /* The subset's glyphs: .notdef (CID 0), then the ones asked for. */
+        int notdef = !ngids || gids[0] != 0;
+        uint32_t *all = nb_malloc((ngids + 1) * sizeof *all);
+        all[0] = 0;
+        memcpy(all + notdef, s->codes, ngids * sizeof *all);
+        if (!finish_subset(ctx, s, all, ngids + (size_t)notdef, program.data, program.len)) {
+            s->gids = NULL; /* the caller's still */
+            subset_free(s);
+            s = NULL;
+            *failed = 1;
+        }
+        free(all);
+    }
+    nb_buf_free(&program);
+    hb_blob_destroy(table);
+    return s;
+}
+
+/* Subsets the glyph set: the program (deflated), each glyph's code and the CIDSet. CID-keyed
+ * CFF fonts go through cff.c, the rest (TrueType, what cff.c declines) through hb-subset.
+ * Takes gids on success. NULL with a diagnostic on failure. */
+static subset *make_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_t ngids,
+                           uint64_t hash)
+{
+    if (f->is_cff && !(ctx->options && ctx->options->hb_subset_only)) {
+        int failed = 0;
+        subset *s = make_cff_subset(ctx, f, gids, ngids, hash, &failed);
+        if (s || failed)
+            return s;
+    }
+    return make_hb_subset(ctx, f, gids, ngids, hash);
 }
 
 /* The subset of the glyphs u uses: from the engine's cache when another document made it,

@@ -1,5 +1,6 @@
 /* The PDF writer: the only module that talks to libharu. It embeds every used font as a
- * HarfBuzz subset (Type0, Identity-H, ToUnicode, /W; CIDSet for PDF/A) and draws the pages of an nb_doc. */
+ * subset (Type0, Identity-H, ToUnicode, /W; CIDSet for PDF/A): CID-keyed CFF fonts through cff.c,
+ * the others through hb-subset. It draws the pages of an nb_doc. */
 #ifndef NB_PDF_H
 #define NB_PDF_H
 
@@ -7,7 +8,7 @@
 #include "page.h"
 #include "util.h"
 
-/* Font subsets kept between documents: what hb-subset made of one font and one glyph set (the
+/* Font subsets kept between documents: what the subsetter made of one font and one glyph set (the
  * deflated program, each glyph's code, the CIDSet), reused when another document uses exactly
  * that set, so the bytes are those the document would get alone. Owned by the engine (one per
  * nb_engine, made with it, freed with it, before its fonts); thread-safe (one mutex), so all
@@ -29,6 +30,7 @@ typedef struct nb_pdf_options {
     int classic_xref;  /* no object streams: a classic cross-reference table (what the signer
                           updates); PDF/A-1 (PDF 1.4) always has one */
     nb_subset_cache *subsets; /* borrowed; NULL: every subset made for this document only */
+    int hb_subset_only; /* CFF fonts through hb-subset too, not cff.c (tests compare the two) */
 } nb_pdf_options;
 
 /* Writes the whole PDF into out. Deterministic: the same doc gives the same bytes.

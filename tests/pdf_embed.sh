@@ -70,6 +70,21 @@ qpdf --qdf --static-id --object-streams=disable a.pdf.classic c.qdf 2>>qdf.err |
 cmp -s a.qdf c.qdf || fail "object streams changed the document (qpdf --qdf of both differ)"
 [ "$(wc -c <a.pdf)" -lt "$(wc -c <a.pdf.classic)" ] || fail "object streams made no smaller file"
 
+# The CFF fonts subset by cff.c (a.pdf) and by hb-subset (a.pdf.hb): other programs, the same
+# text and the same pixels at 80 dpi.
+[ -s a.pdf.hb ] || fail "no hb-subset twin written"
+if command -v pdftoppm >/dev/null 2>&1; then
+    pdftotext -enc UTF-8 a.pdf.hb hb.txt 2>/dev/null || fail "pdftotext of the hb-subset twin"
+    cmp -s text.out hb.txt || fail "the hb-subset twin's text differs"
+    pdftoppm -r 80 a.pdf own && pdftoppm -r 80 a.pdf.hb hb || fail "pdftoppm"
+    n=0
+    for page in own-*.ppm; do
+        n=$((n + 1))
+        cmp -s "$page" "hb-${page#own-}" || fail "page ${page#own-} differs from hb-subset's"
+    done
+    [ "$n" -gt 0 ] || fail "pdftoppm rendered no page"
+fi
+
 # Syntax and rendering by three other readers.
 qpdf --check a.pdf >qpdf.out 2>&1 || fail "qpdf --check: $(cat qpdf.out)"
 grep -q 'No syntax or stream encoding errors' qpdf.out || fail "qpdf: $(cat qpdf.out)"

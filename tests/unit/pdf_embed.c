@@ -6,7 +6,8 @@
  * usage: unit_pdf_embed [OUT.pdf [TEXTFILE]]
  *   OUT.pdf   where to save the PDF (default: $NB_WORK/pdf_embed.pdf, or nowhere); the text the
  *             PDF must give back is written to OUT.pdf.txt, the font types to OUT.pdf.fonts,
- *             the same document with a classic cross-reference table to OUT.pdf.classic
+ *             the same document with a classic cross-reference table to OUT.pdf.classic,
+ *             and with its CFF fonts subset by hb-subset instead of cff.c to OUT.pdf.hb
  *   TEXTFILE  instead of the fixed sample, set this UTF-8 text (one paragraph per line) in
  *             FandolFang and print the PDF size and times (a measurement, not a test) */
 #define _GNU_SOURCE /* memmem */
@@ -448,6 +449,14 @@ int main(int argc, char **argv)
         CHECK(memmem(classic.data, classic.len, needles[i], strlen(needles[i])),
               "no %s in the classic PDF", needles[i]);
     CHECK(!memmem(classic.data, classic.len, "/CIDSet", 7), "a /CIDSet outside PDF/A");
+    /* The CFF fonts through hb-subset (the path cff.c replaced): the same glyph codes, so
+     * pdf_embed.sh finds the same text and pixels in both files. */
+    nb_pdf_options hb_only = options;
+    hb_only.hb_subset_only = 1;
+    nb_buf hb_path = {0};
+    CHECK(nb_pdf_write(&doc, &hb_only, &hb_path, diags) == NB_OK, "write through hb-subset");
+    CHECK(hb_path.len != first.len || memcmp(hb_path.data, first.data, first.len) != 0,
+          "hb-subset and cff.c made the same bytes: is cff.c used at all?");
     /* The default file is the classic one packed; the packer declines what libharu did not
      * write, and never reads outside its input (this runs under ASan too): every 97th
      * truncation and a byte changed every 61 bytes. */
@@ -550,7 +559,10 @@ int main(int argc, char **argv)
         save(extra, fonts.data, fonts.len);
         snprintf(extra, sizeof extra, "%s.classic", out_path);
         save(extra, classic.data, classic.len);
+        snprintf(extra, sizeof extra, "%s.hb", out_path);
+        save(extra, hb_path.data, hb_path.len);
     }
+    nb_buf_free(&hb_path);
 
     nb_buf_free(&first);
     nb_buf_free(&second);

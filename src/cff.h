@@ -1,0 +1,31 @@
+/* CFF font programs (the 'CFF ' table of an OpenType font, CFF version 1; Adobe TN 5176 and
+ * TN 5177): the charset of any CFF, and a subsetter for CID-keyed fonts that writes the bare
+ * program PDF embeds as FontFile3 /CIDFontType0C. Every offset and length read from the font
+ * is checked: a damaged or hostile program gives a failure, never a read outside it. */
+#ifndef NB_CFF_H
+#define NB_CFF_H
+
+#include "util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Subsets a CID-keyed CFF `cff[0..len)` to the glyphs `gids` (ascending, no repeats, each
+ * below the font's glyph count; glyph 0 may be among them or not: it is always kept, as
+ * .notdef, and when not asked for its outline is left out). The program is appended to *out:
+ * the same CIDs as the source (the charset gives each new glyph its source CID), charstrings
+ * flattened (subroutines inlined) and without hints (stem and mask operators dropped, and the
+ * Private DICTs' hint values), only the Font DICTs the glyphs use, no global or local
+ * subroutines. cids[i] receives the CID of gids[i].
+ * Returns 1, or 0 when the font is damaged or uses what this subsetter does not handle (a
+ * name-keyed font, arithmetic or storage operators, endchar as seac); then *out is as it was
+ * and the caller uses another subsetter. Thread-safe; `cff` is only read. */
+int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, size_t n,
+                  nb_buf *out, uint32_t *cids);
+
+/* Maps every glyph of a CFF program to its CID (a name-keyed font: cid = glyph id, as PDF
+ * uses glyph indices then). Returns the glyph count, 0 for a damaged program; *cids is
+ * malloc'd (caller frees). */
+size_t nb_cff_cids(const unsigned char *cff, size_t len, uint32_t **cids);
+
+#endif
