@@ -570,11 +570,9 @@ static int fc_weight(int ot)
  * PostScript name from 6, in every language and platform; the weight from OS/2, the slant from
  * OS/2's italic and oblique bits. Returns 0 when the face has no name table or no family
  * (tests/unit/font_faces.c compares the bundled faces with fontconfig's reading). */
-static int read_face(hb_face_t *face, candidate *c)
+static int read_face(const unsigned char *t, size_t len, const unsigned char *o, size_t os2_len,
+                     candidate *c)
 {
-    hb_blob_t *name = hb_face_reference_table(face, HB_TAG('n', 'a', 'm', 'e'));
-    unsigned len = 0;
-    const unsigned char *t = (const unsigned char *)hb_blob_get_data(name, &len);
     if (len >= 6) {
         unsigned count = be16(t + 2), strings = be16(t + 4);
         for (unsigned r = 0; r < count && 6 + 12 * (size_t)r + 12 <= len; r++) {
@@ -608,12 +606,9 @@ static int read_face(hb_face_t *face, candidate *c)
             }
         }
     }
-    hb_blob_destroy(name);
     c->weight = FC_WEIGHT_REGULAR;
     c->slant = FC_SLANT_ROMAN;
-    hb_blob_t *os2 = hb_face_reference_table(face, HB_TAG('O', 'S', '/', '2'));
-    const unsigned char *o = (const unsigned char *)hb_blob_get_data(os2, &len);
-    if (len >= 64 && be16(o) != 0xFFFF) {
+    if (os2_len >= 64 && be16(o) != 0xFFFF) {
         c->weight = fc_weight((int)be16(o + 4));
         unsigned selection = be16(o + 62);
         if (selection & 1)
@@ -621,7 +616,6 @@ static int read_face(hb_face_t *face, candidate *c)
         else if (selection & 0x200)
             c->slant = FC_SLANT_OBLIQUE;
     }
-    hb_blob_destroy(os2);
     return c->nfamilies > 0;
 }
 
@@ -633,6 +627,105 @@ static int is_font_file(const char *name)
         if (n > 4 && strcasecmp(name + n - 4, ext[i]) == 0)
             return 1;
     return 0;
+}
+
+/* `len` bytes of an open file from `offset` (fewer at its end), malloc'd; *got says how many. */
+static unsigned char *read_at(int fd, uint64_t offset, size_t len, size_t *got)
+{
+    unsigned char *p = nb_malloc(len ? len : 1);
+    size_t have = 0;
+    while (have < len) {
+        ssize_t r = pread(fd, p + have, len - have, (off_t)(offset + have));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        have += (size_t)r;
+    }
+    *got = have;
+    return p;
+}
+
+/* The name and OS/2 tables of face `at` (the offset of its table directory) of an open font
+ * file, as HarfBuzz would hand them out: a table that runs past the end of the file is cut
+ * there, one that is not listed is empty. A directory that runs past the end gives neither. */
+static void read_naming_tables(int fd, uint64_t at, unsigned char **name, size_t *name_len,
+                               unsigned char **os2, size_t *os2_len)
+{
+    *name = *os2 = NULL;
+    *name_len = *os2_len = 0;
+    size_t got;
+    unsigned char *head = read_at(fd, at, 12, &got);
+    unsigned tables = got == 12 ? be16(head + 4) : 0;
+    free(head);
+    if (got != 12)
+        return;
+    unsigned char *dir = read_at(fd, at + 12, 16 * (size_t)tables, &got);
+    if (got == 16 * (size_t)tables) {
+        for (unsigned i = 0; i < tables; i++) {
+            const unsigned char *rec = dir + 16 * (size_t)i;
+            unsigned char **out = !memcmp(rec, "name", 4)   ? name
+                                  : !memcmp(rec, "OS/2", 4) ? os2
+                                                            : NULL;
+            size_t *out_len = out == name ? name_len : os2_len;
+            if (out && !*out)
+                *out = read_at(fd, be32(rec + 8), be32(rec + 12), out_len);
+        }
+    }
+    free(dir);
+}
+
+/* The faces of one bundled font file, added to the candidates. Only the table directories and
+ * the name and OS/2 tables are read (pread): mapping each file of the folder, most of which a
+ * report never uses, cost a mapping, its page faults and an munmap apiece. */
+static void bundled_file_faces(nb_fontset *set, const char *path, size_t *cap)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat st;
+    size_t got = 0;
+    unsigned char *head =
+        fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read_at(fd, 0, 12, &got) : NULL;
+    /* The faces HarfBuzz counts (hb_face_count): a collection's, or one for an sfnt. */
+    uint32_t nfaces = 0;
+    unsigned char *offsets = NULL;
+    if (got == 12 && !memcmp(head, "ttcf", 4)) {
+        nfaces = be32(head + 8);
+        if (nfaces > (uint32_t)(st.st_size / 4))
+            nfaces = 0;
+        size_t want = 4 * (size_t)nfaces;
+        offsets = nfaces ? read_at(fd, 12, want, &got) : NULL;
+        if (nfaces && got != want)
+            nfaces = 0;
+    } else if (got == 12) {
+        uint32_t tag = be32(head);
+        nfaces = tag == 0x00010000 || tag == HB_TAG('O', 'T', 'T', 'O') ||
+                 tag == HB_TAG('t', 'r', 'u', 'e') || tag == HB_TAG('t', 'y', 'p', '1');
+    }
+    free(head);
+    for (uint32_t i = 0; i < nfaces; i++) {
+        unsigned char *name, *os2;
+        size_t name_len, os2_len;
+        read_naming_tables(fd, offsets ? be32(offsets + 4 * (size_t)i) : 0, &name, &name_len,
+                           &os2, &os2_len);
+        nb_grow(&set->cands, cap, set->ncands + 1, sizeof *set->cands);
+        candidate *c = &set->cands[set->ncands];
+        *c = (candidate){.index = (int)i, .bundled = 1};
+        if (read_face(name, name_len, os2, os2_len, c)) {
+            c->file = nb_strdup(path);
+            set->ncands++;
+        } else {
+            free_strings(c->families, c->nfamilies);
+            free_strings(c->styles, c->nstyles);
+            free_strings(c->fullnames, c->nfullnames);
+            free(c->ps_name);
+        }
+        free(name);
+        free(os2);
+    }
+    free(offsets);
+    close(fd);
 }
 
 /* Every face of the bundled folder's font files (.otf, .ttf, .ttc, .otc), read from their
@@ -650,25 +743,7 @@ static void bundled_faces(nb_fontset *set)
         size_t n = strlen(set->font_dir) + strlen(e->d_name) + 2;
         char *path = nb_malloc(n);
         snprintf(path, n, "%s/%s", set->font_dir, e->d_name);
-        hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
-        unsigned faces = blob ? hb_face_count(blob) : 0;
-        for (unsigned i = 0; i < faces; i++) {
-            hb_face_t *face = hb_face_create(blob, i);
-            nb_grow(&set->cands, &cap, set->ncands + 1, sizeof *set->cands);
-            candidate *c = &set->cands[set->ncands];
-            *c = (candidate){.index = (int)i, .bundled = 1};
-            if (read_face(face, c)) {
-                c->file = nb_strdup(path);
-                set->ncands++;
-            } else {
-                free_strings(c->families, c->nfamilies);
-                free_strings(c->styles, c->nstyles);
-                free_strings(c->fullnames, c->nfullnames);
-                free(c->ps_name);
-            }
-            hb_face_destroy(face);
-        }
-        hb_blob_destroy(blob);
+        bundled_file_faces(set, path, &cap);
         free(path);
     }
     closedir(dir);
