@@ -31,7 +31,8 @@ static const char *const section_numbers[NB_SECTIONS] = {"一、", "二、", "�
 /* ---- reading the YAML document ---- */
 
 typedef struct loader {
-    yaml_document_t doc;
+    yaml_node_t *nodes; /* the document (composer's), nodes[id - 1]; the first is the root */
+    size_t nnodes;
     const char *file; /* the layout's own copy of the path */
     const char *path; /* as given, to find a base next to it */
     nb_diags *d;
@@ -41,7 +42,7 @@ typedef struct loader {
 
 static yaml_node_t *node_at(loader *L, yaml_node_item_t id)
 {
-    return yaml_document_get_node(&L->doc, id);
+    return id >= 1 && (size_t)id <= L->nnodes ? &L->nodes[id - 1] : NULL;
 }
 
 static nb_pos pos_of(const loader *L, const yaml_node_t *n)
@@ -1235,7 +1236,7 @@ static nb_layout *load_base(loader *L, yaml_node_t *n)
 
 static void read_layout(loader *L, nb_layout **out)
 {
-    yaml_node_t *root = yaml_document_get_root_node(&L->doc);
+    yaml_node_t *root = L->nnodes ? &L->nodes[0] : NULL;
     if (!root) {
         error_pos(L, (nb_pos){L->file, 0, 0}, "the layout file is empty");
         return;
@@ -1321,11 +1322,79 @@ static void read_layout(loader *L, nb_layout **out)
     *out = lay;
 }
 
-/* Reads the event stream once before the document is loaded, refusing aliases and deep nesting:
- * libyaml's scanner spends time proportional to the nesting depth on every token, so 1 MiB of
- * '[' would take hours, and an alias could make the walk below revisit a subtree many times.
- * A syntax error is left to yaml_parser_load, which reports it. */
-static int check_events(loader *L, const char *data, size_t size)
+/* ---- the document tree, composed from libyaml's events ----
+ *
+ * One pass over the events builds the tree the reader walks (yaml_node_t, as libyaml's own
+ * document loader makes them) and refuses aliases and deep nesting as it goes: libyaml's
+ * scanner spends time proportional to the nesting depth on every token, so 1 MiB of '[' would
+ * take hours, and an alias could make the walk revisit a subtree many times. Checking the
+ * events in a pass of their own before yaml_parser_load read every file twice, and the loader
+ * made three allocations a node (its tag, its value, its items); here the scalars' text and the
+ * items of every list and mapping each live in one array. Only the first document is read (as
+ * yaml_parser_load did); aliases and nesting are refused in the whole stream. */
+
+typedef struct composer {
+    yaml_node_t *nodes; size_t nnodes, cap_nodes;
+    size_t *at, *count;           /* per node: where its text, items or pairs start; how many */
+    size_t cap_at, cap_count;
+    char *text; size_t ntext, cap_text;                /* scalars, each NUL-terminated */
+    yaml_node_item_t *items; size_t nitems, cap_items; /* the lists' items */
+    yaml_node_pair_t *pairs; size_t npairs, cap_pairs; /* the mappings' pairs */
+    yaml_node_item_t *pending; size_t npending, cap_pending; /* children of open containers */
+    struct { yaml_char_t *anchor; yaml_mark_t mark; } *anchors; /* for the duplicate check */
+    size_t nanchors, cap_anchors;
+} composer;
+
+static void composer_free(composer *c)
+{
+    free(c->nodes);
+    free(c->at);
+    free(c->count);
+    free(c->text);
+    free(c->items);
+    free(c->pairs);
+    free(c->pending);
+    for (size_t i = 0; i < c->nanchors; i++)
+        free(c->anchors[i].anchor);
+    free(c->anchors);
+}
+
+/* Adds a node (1-based id, as libyaml numbers them) and makes it a child of the open container. */
+static int add_node(composer *c, const yaml_node_t *n, size_t at, int child)
+{
+    nb_grow(&c->nodes, &c->cap_nodes, c->nnodes + 1, sizeof *c->nodes);
+    nb_grow(&c->at, &c->cap_at, c->nnodes + 1, sizeof *c->at);
+    nb_grow(&c->count, &c->cap_count, c->nnodes + 1, sizeof *c->count);
+    c->nodes[c->nnodes] = *n;
+    c->at[c->nnodes] = at;
+    c->count[c->nnodes] = 0;
+    int id = (int)++c->nnodes;
+    if (child) {
+        nb_grow(&c->pending, &c->cap_pending, c->npending + 1, sizeof *c->pending);
+        c->pending[c->npending++] = id;
+    }
+    return id;
+}
+
+/* A node's anchor: libyaml's loader refuses one given twice ("found duplicate anchor"). */
+static int note_anchor(loader *L, composer *c, yaml_char_t *anchor, yaml_mark_t mark)
+{
+    if (!anchor)
+        return 1;
+    for (size_t i = 0; i < c->nanchors; i++)
+        if (!strcmp((const char *)c->anchors[i].anchor, (const char *)anchor)) {
+            error_pos(L, (nb_pos){L->file, (int)mark.line + 1, (int)mark.column + 1},
+                      "second occurrence found duplicate anchor; first occurrence");
+            return 0;
+        }
+    nb_grow(&c->anchors, &c->cap_anchors, c->nanchors + 1, sizeof *c->anchors);
+    c->anchors[c->nanchors].anchor = (yaml_char_t *)nb_strdup((const char *)anchor);
+    c->anchors[c->nanchors++].mark = mark;
+    return 1;
+}
+
+/* Fills L->nodes from the text; 0 after an error. */
+static int compose(loader *L, composer *c, const char *data, size_t size)
 {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
@@ -1333,29 +1402,128 @@ static int check_events(loader *L, const char *data, size_t size)
         return 0;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
+    struct {
+        int id;
+        size_t first; /* its first child in `pending` */
+    } open[MAX_LAYOUT_DEPTH + 1];
     int depth = 0, ok = 1, done = 0;
+    int docs = 0, reading = 0; /* documents started; inside the first one */
     while (ok && !done) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&parser, &ev))
+        if (!yaml_parser_parse(&parser, &ev)) {
+            /* A syntax error counts inside the first document only, as for yaml_parser_load. */
+            if (docs == 0 || reading) {
+                error_pos(L,
+                          (nb_pos){L->file, (int)parser.problem_mark.line + 1,
+                                   (int)parser.problem_mark.column + 1},
+                          "%s%s%s", parser.problem ? parser.problem : "invalid YAML",
+                          parser.context ? " " : "", parser.context ? parser.context : "");
+                ok = 0;
+            }
             break;
+        }
         nb_pos pos = {L->file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1};
-        if (ev.type == YAML_STREAM_END_EVENT) {
+        yaml_node_t n = {.start_mark = ev.start_mark, .end_mark = ev.end_mark};
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
             done = 1;
-        } else if (ev.type == YAML_ALIAS_EVENT) {
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            reading = ++docs == 1;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            reading = 0;
+            break;
+        case YAML_ALIAS_EVENT:
             error_pos(L, pos, "aliases are not allowed in a layout");
             ok = 0;
-        } else if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            break;
+        case YAML_SCALAR_EVENT:
+            if (!reading)
+                break;
+            ok = note_anchor(L, c, ev.data.scalar.anchor, ev.start_mark);
+            n.type = YAML_SCALAR_NODE;
+            n.data.scalar.length = ev.data.scalar.length;
+            n.data.scalar.style = ev.data.scalar.style;
+            add_node(c, &n, c->ntext, depth > 0);
+            nb_grow(&c->text, &c->cap_text, c->ntext + ev.data.scalar.length + 1, 1);
+            memcpy(c->text + c->ntext, ev.data.scalar.value, ev.data.scalar.length);
+            c->ntext += ev.data.scalar.length;
+            c->text[c->ntext++] = 0;
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
             if (++depth > MAX_LAYOUT_DEPTH) {
                 error_pos(L, pos, "nesting is too deep: at most %d levels", MAX_LAYOUT_DEPTH);
                 ok = 0;
+                break;
             }
-        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            if (!reading)
+                break;
+            if (ev.type == YAML_SEQUENCE_START_EVENT) {
+                ok = note_anchor(L, c, ev.data.sequence_start.anchor, ev.start_mark);
+                n.type = YAML_SEQUENCE_NODE;
+                n.data.sequence.style = ev.data.sequence_start.style;
+            } else {
+                ok = note_anchor(L, c, ev.data.mapping_start.anchor, ev.start_mark);
+                n.type = YAML_MAPPING_NODE;
+                n.data.mapping.style = ev.data.mapping_start.style;
+            }
+            open[depth].id = add_node(c, &n, 0, depth > 1);
+            open[depth].first = c->npending;
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            if (reading) {
+                /* Where its children go; the pointers are set once the arrays stop moving. */
+                size_t i = (size_t)open[depth].id - 1, first = open[depth].first;
+                const yaml_node_item_t *child = c->pending + first;
+                size_t nchildren = c->npending - first;
+                c->nodes[i].end_mark = ev.end_mark;
+                if (c->nodes[i].type == YAML_SEQUENCE_NODE) {
+                    c->at[i] = c->nitems;
+                    c->count[i] = nchildren;
+                    nb_grow(&c->items, &c->cap_items, c->nitems + nchildren + 1,
+                            sizeof *c->items);
+                    memcpy(c->items + c->nitems, child, nchildren * sizeof *c->items);
+                    c->nitems += nchildren;
+                } else {
+                    c->at[i] = c->npairs;
+                    c->count[i] = nchildren / 2; /* keys and values alternate */
+                    nb_grow(&c->pairs, &c->cap_pairs, c->npairs + nchildren / 2 + 1,
+                            sizeof *c->pairs);
+                    for (size_t k = 0; k + 1 < nchildren; k += 2)
+                        c->pairs[c->npairs++] = (yaml_node_pair_t){child[k], child[k + 1]};
+                }
+                c->npending = first;
+            }
             depth--;
+            break;
+        default:
+            break;
         }
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&parser);
-    return ok;
+    if (!ok)
+        return 0;
+    for (size_t i = 0; i < c->nnodes; i++) {
+        yaml_node_t *n = &c->nodes[i];
+        if (n->type == YAML_SCALAR_NODE) {
+            n->data.scalar.value = (yaml_char_t *)c->text + c->at[i];
+        } else if (n->type == YAML_SEQUENCE_NODE) {
+            n->data.sequence.items.start = c->items + c->at[i];
+            n->data.sequence.items.top = n->data.sequence.items.end =
+                n->data.sequence.items.start + c->count[i];
+        } else if (n->type == YAML_MAPPING_NODE) {
+            n->data.mapping.pairs.start = c->pairs + c->at[i];
+            n->data.mapping.pairs.top = n->data.mapping.pairs.end =
+                n->data.mapping.pairs.start + c->count[i];
+        }
+    }
+    L->nodes = c->nodes;
+    L->nnodes = c->nnodes;
+    return 1;
 }
 
 static int load_layout(const char *file, const char *data, size_t size, int depth, nb_layout **out,
@@ -1368,27 +1536,14 @@ static int load_layout(const char *file, const char *data, size_t size, int dept
         error_pos(&L, (nb_pos){file, 0, 0}, "a layout file is at most 1 MiB");
         return NB_EINPUT;
     }
-    if (!check_events(&L, data, size))
-        return NB_EINPUT;
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        error_pos(&L, (nb_pos){file, 0, 0}, "cannot start the YAML parser");
+    composer c = {0};
+    if (!compose(&L, &c, data, size)) {
+        composer_free(&c);
         return NB_EINPUT;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
-    if (!yaml_parser_load(&parser, &L.doc)) {
-        error_pos(
-            &L,
-            (nb_pos){file, (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1},
-            "%s%s%s", parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
-            parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        return NB_EINPUT;
-    }
-    yaml_parser_delete(&parser);
     nb_layout *lay = NULL;
     read_layout(&L, &lay);
-    yaml_document_delete(&L.doc);
+    composer_free(&c);
     if (L.errors || (d && d->errors > errors_before)) {
         nb_layout_free(lay);
         return NB_EINPUT;

@@ -93,6 +93,39 @@ int main(void)
           LIST("t.yaml:3:1: did not find expected node content while parsing a flow node"),
           __LINE__);
 
+    /* The document itself: aliases and deep nesting refused anywhere in the stream, an anchor
+     * given twice refused as libyaml's loader refuses it, only the first document read. */
+    check("t.yaml", "layout: t\ntitle: *a\n",
+          LIST("t.yaml:2:8: aliases are not allowed in a layout"), __LINE__);
+    check("t.yaml",
+          "layout: t\ntables: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+          LIST("t.yaml:2:40: nesting is too deep: at most 32 levels"), __LINE__);
+    check("t.yaml", "layout: &a t\ntitle: &a x\n",
+          LIST("t.yaml:2:8: second occurrence found duplicate anchor; first occurrence"),
+          __LINE__);
+    check("t.yaml", "", LIST("t.yaml:0:0: the layout file is empty"), __LINE__);
+    check("t.yaml", "# nothing\n", LIST("t.yaml:0:0: the layout file is empty"), __LINE__);
+    check("t.yaml", HEAD "  - [\n", LIST("t.yaml:5:1: did not find expected node content while "
+                                       "parsing a flow node"),
+          __LINE__);
+    {
+        const char *one = HEAD TABLE3 "      - [A, B, C]\n";
+        char two[1024];
+        snprintf(two, sizeof two, "%s---\n[\n", one); /* a broken second document: unread */
+        check("t.yaml", two, NULL, __LINE__);
+        snprintf(two, sizeof two, "%s---\n[*a]\n", one); /* an alias in it: refused */
+        check("t.yaml", two, LIST("t.yaml:11:2: aliases are not allowed in a layout"), __LINE__);
+        snprintf(two, sizeof two, "---\n%s---\nlayout: u\n", one);
+        nb_diags *d = nb_diags_new();
+        nb_layout *l = NULL;
+        EXPECT(nb_layout_parse("t.yaml", two, strlen(two), &l, d) == NB_OK && l &&
+                   !strcmp(l->name, "t") && l->ntables == 1 && l->tables[0].ncells == 3 &&
+                   !strcmp(l->tables[0].cells[2].text, "C") && l->tables[0].cells[2].col == 2,
+               "the first of two documents");
+        nb_layout_free(l);
+        nb_diags_free(d);
+    }
+
     check("t.yaml",
           "layout: t\nsections: [一、a, 二、b, 三、c, 四、d, 五、e, 五、f]\ntables: []\n",
           LIST("t.yaml:2:37: section 6's heading must start with '六、' and have text after it"),
