@@ -38,6 +38,7 @@ typedef struct loader {
     nb_diags *d;
     size_t errors;
     int depth; /* base nesting */
+    const nb_layout_cache *cache; /* bases already loaded, or NULL */
 } loader;
 
 static yaml_node_t *node_at(loader *L, yaml_node_item_t id)
@@ -1199,8 +1200,8 @@ static char *read_all(const char *path, size_t *size, char **why)
     return (char *)b.data;
 }
 
-static int load_layout(const char *file, const char *data, size_t size, int depth, nb_layout **out,
-                       nb_diags *d);
+static int load_layout(const char *file, const char *data, size_t size, int depth,
+                       const nb_layout_cache *cache, nb_layout **out, nb_diags *d);
 
 /* The base of a variant: <folder of this file>/<base>.yaml. */
 static nb_layout *load_base(loader *L, yaml_node_t *n)
@@ -1220,14 +1221,25 @@ static nb_layout *load_base(loader *L, yaml_node_t *n)
     nb_buf_put(&p, L->path, dir);
     nb_buf_printf(&p, "%s.yaml", base);
     nb_buf_put(&p, "", 1);
+    /* A base already loaded, unless its own bases would pass the limit from here. */
+    const nb_layout *known = L->cache ? L->cache->find(L->cache->ctx, (const char *)p.data) : NULL;
+    if (known && (known->nfiles <= 1 || L->depth + known->nfiles <= MAX_BASE_DEPTH)) {
+        nb_buf_free(&p);
+        return nb_layout_copy(known);
+    }
     size_t size = 0;
     char *why = NULL;
     char *data = read_all((const char *)p.data, &size, &why);
     nb_layout *lay = NULL;
     if (!data)
         error_at(L, n, "cannot read base layout %s: %s", (const char *)p.data, why);
-    else if (load_layout((const char *)p.data, data, size, L->depth + 1, &lay, L->d) != NB_OK)
+    else if (load_layout((const char *)p.data, data, size, L->depth + 1, L->cache, &lay, L->d) !=
+             NB_OK)
         error_at(L, n, "base layout '%s' has errors", base);
+    else if (L->cache) {
+        L->cache->keep(L->cache->ctx, lay);
+        lay = nb_layout_copy(lay);
+    }
     free(why);
     free(data);
     nb_buf_free(&p);
@@ -1526,11 +1538,11 @@ static int compose(loader *L, composer *c, const char *data, size_t size)
     return 1;
 }
 
-static int load_layout(const char *file, const char *data, size_t size, int depth, nb_layout **out,
-                       nb_diags *d)
+static int load_layout(const char *file, const char *data, size_t size, int depth,
+                       const nb_layout_cache *cache, nb_layout **out, nb_diags *d)
 {
     *out = NULL;
-    loader L = {.file = file, .path = file, .d = d, .depth = depth};
+    loader L = {.file = file, .path = file, .d = d, .depth = depth, .cache = cache};
     size_t errors_before = d ? d->errors : 0;
     if (size > MAX_LAYOUT_BYTES) {
         error_pos(&L, (nb_pos){file, 0, 0}, "a layout file is at most 1 MiB");
@@ -1555,10 +1567,16 @@ static int load_layout(const char *file, const char *data, size_t size, int dept
 int nb_layout_parse(const char *file, const char *data, size_t size, nb_layout **out,
                     nb_diags *diags)
 {
-    return load_layout(file, data, size, 0, out, diags);
+    return load_layout(file, data, size, 0, NULL, out, diags);
 }
 
 int nb_layout_load(const char *path, nb_layout **out, nb_diags *diags)
+{
+    return nb_layout_load_cached(path, NULL, out, diags);
+}
+
+int nb_layout_load_cached(const char *path, const nb_layout_cache *cache, nb_layout **out,
+                          nb_diags *diags)
 {
     *out = NULL;
     size_t size = 0;
@@ -1569,7 +1587,57 @@ int nb_layout_load(const char *path, nb_layout **out, nb_diags *diags)
         free(why);
         return NB_EINPUT;
     }
-    int rc = load_layout(path, data, size, 0, out, diags);
+    int rc = load_layout(path, data, size, 0, cache, out, diags);
     free(data);
     return rc;
+}
+
+/* ---- copying ---- */
+
+static void copy_table(nb_ltable *c, const nb_ltable *t)
+{
+    *c = *t;
+    c->key = nb_strdup(t->key);
+    c->name = nb_strdup(t->name);
+    c->cells = nb_memdup(t->cells, t->ncells * sizeof *t->cells);
+    for (size_t i = 0; i < t->ncells; i++)
+        c->cells[i].text = nb_strdup(t->cells[i].text);
+    c->slots = nb_memdup(t->slots, t->nslots * sizeof *t->slots);
+    for (size_t i = 0; i < t->nslots; i++) {
+        c->slots[i].column = nb_strdup(t->slots[i].column);
+        c->slots[i].name = nb_strdup(t->slots[i].name);
+    }
+    c->groups = nb_memdup(t->groups, t->ngroups * sizeof *t->groups);
+    for (size_t i = 0; i < t->ngroups; i++) {
+        c->groups[i].key = nb_strdup(t->groups[i].key);
+        c->groups[i].name = nb_strdup(t->groups[i].name);
+        c->groups[i].aliases = nb_strs_dup(t->groups[i].aliases, t->groups[i].naliases);
+    }
+    c->rules = nb_memdup(t->rules, t->nrules * sizeof *t->rules);
+    for (size_t i = 0; i < t->nrules; i++)
+        c->rules[i] = nb_rule_copy(&t->rules[i]);
+    c->widths = nb_memdup(t->widths, (t->widths ? (size_t)t->ncols : 0) * sizeof *t->widths);
+    c->aliases = nb_strs_dup(t->aliases, t->naliases);
+}
+
+nb_layout *nb_layout_copy(const nb_layout *l)
+{
+    if (!l)
+        return NULL;
+    nb_layout *c = nb_malloc(sizeof *c);
+    *c = *l;
+    c->name = nb_strdup(l->name);
+    c->file = nb_strdup(l->file);
+    c->files = nb_strs_dup(l->files, l->nfiles);
+    c->title = nb_strdup(l->title);
+    c->national = nb_strdup(l->national);
+    for (int i = 0; i < NB_SECTIONS; i++) {
+        c->numbers[i] = nb_strdup(l->numbers[i]);
+        c->headings[i] = nb_strdup(l->headings[i]);
+    }
+    c->tables = nb_memdup(l->tables, l->ntables * sizeof *l->tables);
+    for (size_t i = 0; i < l->ntables; i++)
+        copy_table(&c->tables[i], &l->tables[i]);
+    c->words = nb_strs_dup(l->words, l->nwords);
+    return c;
 }

@@ -108,6 +108,22 @@ typedef struct nb_layout {
 /* Loads one layout file. Returns NB_OK or NB_EINPUT with diagnostics; on NB_OK the caller owns
  * *out (nb_layout_free). A variant's `base` is looked up next to the file. */
 int nb_layout_load(const char *path, nb_layout **out, nb_diags *diags);
+
+/* Layouts already loaded, for a variant's base: `find` returns the layout read from exactly
+ * the file `path` (borrowed; NULL: none), which the variant starts from a copy of; a base read
+ * from its file is handed to `keep`, which takes it (the variant gets a copy). An engine keeps
+ * its layouts so, and reads a base shared by its variants once. */
+typedef struct nb_layout_cache {
+    const nb_layout *(*find)(void *ctx, const char *path);
+    void (*keep)(void *ctx, nb_layout *layout);
+    void *ctx;
+} nb_layout_cache;
+/* nb_layout_load with bases found in and kept to `cache` (NULL: nb_layout_load). The layout
+ * and the messages are those of nb_layout_load. */
+int nb_layout_load_cached(const char *path, const nb_layout_cache *cache, nb_layout **out,
+                          nb_diags *diags);
+/* A deep copy: shares nothing with `layout`; the caller owns it (nb_layout_free). */
+nb_layout *nb_layout_copy(const nb_layout *layout);
 /* The same from memory; `file` names it in messages and locates a `base`. */
 int nb_layout_parse(const char *file, const char *data, size_t size, nb_layout **out,
                     nb_diags *diags);

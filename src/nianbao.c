@@ -197,36 +197,53 @@ static int safe_layout_name(const char *s)
     return 1;
 }
 
-/* Finds or loads a layout. Layout files are the program's own data: an error in one is reported
- * once per attempt with the layout file's own positions. */
+/* The layout read from the file `path`, for the loader (a variant's base); the engine's lock is
+ * held. */
+static const nb_layout *find_layout_file(void *ctx, const char *path)
+{
+    nb_engine *e = ctx;
+    for (size_t i = 0; i < e->nlayouts; i++)
+        if (strcmp(e->layouts[i]->file, path) == 0)
+            return e->layouts[i];
+    return NULL;
+}
+
+/* Takes a base the loader read, so that the next variant of it, or the base asked for by its
+ * own name (a variant's national layout), is not read again; the engine's lock is held. */
+static void keep_layout(void *ctx, nb_layout *layout)
+{
+    nb_engine *e = ctx;
+    nb_grow(&e->layouts, &e->cap_layouts, e->nlayouts + 1, sizeof *e->layouts);
+    e->layouts[e->nlayouts++] = layout;
+}
+
+/* Finds or loads a layout: the one read from layouts/NAME.yaml. Layout files are the program's
+ * own data: an error in one is reported once per attempt with the layout file's own positions. */
 static const nb_layout *engine_layout(nb_engine *e, const nb_text *name, nb_diags *d)
 {
     if (!safe_layout_name(name->s)) {
         nb_diag_add(d, NB_ERROR, name->pos, "unknown layout '%s'", name->s);
         return NULL;
     }
+    size_t n = strlen(e->layout_dir) + strlen(name->s) + 8;
+    char *path = nb_malloc(n);
+    snprintf(path, n, "%s/%s.yaml", e->layout_dir, name->s);
     pthread_mutex_lock(&e->lock);
-    const nb_layout *found = NULL;
-    for (size_t i = 0; i < e->nlayouts && !found; i++)
-        if (strcmp(e->layouts[i]->name, name->s) == 0)
-            found = e->layouts[i];
+    const nb_layout *found = find_layout_file(e, path);
     if (!found) {
-        size_t n = strlen(e->layout_dir) + strlen(name->s) + 8;
-        char *path = nb_malloc(n);
-        snprintf(path, n, "%s/%s.yaml", e->layout_dir, name->s);
         if (access(path, R_OK) != 0) {
             nb_diag_add(d, NB_ERROR, name->pos, "unknown layout '%s' (no %s)", name->s, path);
         } else {
             nb_layout *l = NULL;
-            if (nb_layout_load(path, &l, d) == NB_OK) {
-                nb_grow(&e->layouts, &e->cap_layouts, e->nlayouts + 1, sizeof *e->layouts);
-                e->layouts[e->nlayouts++] = l;
+            nb_layout_cache cache = {find_layout_file, keep_layout, e};
+            if (nb_layout_load_cached(path, &cache, &l, d) == NB_OK) {
+                keep_layout(e, l);
                 found = l;
             }
         }
-        free(path);
     }
     pthread_mutex_unlock(&e->lock);
+    free(path);
     return found;
 }
 

@@ -367,3 +367,20 @@ void nb_rule_free(nb_rule *r)
     free(r->minus_ix);
     free(r->rows_ix);
 }
+
+nb_rule nb_rule_copy(const nb_rule *r)
+{
+    nb_rule c = *r;
+    c.id = nb_strdup(r->id);
+    c.text = nb_strdup(r->text);
+    c.check = nb_strdup(r->check);
+    c.total = nb_strs_dup(r->total, r->ntotal);
+    c.parts = nb_strs_dup(r->parts, r->nparts);
+    c.minus = nb_strs_dup(r->minus, r->nminus);
+    c.previous = nb_strdup(r->previous);
+    c.total_ix = nb_memdup(r->total_ix, r->ntotal_ix * sizeof *r->total_ix);
+    c.parts_ix = nb_memdup(r->parts_ix, r->nparts_ix * sizeof *r->parts_ix);
+    c.minus_ix = nb_memdup(r->minus_ix, r->nminus_ix * sizeof *r->minus_ix);
+    c.rows_ix = nb_memdup(r->rows_ix, r->nrows_ix * sizeof *r->rows_ix);
+    return c;
+}

@@ -34,5 +34,7 @@ int nb_rule_drop_column(nb_rule *r, const char *column);
 
 /* Frees what r owns (not r itself). */
 void nb_rule_free(nb_rule *r);
+/* A deep copy of r: the result owns copies of everything r owns (nb_rule_free it). */
+nb_rule nb_rule_copy(const nb_rule *r);
 
 #endif

@@ -29,6 +29,25 @@ char *nb_strndup(const char *s, size_t n)
 
 char *nb_strdup(const char *s) { return s ? nb_strndup(s, strlen(s)) : NULL; }
 
+void *nb_memdup(const void *p, size_t n)
+{
+    if (!p)
+        return NULL;
+    void *d = nb_malloc(n ? n : 1);
+    memcpy(d, p, n);
+    return d;
+}
+
+char **nb_strs_dup(char *const *list, size_t n)
+{
+    if (!list)
+        return NULL;
+    char **d = nb_malloc((n ? n : 1) * sizeof *d);
+    for (size_t i = 0; i < n; i++)
+        d[i] = nb_strdup(list[i]);
+    return d;
+}
+
 void nb_grow(void *items_ptr, size_t *capacity, size_t need, size_t size)
 {
     void **items = items_ptr;

@@ -12,6 +12,10 @@ void *nb_calloc(size_t n, size_t size);
 void *nb_realloc(void *p, size_t n);
 char *nb_strdup(const char *s);
 char *nb_strndup(const char *s, size_t n);
+/* A copy of n bytes (NULL for NULL; at least one byte allocated otherwise), and of a list of n
+ * strings, each copied (NULL for NULL). The caller owns the copies. */
+void *nb_memdup(const void *p, size_t n);
+char **nb_strs_dup(char *const *list, size_t n);
 
 /* Grow *items (of `size` bytes each) so that it holds at least `need` elements. */
 void nb_grow(void *items_ptr, size_t *capacity, size_t need, size_t size);
