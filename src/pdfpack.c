@@ -65,12 +65,10 @@ static int has(const unsigned char *s, size_t end, size_t p, const char *lit)
     return p <= end && end - p >= n && memcmp(s + p, lit, n) == 0;
 }
 
-static void put_be(nb_buf *b, size_t v, int width)
+static void put_be(unsigned char *p, size_t v, int width)
 {
-    for (int i = width - 1; i >= 0; i--) {
-        unsigned char c = (unsigned char)(v >> (8 * i));
-        nb_buf_put(b, &c, 1);
-    }
+    for (int i = width - 1; i >= 0; i--)
+        *p++ = (unsigned char)(v >> (8 * i));
 }
 
 /* Compresses `data` and appends "N 0 obj\n<< dict /Filter /FlateDecode /Length n >>\nstream
@@ -268,7 +266,10 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
     size_t count = read_table(s, len, &xref_at, &o, &trailer, &trailer_end);
     if (!count)
         return 0;
-    nb_buf keys = {0}, out = {0}, chunk = {0}, index = {0}, rows = {0};
+    /* The new file is written straight after what `result` holds (base); it is nearly always
+     * smaller than the classic one, so one allocation usually holds it. */
+    nb_buf *out = result, keys = {0}, chunk = {0}, index = {0}, rows = {0};
+    size_t base = result->len;
     struct libdeflate_compressor *z = NULL;
     int ok = read_objects(s, xref_at, o, count, &header_end) &&
              trailer_keys(s, trailer, trailer_end, &keys) && header_end >= 9 &&
@@ -277,19 +278,20 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
         ok = (z = libdeflate_alloc_compressor(PACK_LEVEL)) != NULL;
     if (!ok)
         goto done;
+    nb_grow(&out->data, &out->cap, base + len + 1, 1);
 
     /* The header and its binary comment, then the streams with direct lengths. */
-    nb_buf_put(&out, s, header_end);
+    nb_buf_put(out, s, header_end);
     for (size_t i = 1; i < count; i++) {
         pack_obj *b = &o[i];
         if (b->kind != OBJ_STREAM)
             continue;
-        b->offset = out.len;
-        nb_buf_printf(&out, "%zu 0 obj\n<</Length %zu", i, b->data_len);
-        put_compact(&out, s + b->dict_rest, b->data - 11 - b->dict_rest);
-        nb_buf_puts(&out, ">>\nstream\r\n");
-        nb_buf_put(&out, s + b->data, b->data_len);
-        nb_buf_puts(&out, "\nendstream\nendobj\n");
+        b->offset = (out->len - base);
+        nb_buf_printf(out, "%zu 0 obj\n<</Length %zu", i, b->data_len);
+        put_compact(out, s + b->dict_rest, b->data - 11 - b->dict_rest);
+        nb_buf_puts(out, ">>\nstream\r\n");
+        nb_buf_put(out, s + b->data, b->data_len);
+        nb_buf_puts(out, "\nendstream\nendobj\n");
     }
 
     /* The other objects, OBJS_PER_STREAM to an object stream numbered after the last object. */
@@ -307,8 +309,8 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
             snprintf(dict, sizeof dict, "/Type /ObjStm /N %zu /First %zu ", in_chunk, index.len);
             nb_buf_put(&index, chunk.data, chunk.len);
             o = nb_realloc(o, (next_num + 1) * sizeof *o);
-            o[next_num] = (pack_obj){.kind = OBJ_STREAM, .offset = out.len};
-            ok = put_compressed(&out, z, next_num, dict, &index);
+            o[next_num] = (pack_obj){.kind = OBJ_STREAM, .offset = (out->len - base)};
+            ok = put_compressed(out, z, next_num, dict, &index);
             next_num++;
             index.len = chunk.len = 0;
             in_chunk = 0;
@@ -319,7 +321,7 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
 
     /* The cross-reference stream, the last object: type 0 (free: object 0 and the former
      * lengths, linked), 1 (offset) or 2 (object stream, index), with the PNG Up predictor. */
-    size_t size = next_num + 1, xref_offset = out.len;
+    size_t size = next_num + 1, xref_offset = (out->len - base);
     o = nb_realloc(o, size * sizeof *o);
     o[next_num] = (pack_obj){.kind = OBJ_STREAM, .offset = xref_offset};
     size_t largest = xref_offset > size ? xref_offset : size;
@@ -336,24 +338,21 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
     }
     next_free[0] = last_free;
     for (size_t i = 0; i < size; i++) {
-        nb_buf line = {0};
         if (i == 0) {
-            put_be(&line, 0, 1), put_be(&line, next_free[0], w2), put_be(&line, 65535, 2);
+            put_be(row, 0, 1), put_be(row + 1, next_free[0], w2), put_be(row + 1 + w2, 65535, 2);
         } else if (o[i].kind == OBJ_LENGTH || o[i].kind == OBJ_FREE) {
-            put_be(&line, 0, 1), put_be(&line, next_free[i], w2), put_be(&line, 1, 2);
+            put_be(row, 0, 1), put_be(row + 1, next_free[i], w2), put_be(row + 1 + w2, 1, 2);
         } else if (o[i].kind == OBJ_STREAM) {
-            put_be(&line, 1, 1), put_be(&line, o[i].offset, w2), put_be(&line, 0, 2);
+            put_be(row, 1, 1), put_be(row + 1, o[i].offset, w2), put_be(row + 1 + w2, 0, 2);
         } else {
-            put_be(&line, 2, 1), put_be(&line, o[i].in_stream, w2), put_be(&line, o[i].offset, 2);
+            put_be(row, 2, 1), put_be(row + 1, o[i].in_stream, w2);
+            put_be(row + 1 + w2, o[i].offset, 2);
         }
-        memcpy(row, line.data, columns);
-        nb_buf_free(&line);
-        unsigned char up = 2;
-        nb_buf_put(&rows, &up, 1);
-        for (size_t c = 0; c < columns; c++) {
-            unsigned char d = (unsigned char)(row[c] - prev[c]);
-            nb_buf_put(&rows, &d, 1);
-        }
+        unsigned char line[1 + 11];
+        line[0] = 2; /* PNG Up */
+        for (size_t c = 0; c < columns; c++)
+            line[1 + c] = (unsigned char)(row[c] - prev[c]);
+        nb_buf_put(&rows, line, 1 + columns);
         memcpy(prev, row, columns);
     }
     free(prev);
@@ -363,19 +362,20 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
     nb_buf_printf(&dict, "/Type /XRef /Size %zu /W [1 %d 2]", size, w2);
     nb_buf_put(&dict, keys.data, keys.len);
     nb_buf_printf(&dict, " /DecodeParms <</Columns %zu /Predictor 12>> ", columns);
-    ok = put_compressed(&out, z, next_num, (const char *)dict.data, &rows);
+    ok = put_compressed(out, z, next_num, (const char *)dict.data, &rows);
     nb_buf_free(&dict);
-    if (ok) {
-        nb_buf_printf(&out, "startxref\n%zu\n%%%%EOF\n", xref_offset);
-        nb_buf_put(result, out.data, out.len);
-    }
+    if (ok)
+        nb_buf_printf(out, "startxref\n%zu\n%%%%EOF\n", xref_offset);
 
 done:
     if (z)
         libdeflate_free_compressor(z);
     free(o);
+    if (!ok && result->data) {
+        result->len = base;
+        result->data[base] = 0;
+    }
     nb_buf_free(&keys);
-    nb_buf_free(&out);
     nb_buf_free(&chunk);
     nb_buf_free(&index);
     nb_buf_free(&rows);
