@@ -108,6 +108,12 @@ typedef struct batch {
 
     /* Shared between workers; guarded by `lock`. */
     pthread_mutex_t lock;
+    /* The committing thread (flush_staged) flushes and renames staged PDFs while the workers
+     * go on rendering: a syncfs of 32 PDFs takes a worker's core for tens of milliseconds. */
+    pthread_cond_t commit_wake;
+    int committer_running; /* else a worker commits itself */
+    int commit_asked;      /* NB_SYNC_CHUNK PDFs or more are staged */
+    int workers_done;      /* the committer's last round */
     size_t next;       /* next job index to take */
     int naming_pass;   /* 1: workers only read agency and year */
     size_t done, failed;
@@ -1020,12 +1026,38 @@ static void *worker(void *arg)
             continue;
         }
         run_job(b, j);
+        int full = nb_output_pending(b->staged) >= NB_SYNC_CHUNK;
         pthread_mutex_lock(&b->lock);
         report_done(b, j);
+        int inline_commit = full && !b->committer_running;
+        if (full && b->committer_running) {
+            b->commit_asked = 1;
+            pthread_cond_signal(&b->commit_wake);
+        }
         pthread_mutex_unlock(&b->lock);
-        if (nb_output_pending(b->staged) >= NB_SYNC_CHUNK)
+        if (inline_commit)
             nb_output_commit(b->staged);
     }
+}
+
+/* The committing thread: one nb_output_commit each time the workers have staged a chunk,
+ * until they are done (the last PDFs are committed by nb_batch_run). */
+static void *flush_staged(void *arg)
+{
+    batch *b = arg;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        while (!b->commit_asked && !b->workers_done)
+            pthread_cond_wait(&b->commit_wake, &b->lock);
+        if (!b->commit_asked)
+            break;
+        b->commit_asked = 0;
+        pthread_mutex_unlock(&b->lock);
+        nb_output_commit(b->staged);
+        pthread_mutex_lock(&b->lock);
+    }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
 }
 
 /* Runs the pending jobs on b->threads threads (the calling thread is one of them). */
@@ -1038,6 +1070,10 @@ static int run_workers(batch *b)
     b->next = 0;
     pthread_t *tids = nb_calloc(n ? n : 1, sizeof *tids);
     size_t started = 0;
+    pthread_t committer;
+    b->workers_done = b->commit_asked = 0;
+    b->committer_running = !b->naming_pass && !b->check_only && n > 0 &&
+                           pthread_create(&committer, NULL, flush_staged, b) == 0;
     for (size_t t = 1; t < n; t++) {
         int err = pthread_create(&tids[t], NULL, worker, b);
         if (err) {
@@ -1050,6 +1086,14 @@ static int run_workers(batch *b)
         worker(b);
     for (size_t t = 1; t <= started; t++)
         pthread_join(tids[t], NULL);
+    if (b->committer_running) {
+        pthread_mutex_lock(&b->lock);
+        b->workers_done = 1;
+        pthread_cond_signal(&b->commit_wake);
+        pthread_mutex_unlock(&b->lock);
+        pthread_join(committer, NULL);
+        b->committer_running = 0;
+    }
     free(tids);
     return 0;
 }
@@ -1536,6 +1580,7 @@ static void free_batch(batch *b)
     free(b->options_text);
     nb_engine_free(b->engine);
     pthread_mutex_destroy(&b->lock);
+    pthread_cond_destroy(&b->commit_wake);
 }
 
 int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ninputs)
@@ -1576,6 +1621,7 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     b.options_text = options_text(&b);
 
     pthread_mutex_init(&b.lock, NULL);
+    pthread_cond_init(&b.commit_wake, NULL);
     b.staged = nb_output_batch_new();
     for (size_t i = 0; i < ninputs; i++) {
         if (inputs[i][0] == '@')

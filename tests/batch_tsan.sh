@@ -1,6 +1,7 @@
 #!/bin/sh
 # A -j 4 batch under ThreadSanitizer reports no data race: the workers share one engine (fonts,
-# layouts) and one progress state. The program is built with -fsanitize=thread in its own build
+# layouts) and one progress state, and a committing thread flushes and renames each chunk of
+# 32 staged PDFs (batch.c, NB_SYNC_CHUNK) while they render. The program is built with -fsanitize=thread in its own build
 # folder beside NB_WORK (kept between runs, so a rebuild is incremental), or taken from
 # $NB_TSAN when that names a ThreadSanitizer build of nianbao.
 . "$NB_SOURCE/tests/lib.sh"
@@ -28,8 +29,9 @@ if [ -z "$bin" ]; then
     bin=$build/nianbao
 fi
 
-# Twelve generated reports (both samples, varied) and one that does not parse.
-"$PY" "$NB_SOURCE/bench/gen.py" 12 in
+# 40 generated reports (both samples, varied: more than one chunk of staged PDFs) and one that
+# does not parse.
+"$PY" "$NB_SOURCE/bench/gen.py" 40 in
 printf 'agency: [unclosed\n' >in/zz-broken.yaml
 
 # HarfBuzz is not built with ThreadSanitizer: it publishes lazily made objects (the language
