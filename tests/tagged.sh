@@ -14,8 +14,9 @@
 #  - the same checker fails on PDFs spoiled one way each (tests/tools/pdftags_doctor.py): a
 #    tag removed, two TDs swapped, two Ps swapped, a scope changed, a TD's /Headers removed,
 #    a page number untagged;
-#  - poppler: pdfinfo says Tagged yes (no for --untagged), and -struct-text finds the same
-#    elements; pdftotext gives the shared glyphs' own characters (/ActualText);
+#  - poppler: pdfinfo says Tagged yes (no for --untagged), -meta finds the title in the XMP
+#    metadata, -struct-text the same elements; pdftotext gives the shared glyphs' own
+#    characters (/ActualText);
 #  - MuPDF reads /MarkInfo and /Lang; qpdf --check; pdfsig accepts the signed file; PDFBox
 #    Preflight still validates the PDF/A-1b file (when installed);
 #  - the pages look the same tagged and untagged (pdftoppm, compared pixel for pixel), and the
@@ -44,6 +45,10 @@ for f in tagged.pdf sealed.pdf seed.pdf; do
     qpdf --check "$f" >check.txt 2>&1 || problem "qpdf --check $f: $(tail -3 check.txt)"
 done
 pdfinfo untagged.pdf | grep -q '^Tagged: *no$' || problem "--untagged: pdfinfo says it is tagged"
+# The XMP metadata (compressed outside PDF/A) as poppler reads it: the title as dc:title.
+pdfinfo -meta tagged.pdf >meta.xml 2>&1 || problem "pdfinfo -meta failed"
+grep -q '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">示例市数据管理局2025年政府信息公开工作年度报告</rdf:li>' meta.xml ||
+    problem "pdfinfo -meta: no dc:title with the report's title: $(head -c 600 meta.xml)"
 
 # tags FILE.pdf SUMMARY.json: the checker on FILE; a problem unless it passes.
 tags() {
