@@ -1760,6 +1760,24 @@ static void put_table_attributes(nb_buf *b, const nb_tag *t)
     nb_buf_puts(b, ">>");
 }
 
+/* write_structure's numbering: 0 grouping elements, 1 text blocks and Spans (t NULL), 2 TH,
+ * 3 TD. */
+static int number_group(const nb_tag *t)
+{
+    if (!t)
+        return 1;
+    switch (t->kind) {
+    case NB_TAG_H1: case NB_TAG_H2: case NB_TAG_H3: case NB_TAG_H4: case NB_TAG_P:
+        return 1;
+    case NB_TAG_TH:
+        return 2;
+    case NB_TAG_TD:
+        return 3;
+    default:
+        return 0;
+    }
+}
+
 static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
 {
     const nb_doc *doc = ctx->doc;
@@ -1777,11 +1795,16 @@ static void write_structure(pdf_ctx *ctx, HPDF_Page *pages)
     size_t nids = 0, cap_ids = 0;
     if (!root)
         goto done;
-    for (size_t i = 0; i < n; i++) {
-        if (!(elems[i] = new_dict(ctx)))
-            goto done;
+    /* Object numbers, so the order in pdfpack.c's object streams, by kind: the grouping
+     * elements, the text blocks and Spans, the THs, the TDs. Dictionaries alike side by side
+     * compress into each other: 561 bytes less on the seed than in document order. */
+    for (int group = 0; group < 4; group++)
+        for (size_t i = 0; i < n; i++)
+            if (number_group(i < nt ? &doc->tags[i] : NULL) == group &&
+                !(elems[i] = new_dict(ctx)))
+                goto done;
+    for (size_t i = 0; i < n; i++)
         first_page[i] = -1;
-    }
     /* The THs some TD's /Headers names get an /ID; the others need none. */
     for (size_t i = 0; i < nt; i++)
         for (size_t h = 0; h < doc->tags[i].nheaders; h++)

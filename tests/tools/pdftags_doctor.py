@@ -28,6 +28,12 @@ def main():
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     src, dst, mode = sys.argv[1:]
+    # Edited in a copy without object streams: qpdf 11.3's --update-from-json loses the
+    # changes to objects of any object stream but the first.
+    classic = dst + ".classic.pdf"
+    if subprocess.run(["qpdf", "--object-streams=disable", src, classic]).returncode not in (0, 3):
+        sys.exit(2)
+    src = classic
     out = subprocess.run(["qpdf", "--json=2", "--json-stream-data=inline",
                           "--decode-level=generalized", src, "-"], capture_output=True)
     if out.returncode not in (0, 3):
