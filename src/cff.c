@@ -9,6 +9,7 @@
  * alongside the ascending glyph ids. */
 #include "cff.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -384,32 +385,32 @@ typedef struct flattener {
     uint32_t width_at;         /* the width taken from a dropped hint operator, */
     unsigned width_len;        /* written before the first operator kept (0: none) */
     size_t budget;
-    unsigned char *out;        /* the flattened charstrings of the subset; owned */
-    size_t out_len, out_cap;
+    nb_buf *out;               /* where the charstrings go */
 } flattener;
 
-/* The length of the number starting with byte b (b >= 32 or 28). */
-static unsigned number_len(unsigned b)
-{
-    return b == 28 ? 3 : b <= 246 ? 1 : b <= 254 ? 2 : 5;
-}
+/* The length of a number by its first byte; 0: an operator. */
+static const unsigned char number_lens[256] = {
+    [28] = 3, [32 ... 246] = 1, [247 ... 254] = 2, [255] = 5};
 
-static void reserve(flattener *fl, size_t more)
+static unsigned number_len(unsigned b) { return number_lens[b]; }
+
+/* Room for `more` bytes (and nb_buf's terminating 0) after out->len. */
+static void reserve(nb_buf *out, size_t more)
 {
-    if (fl->out_cap - fl->out_len >= more)
+    if (out->data && out->cap - out->len > more)
         return;
-    size_t cap = fl->out_cap ? fl->out_cap : 4096;
-    while (cap - fl->out_len < more)
+    size_t cap = out->cap ? out->cap : 4096;
+    while (cap - out->len <= more)
         cap *= 2;
-    fl->out = nb_realloc(fl->out, cap);
-    fl->out_cap = cap;
+    out->data = nb_realloc(out->data, cap);
+    out->cap = cap;
 }
 
 /* Writes the arguments and the operator (op_len bytes at op), the width first if pending. */
 static void emit(flattener *fl, const unsigned char *op, unsigned op_len)
 {
-    reserve(fl, 5 + MAX_ARGS * 5 + 2);
-    unsigned char *o = fl->out + fl->out_len;
+    reserve(fl->out, 5 + MAX_ARGS * 5 + 2);
+    unsigned char *o = fl->out->data + fl->out->len;
     if (fl->width_len) {
         memcpy(o, fl->d + fl->width_at, fl->width_len);
         o += fl->width_len;
@@ -421,7 +422,7 @@ static void emit(flattener *fl, const unsigned char *op, unsigned op_len)
     }
     memcpy(o, op, op_len);
     o += op_len;
-    fl->out_len = (size_t)(o - fl->out);
+    fl->out->len = (size_t)(o - fl->out->data);
     fl->nargs = fl->nruns = 0;
     fl->cleared = 1;
 }
@@ -477,14 +478,14 @@ static int run(flattener *fl, size_t p, size_t end, int depth)
         return RUN_FAIL;
     fl->budget -= end - p;
     while (p < end) {
-        unsigned b = d[p];
-        if (b >= 32 || b == 28) { /* numbers, up to the next operator */
+        unsigned b = d[p], l = number_lens[b];
+        if (l) { /* numbers, up to the next operator */
             size_t from = p;
             int k = 0;
             do {
-                p += number_len(b);
+                p += l;
                 k++;
-            } while (p < end && ((b = d[p]) >= 32 || b == 28));
+            } while (p < end && (l = number_lens[d[p]]) != 0);
             if (p > end || fl->nargs + k > MAX_ARGS)
                 return RUN_FAIL;
             fl->nargs += k;
@@ -576,13 +577,7 @@ static int flatten(flattener *fl, const cff_font *f, uint32_t gid, const font_di
 
 static unsigned char *extend(nb_buf *b, size_t n)
 {
-    if (b->cap - b->len < n + 1 || !b->data) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len < n + 1)
-            cap *= 2;
-        b->data = nb_realloc(b->data, cap);
-        b->cap = cap;
-    }
+    reserve(b, n);
     unsigned char *p = b->data + b->len;
     b->len += n;
     b->data[b->len] = 0;
@@ -668,8 +663,71 @@ static int private_dropped(unsigned op)
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Flattened charstrings kept between subsets */
+
+typedef struct flat_glyph {
+    uint32_t len;
+    unsigned char bytes[];
+} flat_glyph;
+
+struct nb_cff_glyphs {
+    size_t count;
+    atomic_size_t *budget;
+    _Atomic(flat_glyph *) *glyphs; /* count of them; each set once, never changed */
+};
+
+nb_cff_glyphs *nb_cff_glyphs_new(size_t count, atomic_size_t *budget)
+{
+    size_t table = count * sizeof(_Atomic(flat_glyph *));
+    size_t left = atomic_load(budget);
+    do {
+        if (left < table)
+            return NULL;
+    } while (!atomic_compare_exchange_weak(budget, &left, left - table));
+    nb_cff_glyphs *g = nb_calloc(1, sizeof *g);
+    g->count = count;
+    g->budget = budget;
+    g->glyphs = nb_calloc(count ? count : 1, sizeof *g->glyphs);
+    for (size_t i = 0; i < count; i++)
+        atomic_init(&g->glyphs[i], NULL);
+    return g;
+}
+
+void nb_cff_glyphs_free(nb_cff_glyphs *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->count; i++)
+        free(atomic_load_explicit(&g->glyphs[i], memory_order_relaxed));
+    free(g->glyphs);
+    free(g);
+}
+
+/* Keeps glyph gid's flattened bytes if the budget allows; the first of two threads wins. */
+static void glyphs_keep(nb_cff_glyphs *g, uint32_t gid, const unsigned char *p, size_t len)
+{
+    size_t need = sizeof(flat_glyph) + len + 16; /* and malloc's own header, about */
+    size_t left = atomic_load_explicit(g->budget, memory_order_relaxed);
+    do {
+        if (left < need)
+            return;
+    } while (!atomic_compare_exchange_weak(g->budget, &left, left - need));
+    flat_glyph *r = nb_malloc(sizeof *r + len);
+    r->len = (uint32_t)len;
+    memcpy(r->bytes, p, len);
+    flat_glyph *none = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&g->glyphs[gid], &none, r, memory_order_release,
+                                                 memory_order_relaxed)) {
+        free(r);
+        atomic_fetch_add(g->budget, need);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
 int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, size_t n,
-                  nb_buf *out, uint32_t *cids)
+                  nb_cff_glyphs *kept, nb_buf *out, uint32_t *cids)
 {
     cff_font f;
     size_t out_start = out->len;
@@ -697,25 +755,27 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     fl.d = cff;
     fl.gsubrs = &f.gsubrs;
     fl.gbias = f.gbias;
+    fl.out = out;
+    if (kept && kept->count != f.charstrings.count)
+        kept = NULL; /* kept for another font */
+    /* Each glyph's CID and Font DICT, and the source's charstring bytes (without
+     * subroutines, the flattened ones are no longer: room enough for one allocation). */
+    size_t estimate = 0;
     uint32_t prev = 0;
     for (size_t k = 0; k < m; k++) {
         uint32_t gid = with_notdef ? (k ? gids[k - 1] : 0) : gids[k];
-        if (gid >= f.charstrings.count || (k && gid <= prev))
+        size_t s, e;
+        if (gid >= f.charstrings.count || (k && gid <= prev) ||
+            !index_item(cff, &f.charstrings, gid, &s, &e))
             goto done;
         prev = gid;
+        estimate += e - s;
         long cid = charset_cid(&cw, gid);
         int fd = fdselect_fd(&fw, gid);
         if (cid < 0 || fd < 0)
             goto done;
         new_cids[k] = (uint32_t)cid;
         fd_of[k] = (unsigned char)fd;
-        if (k == 0 && with_notdef) { /* .notdef not drawn: an empty glyph */
-            reserve(&fl, 1);
-            fl.out[fl.out_len++] = 14;
-        } else if (!flatten(&fl, &f, gid, &f.fds[fd])) {
-            goto done;
-        }
-        ends[k] = fl.out_len;
     }
     /* Font DICTs in use, in their source order. */
     unsigned nfds = 0;
@@ -725,7 +785,8 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
         if (f.fds[i].new_index == 0)
             f.fds[i].new_index = (int)nfds++;
 
-    /* Sizes first: every offset in a DICT is a 5-byte integer, so they do not change them. */
+    /* Every offset in a DICT is a 5-byte integer, so the DICTs' sizes do not depend on the
+     * offsets, and every part before the CharStrings has its size known now. */
     long top_kept = copy_dict(&f, f.top, f.top_end, top_rewritten, &top);
     size_t top_len = (size_t)top_kept + 4 * 5 + 1 + 1 + 2 + 2;
     /* charset: format 0 (a CID per glyph) or 2 (ranges of consecutive CIDs), the smaller */
@@ -762,28 +823,25 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     }
     if (top_kept < 0)
         goto done;
-
     size_t names_len = f.names.end - f.names.start, strings_len = f.strings.end - f.strings.start;
     size_t at_charset = 4 + names_len + index_size(1, top_len) + strings_len + 2;
     size_t at_fdselect = at_charset + charset_len;
     size_t at_charstrings = at_fdselect + fdselect_len;
-    size_t at_fdarray = at_charstrings + index_size(m, fl.out_len);
-    size_t at_private = at_fdarray + index_size(nfds, font_dicts_len);
-    size_t total = at_private + priv_total;
-    if (total > 0x7FFFFFFF)
-        goto done;
+    size_t fdarray_len = index_size(nfds, font_dicts_len);
+    reserve(out, at_charstrings + 3 + (m + 1) * 4 + estimate + fdarray_len + priv_total);
 
     /* Header, Name INDEX, Top DICT INDEX, String INDEX, Global Subr INDEX (empty) */
     unsigned char *p = extend(out, 4);
-    p[0] = 1, p[1] = 0, p[2] = 4, p[3] = (unsigned char)offsize_for(total);
+    p[0] = 1, p[1] = 0, p[2] = 4, p[3] = 4;
     memcpy(extend(out, names_len), cff + f.names.start, names_len);
     put_index_head(out, 1, &top_len);
     memcpy(extend(out, top.len), top.data, top.len);
     p = extend(out, top_len - top.len);
+    size_t fdarray_int = (size_t)(p - out->data) + 19; /* written once the CharStrings are */
     put_int5(p, (uint32_t)at_charset), p[5] = 15;
     put_int5(p + 6, (uint32_t)at_charstrings), p[11] = 17;
     put_int5(p + 12, (uint32_t)at_fdselect), p[17] = 12, p[18] = 37;
-    put_int5(p + 19, (uint32_t)at_fdarray), p[24] = 12, p[25] = 36;
+    put_int5(p + 19, 0), p[24] = 12, p[25] = 36;
     memcpy(extend(out, strings_len), cff + f.strings.start, strings_len);
     p = extend(out, 2);
     p[0] = p[1] = 0;
@@ -815,9 +873,45 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
             p += 3;
         }
     put_be(p, (uint32_t)m, 2);
-    /* CharStrings INDEX */
-    put_index_head(out, m, ends);
-    memcpy(extend(out, fl.out_len), fl.out, fl.out_len);
+
+    /* CharStrings INDEX: the charstrings flattened in place after room for 4-byte offsets,
+     * moved down when smaller offsets do. */
+    size_t head = out->len;
+    extend(out, 3 + (m + 1) * 4);
+    size_t data = out->len;
+    for (size_t k = 0; k < m; k++) {
+        uint32_t gid = with_notdef ? (k ? gids[k - 1] : 0) : gids[k];
+        const flat_glyph *r;
+        if (k == 0 && with_notdef) { /* .notdef not drawn: an empty glyph */
+            *extend(out, 1) = 14;
+        } else if (kept && (r = atomic_load_explicit(&kept->glyphs[gid], memory_order_acquire))) {
+            memcpy(extend(out, r->len), r->bytes, r->len);
+        } else {
+            size_t from = out->len;
+            if (!flatten(&fl, &f, gid, &f.fds[fd_of[k]]))
+                goto done;
+            if (kept)
+                glyphs_keep(kept, gid, out->data + from, out->len - from);
+        }
+        ends[k] = out->len - data;
+    }
+    size_t data_len = out->len - data;
+    unsigned os = offsize_for(data_len + 1);
+    p = out->data + head;
+    put_be(p, (uint32_t)m, 2);
+    p[2] = (unsigned char)os;
+    put_be(p + 3, 1, os);
+    for (size_t k = 0; k < m; k++)
+        put_be(p + 3 + (k + 1) * os, (uint32_t)(ends[k] + 1), os);
+    size_t gap = (m + 1) * (4 - os);
+    memmove(out->data + data - gap, out->data + data, data_len);
+    out->len -= gap;
+    size_t at_fdarray = out->len - out_start;
+    size_t at_private = at_fdarray + fdarray_len;
+    if (at_private + priv_total > 0x7FFFFFFF)
+        goto done;
+    put_int5(out->data + fdarray_int, (uint32_t)at_fdarray);
+
     /* FDArray INDEX, each Font DICT ending in its Private entry, then the Private DICTs */
     put_index_head(out, nfds, fd_ends);
     size_t priv_at = at_private;
@@ -832,7 +926,7 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
         priv_at += priv_len[j];
     }
     memcpy(extend(out, priv_total), dicts.data + font_dicts_len, priv_total);
-    if (out->len - out_start != total)
+    if (out->len - out_start != at_private + priv_total)
         goto done; /* cannot happen: the sizes above are the bytes written */
     for (size_t i = 0; i < n; i++)
         cids[i] = new_cids[i + (size_t)with_notdef];
@@ -844,7 +938,6 @@ done:
     }
     nb_buf_free(&dicts);
     nb_buf_free(&top);
-    free(fl.out);
     free(ends);
     free(new_cids);
     free(fd_of);

@@ -7,8 +7,20 @@
 
 #include "util.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Flattened charstrings of one font kept between subsets: in a batch the body font's glyph
+ * set differs in every report, but most of its glyphs recur. Shared by threads without a
+ * lock (each glyph's bytes are published once, with an atomic pointer, and never change).
+ * Its table (a pointer per glyph) and every glyph kept are taken from *budget, a count of
+ * bytes shared by all the stores of an engine; when it is spent, nothing more is kept.
+ * Made by nb_cff_glyphs_new (NULL when the budget cannot hold its table), freed with
+ * nb_cff_glyphs_free by its owner once no subset uses it; *budget must outlive it. */
+typedef struct nb_cff_glyphs nb_cff_glyphs;
+nb_cff_glyphs *nb_cff_glyphs_new(size_t glyph_count, atomic_size_t *budget);
+void nb_cff_glyphs_free(nb_cff_glyphs *glyphs);
 
 /* Subsets a CID-keyed CFF `cff[0..len)` to the glyphs `gids` (ascending, no repeats, each
  * below the font's glyph count; glyph 0 may be among them or not: it is always kept, as
@@ -19,9 +31,11 @@
  * subroutines. cids[i] receives the CID of gids[i].
  * Returns 1, or 0 when the font is damaged or uses what this subsetter does not handle (a
  * name-keyed font, arithmetic or storage operators, endchar as seac); then *out is as it was
- * and the caller uses another subsetter. Thread-safe; `cff` is only read. */
+ * and the caller uses another subsetter. Thread-safe; `cff` is only read. `kept` (NULL: none)
+ * gives the flattened charstrings of glyphs subset before and keeps the new ones; it must
+ * have been made for this font (another glyph count: it is not used). */
 int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, size_t n,
-                  nb_buf *out, uint32_t *cids);
+                  nb_cff_glyphs *kept, nb_buf *out, uint32_t *cids);
 
 /* Maps every glyph of a CFF program to its CID (a name-keyed font: cid = glyph id, as PDF
  * uses glyph indices then). Returns the glyph count, 0 for a damaged program; *cids is

@@ -128,7 +128,7 @@ static int subset_built(const bytes *cs, size_t ncs, const bytes *gs, size_t ngs
     for (size_t i = 1; i < ncs; i++)
         gids[i - 1] = (uint32_t)i;
     sub->len = 0;
-    int ok = nb_cff_subset(exact, font.len, gids, ncs - 1, sub, cids);
+    int ok = nb_cff_subset(exact, font.len, gids, ncs - 1, NULL, sub, cids);
     for (size_t i = 1; ok && i < ncs; i++)
         EXPECT(cids[i - 1] == 100 + i, "glyph %zu: CID %u", i, cids[i - 1]);
     free(exact);
@@ -262,21 +262,21 @@ static void charstring_rules(FT_Library ft)
     bytes cs3[] = {notdef, B(139, 14), B(139, 14)};
     build(&font, cs3, 3, NULL, 0, NULL, 0, 1);
     uint32_t cids[4];
-    EXPECT(!nb_cff_subset(font.data, font.len, (const uint32_t[]){2, 1}, 2, &sub, cids),
+    EXPECT(!nb_cff_subset(font.data, font.len, (const uint32_t[]){2, 1}, 2, NULL, &sub, cids),
            "glyphs out of order are accepted");
-    EXPECT(!nb_cff_subset(font.data, font.len, (const uint32_t[]){1, 1}, 2, &sub, cids),
+    EXPECT(!nb_cff_subset(font.data, font.len, (const uint32_t[]){1, 1}, 2, NULL, &sub, cids),
            "a repeated glyph is accepted");
-    EXPECT(!nb_cff_subset(font.data, font.len, (const uint32_t[]){3}, 1, &sub, cids),
+    EXPECT(!nb_cff_subset(font.data, font.len, (const uint32_t[]){3}, 1, NULL, &sub, cids),
            "a glyph past the font is accepted");
     size_t before = sub.len = 0;
-    EXPECT(nb_cff_subset(font.data, font.len, (const uint32_t[]){0, 2}, 2, &sub, cids) &&
+    EXPECT(nb_cff_subset(font.data, font.len, (const uint32_t[]){0, 2}, 2, NULL, &sub, cids) &&
                cids[0] == 0 && cids[1] == 102,
            "glyphs 0 and 2 give CIDs %u %u", cids[0], cids[1]);
     (void)before;
     font.len = 0;
     build(&font, cs3, 3, NULL, 0, NULL, 0, 0);
     size_t kept = sub.len;
-    EXPECT(!nb_cff_subset(font.data, font.len, (const uint32_t[]){1}, 1, &sub, cids) &&
+    EXPECT(!nb_cff_subset(font.data, font.len, (const uint32_t[]){1}, 1, NULL, &sub, cids) &&
                sub.len == kept,
            "a name-keyed font is accepted, or the buffer changed");
     nb_buf_free(&font);
@@ -295,7 +295,7 @@ static void check_outcome(FT_Library ft, const unsigned char *d, size_t len, con
     memcpy(exact, d, len);
     nb_buf out = {0};
     uint32_t cids[64];
-    if (nb_cff_subset(exact, len, gids, n, &out, cids)) {
+    if (nb_cff_subset(exact, len, gids, n, NULL, &out, cids)) {
         (*accepted)++;
         uint32_t *back = NULL;
         size_t count = nb_cff_cids(out.data, out.len, &back);

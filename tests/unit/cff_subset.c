@@ -3,7 +3,8 @@
  * of the font), the bare CFF program loads, each glyph is found under its source CID (FreeType
  * maps CIDs to glyphs through the subset's charset), and its outline (points, tags, contours)
  * and advance equal the source font's glyph, unscaled and unhinted. The same glyphs from
- * hb-subset's program (the path cff.c replaces) give the same outlines too. */
+ * hb-subset's program (the path cff.c replaces) give the same outlines too; and flattened
+ * glyphs kept between subsets (nb_cff_glyphs) give the same bytes as flattening them again. */
 #include "cff.h"
 #include "expect.h"
 #include "util.h"
@@ -106,7 +107,7 @@ static void check_set(FT_Library ft, FT_Face src, hb_face_t *hb_src, const unsig
 {
     nb_buf out = {0};
     uint32_t *cids = malloc((n ? n : 1) * sizeof *cids);
-    int ok = nb_cff_subset(cff, cff_len, gids, n, &out, cids);
+    int ok = nb_cff_subset(cff, cff_len, gids, n, NULL, &out, cids);
     EXPECT(ok, "%s: cff.c declined the font", what);
     if (!ok)
         goto done;
@@ -252,6 +253,43 @@ int main(void)
                 gids[u++] = gids[i];
         snprintf(what, sizeof what, "%s, %zu random glyphs", de->d_name, u);
         check_set(ft, src, hb_src, cff, cff_len, source_cids, gids, u, what, 1);
+        /* Glyphs kept flattened between subsets (cff.h) give the same program: kept in a
+         * first subset, taken in a second; and with a budget that runs out part way. */
+        {
+            nb_buf plain = {0}, first = {0}, second = {0}, partial = {0};
+            uint32_t *c = malloc(u * sizeof *c);
+            atomic_size_t budget, small;
+            atomic_init(&budget, (size_t)64 << 20);
+            atomic_init(&small, count * sizeof(void *) + 40000);
+            nb_cff_glyphs *kept = nb_cff_glyphs_new(count, &budget);
+            nb_cff_glyphs *some = nb_cff_glyphs_new(count, &small);
+            EXPECT(kept && some, "%s: no glyph store", de->d_name);
+            size_t table_left = atomic_load(&budget);
+            EXPECT(nb_cff_subset(cff, cff_len, gids, u, NULL, &plain, c) &&
+                       nb_cff_subset(cff, cff_len, gids, u, kept, &first, c) &&
+                       nb_cff_subset(cff, cff_len, gids, u, kept, &second, c) &&
+                       nb_cff_subset(cff, cff_len, gids, u, some, &partial, c) &&
+                       nb_cff_subset(cff, cff_len, gids, u, some, &partial, c),
+                   "%s: a subset with kept glyphs failed", de->d_name);
+            EXPECT(atomic_load(&budget) + 10000 < table_left,
+                   "%s: the first subset kept no glyphs", de->d_name);
+            EXPECT(atomic_load(&small) < 1000, "%s: the small budget is not spent (%zu left)",
+                   de->d_name, (size_t)atomic_load(&small));
+            EXPECT(first.len == plain.len && second.len == plain.len &&
+                       partial.len == 2 * plain.len &&
+                       memcmp(first.data, plain.data, plain.len) == 0 &&
+                       memcmp(second.data, plain.data, plain.len) == 0 &&
+                       memcmp(partial.data, plain.data, plain.len) == 0 &&
+                       memcmp(partial.data + plain.len, plain.data, plain.len) == 0,
+                   "%s: kept glyphs change the program", de->d_name);
+            nb_cff_glyphs_free(kept);
+            nb_cff_glyphs_free(some);
+            nb_buf_free(&plain);
+            nb_buf_free(&first);
+            nb_buf_free(&second);
+            nb_buf_free(&partial);
+            free(c);
+        }
         /* Every other glyph of the font. */
         n = 0;
         for (uint32_t g = 0; g < count; g += 2)
