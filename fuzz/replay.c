@@ -1,6 +1,6 @@
 /* Replays corpus files through the fuzzed entry points without libFuzzer, so that CI (and the
  * sanitizer build) checks every kept input: `fuzz_replay TARGET PATH...`, TARGET one of report,
- * layout, render, import_text, import_html, import_docx, import_pdf, seal, access; a PATH is a file or a
+ * layout, render, import_text, import_html, import_docx, import_pdf, seal, cff, access; a PATH is a file or a
  * folder whose files (not sub-folders, not *.expect) are
  * all replayed, in name order. Exits 0 when every input ran; a finding crashes or is reported by
  * a sanitizer. */
@@ -56,6 +56,8 @@ static int run_file(replay *rp, const char *path)
         nb_fuzz_import_pdf(data, len);
     else if (!strcmp(rp->target, "seal"))
         nb_fuzz_seal(data, len);
+    else if (!strcmp(rp->target, "cff"))
+        nb_fuzz_cff(data, len);
     else if (!strcmp(rp->target, "access"))
         nb_fuzz_access(data, len);
     else
@@ -126,13 +128,13 @@ int main(int argc, char **argv)
 {
     static const char *const targets[] = {"report", "layout", "render", "import_text",
                                           "import_html",
-                                          "import_docx", "import_pdf", "seal", "access", NULL};
+                                          "import_docx", "import_pdf", "seal", "cff", "access", NULL};
     int known = 0;
     for (int i = 0; argc >= 3 && targets[i]; i++)
         known |= !strcmp(argv[1], targets[i]);
     if (!known) {
         fputs("usage: fuzz_replay report|layout|render|import_text|import_html|import_docx|"
-              "import_pdf|seal|access "
+              "import_pdf|seal|cff|access "
               "PATH...\n", stderr);
         return 2;
     }

@@ -7,6 +7,7 @@
 #include "import.h"
 #include "layout.h"
 #include "report.h"
+#include "cff.h"
 #include "seal.h"
 
 #include <errno.h>
@@ -126,6 +127,36 @@ int nb_fuzz_import_text(nb_engine *e, const uint8_t *data, size_t size)
         nb_check(r, NULL, d);
     nb_report_free(r);
     nb_diags_free(d);
+    return 0;
+}
+
+int nb_fuzz_cff(const uint8_t *data, size_t size)
+{
+    uint32_t *cids = NULL;
+    size_t count = nb_cff_cids(data, size, &cids);
+    free(cids);
+    uint32_t gids[40], sub_cids[40];
+    size_t n = 0;
+    for (uint32_t g = 1; g < count && n < 40; g++)
+        gids[n++] = g;
+    atomic_size_t budget;
+    atomic_init(&budget, (size_t)1 << 20);
+    nb_cff_glyphs *kept = count ? nb_cff_glyphs_new(count, &budget) : NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        nb_buf out = {0};
+        if (nb_cff_subset(data, size, gids, n, kept, &out, sub_cids)) {
+            uint32_t *back = NULL;
+            size_t got = nb_cff_cids(out.data, out.len, &back);
+            if (got != n + 1)
+                abort(); /* .notdef and the glyphs asked for */
+            for (size_t i = 0; i < n; i++)
+                if (back[i + 1] != sub_cids[i])
+                    abort();
+            free(back);
+        }
+        nb_buf_free(&out);
+    }
+    nb_cff_glyphs_free(kept);
     return 0;
 }
 

@@ -16,6 +16,10 @@ int nb_fuzz_render(nb_engine *engine, const uint8_t *data, size_t size);
  * report loaded and checked in memory. Aborts if the recognizer writes a description that is
  * not valid YAML (it writes every scalar itself, so that would be its bug). */
 int nb_fuzz_import_text(nb_engine *engine, const uint8_t *data, size_t size);
+/* The CFF subsetter (cff.c) on a bare CFF program: its first 40 glyphs, twice through a store
+ * of flattened glyphs; what it accepts must read back with as many glyphs and the same CIDs
+ * (else it aborts). */
+int nb_fuzz_cff(const uint8_t *data, size_t size);
 /* The seal decoder alone (PNG or JPEG bytes to samples). */
 int nb_fuzz_seal(const uint8_t *data, size_t size);
 /* The file-access policy: the input's first byte chooses whether the folder allowed/ is
