@@ -11,6 +11,7 @@
 #include "text.h"
 
 typedef struct nb_table_cache nb_table_cache; /* table.c's solved tables */
+typedef struct nb_label_cache nb_label_cache; /* table.c's labels shaped once per layout */
 
 /* Where the next thing goes. Owned by nb_typeset for one document. */
 typedef struct nb_flow {
@@ -22,6 +23,8 @@ typedef struct nb_flow {
     int page;                     /* index of the current page in doc->pages, -1 before the first */
     float y;                      /* top of the free space on the current page */
     nb_table_cache *tables;       /* owned: the report's tables, solved (table.c) */
+    nb_label_cache *labels;       /* borrowed, shared with other documents: the layout's table
+                                   * labels shaped once (table.h), or NULL */
     float table_size;             /* the one size of every table, pt; 0 until decided */
     const char *title_words;      /* borrowed: layouts/title-words.txt, or NULL */
     int tag_root;                 /* the Document structure element (nb_doc.tags, 1-based) */

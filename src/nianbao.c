@@ -15,6 +15,7 @@
 #include "seal.h"
 #include "sign.h"
 #include "statements.h"
+#include "table.h"
 #include "typeset.h"
 #include "util.h"
 
@@ -49,6 +50,7 @@ struct nb_engine {
     nb_statements *statements;   /* owned, loaded on first use (guarded by lock) */
     int statements_tried;
     nb_subset_cache *subsets;    /* owned: font subsets reused between documents (pdf.h) */
+    nb_label_cache *labels;      /* owned: table labels shaped once per layout (table.h) */
     nb_coverage *coverage[NB_ROLES]; /* owned: what the bundled fonts of each role have, made on
                                         first use (guarded by lock); NULL: a font is missing */
     int coverage_tried;
@@ -133,6 +135,7 @@ nb_engine *nb_engine_new(const nb_engine_options *options, char **error)
     char *why = NULL;
     e->fonts = nb_fontset_new(e->font_dir, &why);
     e->subsets = nb_subset_cache_new(NB_SUBSET_CACHE_BYTES);
+    e->labels = nb_label_cache_new();
     if (error)
         *error = why;
     else
@@ -165,6 +168,7 @@ void nb_engine_free(nb_engine *e)
 {
     if (!e)
         return;
+    nb_label_cache_free(e->labels); /* before the layouts and fonts its labels borrow */
     for (size_t i = 0; i < e->nlayouts; i++)
         nb_layout_free(e->layouts[i]);
     free(e->layouts);
@@ -657,7 +661,9 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     nb_doc doc = {0};
     nb_access access;
     nb_access_init(&access, r->file, o->allow_dirs, e->font_dir);
-    int rc = nb_typeset(r, e->fonts, e->title_words, &access, &doc, d);
+    /* The engine's shaped labels are keyed by its own layouts. */
+    nb_label_cache *labels = r->engine_ref == e ? e->labels : NULL;
+    int rc = nb_typeset(r, e->fonts, e->title_words, &access, labels, &doc, d);
     nb_access_free(&access);
     if (rc == NB_OK)
         rc = dump_layout(&doc, r, o, d);

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,9 @@ typedef struct tcell {
     size_t len;
     char num[48];
     nb_pos pos;
-    nb_text_block block;            /* owned once shaped */
+    nb_text_block block;            /* owned once shaped here */
+    const nb_text_block *tb;        /* the shaped text: &block, or a label of the label cache
+                                     * (borrowed); NULL until shaped */
     int shaped;
     float min_w;                    /* widest unbreakable piece */
     float nat_w;                    /* the whole text on one line */
@@ -212,20 +215,163 @@ static void set_size(tsetup *s, float size)
     s->hpad = HPAD;
 }
 
+/* ---- labels shaped once per layout ---- */
+
+/* A layout table's labels shaped in one font list at one size and style: the same in every
+ * report set so. Immutable once in the cache. */
+typedef struct label {
+    nb_text_block block; /* text borrowed from the layout cell */
+    float nat_w, min_w;
+    int ok;              /* shaped; else (a value cell, an empty label, a character no font
+                          * has) each document shapes it, and says what is missing */
+} label;
+
+typedef struct label_set {
+    const nb_layout *lay;    /* its words keep labels whole */
+    const nb_ltable *lt;
+    nb_font_list fonts;
+    float size;
+    nb_style style;
+    label *labels;           /* owned: one per layout cell */
+    struct label_set *next;
+} label_set;
+
+/* Sets kept at most: one per table, size and font list in use; a batch uses a few. */
+#define MAX_LABEL_SETS 64
+
+struct nb_label_cache {
+    pthread_mutex_t lock;    /* guards sets and nsets; a set is read without it once in */
+    label_set *sets;         /* owned */
+    size_t nsets;
+};
+
+nb_label_cache *nb_label_cache_new(void)
+{
+    nb_label_cache *c = nb_calloc(1, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+static void label_set_free(label_set *ls)
+{
+    for (size_t i = 0; ls->labels && i < ls->lt->ncells; i++)
+        nb_text_free(&ls->labels[i].block);
+    free(ls->labels);
+    free(ls);
+}
+
+void nb_label_cache_free(nb_label_cache *c)
+{
+    if (!c)
+        return;
+    while (c->sets) {
+        label_set *ls = c->sets;
+        c->sets = ls->next;
+        label_set_free(ls);
+    }
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+static int same_fonts(const nb_font_list *a, const nb_font_list *b)
+{
+    if (a->count != b->count || a->latin != b->latin)
+        return 0;
+    for (size_t i = 0; i < a->count; i++)
+        if (a->fonts[i] != b->fonts[i])
+            return 0;
+    return 1;
+}
+
+/* The set for this table, fonts, size and style among c's; c's lock is held. */
+static const label_set *find_set(const nb_label_cache *c, const nb_layout *lay,
+                                 const nb_ltable *lt, const nb_font_list *fonts, float size,
+                                 nb_style style)
+{
+    for (const label_set *ls = c->sets; ls; ls = ls->next)
+        if (ls->lt == lt && ls->lay == lay && ls->size == size && ls->style == style &&
+            same_fonts(&ls->fonts, fonts))
+            return ls;
+    return NULL;
+}
+
+/* Shapes the label of cell i as shape_cells would (`report` gives the style); 0 if it cannot. */
+static int shape_label(label *lb, const nb_layout *lay, const nb_ltable *lt, size_t i,
+                       const nb_font_list *fonts, float size, const nb_report *report,
+                       nb_diags *scratch)
+{
+    const nb_lcell *lc = &lt->cells[i];
+    if (lc->value >= 0 || !lc->text || !lc->text[0])
+        return 0;
+    if (nb_text_shape(&lb->block, fonts, lc->text, strlen(lc->text), size, size, report, NULL,
+                      (nb_pos){0}, scratch) != 0)
+        return 0;
+    keep_words(lay, lc->text, &lb->block);
+    lb->nat_w = nb_text_width(&lb->block);
+    lb->min_w = nb_text_min_width(&lb->block);
+    return 1;
+}
+
+/* The labels of `lt` shaped in `fonts` at `size` in the report's style: found, or shaped and
+ * kept (shaped outside the lock; when two threads shape the same set, the first kept wins and
+ * the other is dropped — the glyphs are the same). NULL when the cache is full. */
+static const label_set *labels_for(nb_label_cache *c, const nb_layout *lay, const nb_ltable *lt,
+                                   const nb_font_list *fonts, float size, const nb_report *report)
+{
+    nb_style style = report->style;
+    pthread_mutex_lock(&c->lock);
+    const label_set *found = find_set(c, lay, lt, fonts, size, style);
+    int full = c->nsets >= MAX_LABEL_SETS;
+    pthread_mutex_unlock(&c->lock);
+    if (found || full)
+        return found;
+    label_set *ls = nb_calloc(1, sizeof *ls);
+    *ls = (label_set){.lay = lay, .lt = lt, .fonts = *fonts, .size = size, .style = style};
+    ls->labels = nb_calloc(lt->ncells ? lt->ncells : 1, sizeof *ls->labels);
+    nb_diags *scratch = nb_diags_new(); /* a label that fails is shaped again by the document */
+    for (size_t i = 0; i < lt->ncells; i++)
+        ls->labels[i].ok = shape_label(&ls->labels[i], lay, lt, i, fonts, size, report, scratch);
+    nb_diags_free(scratch);
+    pthread_mutex_lock(&c->lock);
+    found = find_set(c, lay, lt, fonts, size, style);
+    if (!found && c->nsets < MAX_LABEL_SETS) {
+        ls->next = c->sets;
+        c->sets = ls;
+        c->nsets++;
+        found = ls;
+        ls = NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (ls)
+        label_set_free(ls);
+    return found;
+}
+
 static int shape_cells(tsetup *s, float size, nb_diags *diags)
 {
     nb_flow *f = s->f;
     const nb_font_list *fonts = &f->roles[NB_ROLE_TABLE];
     const nb_layout *lay = f->report ? f->report->layout_ref : NULL;
     set_size(s, size);
+    const label_set *ls =
+        f->labels && f->report ? labels_for(f->labels, lay, s->lt, fonts, size, f->report) : NULL;
     for (size_t i = 0; i < s->ncells; i++) {
         tcell *c = &s->cells[i];
         if (c->shaped) {
             nb_text_free(&c->block);
+            c->tb = NULL;
             c->shaped = 0;
         }
         if (c->len == 0)
             continue;
+        const label *lb = ls && !c->is_value ? &ls->labels[c->lcell] : NULL;
+        if (lb && lb->ok) {
+            c->tb = &lb->block;
+            c->shaped = 1;
+            c->nat_w = lb->nat_w;
+            c->min_w = lb->min_w;
+            continue;
+        }
         /* Pitch = size: a cell's characters sit on its own grid of the table size. */
         if (nb_text_shape(&c->block, fonts, c->text, c->len, size, size, f->report, NULL, c->pos,
                           diags) != 0) {
@@ -233,6 +379,7 @@ static int shape_cells(tsetup *s, float size, nb_diags *diags)
             s->failed = 1;
             continue;
         }
+        c->tb = &c->block;
         c->shaped = 1;
         if (!c->is_value)
             keep_words(lay, c->text, &c->block);
@@ -355,15 +502,15 @@ static void break_cells(tsetup *s)
         c->block_w = 0;
         c->left = !c->is_value && !c->header && c->rowspan == 1 &&
                   first_value[c->row] < s->ncols && c->col + c->colspan <= first_value[c->row];
-        if (!c->shaped || c->block.nchars == 0)
+        if (!c->shaped || c->tb->nchars == 0)
             continue;
         float w = content_width(s, c, s->colw);
         if (c->nowrap) {
             c->lines = nb_calloc(1, sizeof *c->lines);
-            c->lines[0] = (nb_text_line){0, c->block.nchars, c->nat_w, w, 0};
+            c->lines[0] = (nb_text_line){0, c->tb->nchars, c->nat_w, w, 0};
             c->nlines = 1;
         } else {
-            c->nlines = nb_text_break(&c->block, w, w, &c->lines);
+            c->nlines = nb_text_break(c->tb, w, w, &c->lines);
         }
         for (size_t l = 0; l < c->nlines; l++) {
             c->lines[l].justify = 0;
@@ -618,13 +765,13 @@ static float draw_segment(const tsetup *s, nb_page *page, float top, int r0, int
         float x = c->left ? x0 + s->hpad : x0 + ((x1 - x0) - c->block_w) / 2;
         for (size_t l = 0; l < c->nlines; l++, ly -= s->lh) {
             const nb_text_line *line = &c->lines[l];
-            nb_text_place(&c->block, line, page, x, ly - nb_text_baseline_drop(s->size, s->lh));
-            size_t from = line->first < c->block.nchars ? c->block.chars[line->first].offset
-                                                         : c->block.len;
-            size_t to = line->end < c->block.nchars ? c->block.chars[line->end].offset
-                                                     : c->block.len;
+            const nb_text_block *text = c->tb;
+            nb_text_place(text, line, page, x, ly - nb_text_baseline_drop(s->size, s->lh));
+            size_t from = line->first < text->nchars ? text->chars[line->first].offset
+                                                      : text->len;
+            size_t to = line->end < text->nchars ? text->chars[line->end].offset : text->len;
             nb_box *tb = nb_page_add_box(page, NB_BOX_CELL_TEXT, x, ly - s->lh, line_width(line),
-                                         s->lh, c->block.text + from, to - from);
+                                         s->lh, text->text + from, to - from);
             tb->table = s->name;
             tb->row = p->ra;
             tb->col = c->col;

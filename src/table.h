@@ -6,6 +6,14 @@
 #include "flow.h"
 #include "layout.h"
 
+/* Table labels shaped once per layout, font list, size and style, and shared by the documents
+ * of an engine (owned by it; any thread may use it, it has its own lock). A label is the same
+ * glyphs and widths in every report of a layout, so only the values are shaped per document.
+ * Labels borrowed from it stay until nb_label_cache_free, which comes after the last document
+ * set with it; the layouts it was used with must outlive it too (an engine's do). */
+nb_label_cache *nb_label_cache_new(void);
+void nb_label_cache_free(nb_label_cache *cache);
+
 /* Frees the flow's solved tables. */
 void nb_table_cache_free(nb_flow *f);
 

@@ -663,7 +663,7 @@ static int add_block(nb_flow *f, item **items, size_t *nitems, size_t *cap, cons
 }
 
 int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words,
-               const nb_access *access, nb_doc *doc, nb_diags *diags)
+               const nb_access *access, nb_label_cache *labels, nb_doc *doc, nb_diags *diags)
 {
     size_t errors_before = diags->errors; /* a forced render arrives with the check's errors */
     nb_flow f = {0};
@@ -672,6 +672,7 @@ int nb_typeset(const nb_report *r, nb_fontset *fonts, const char *title_words,
     f.access = access;
     f.diags = diags;
     f.title_words = title_words;
+    f.labels = labels;
     f.page = -1;
     if (!nb_font_roles(fonts, access, r, f.roles, NULL, diags))
         return NB_EREPORT;

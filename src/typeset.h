@@ -10,6 +10,7 @@
 #include "text.h"
 
 struct nb_access;
+struct nb_label_cache;
 
 /* The fonts of each role, in the order render tries them for every character: the report's own
  * (fonts:, --font; its files opened through `access`), the government preset's, then the
@@ -22,9 +23,12 @@ int nb_font_roles(nb_fontset *set, const struct nb_access *access, const nb_repo
 /* Typesets a report whose tables are bound (report->tables). Returns NB_OK, or NB_EREPORT when a
  * character has no font or a file the report names cannot be used (diagnostics say where).
  * `fonts` resolves the roles' fonts; `title_words` is the text of the title word list
- * (layouts/title-words.txt; NULL: none); the report's own files are opened through `access`. */
+ * (layouts/title-words.txt; NULL: none); the report's own files are opened through `access`;
+ * `labels` (NULL: none) holds the table labels of the report's layout shaped once (table.h:
+ * the layout must outlive it). */
 int nb_typeset(const nb_report *report, nb_fontset *fonts, const char *title_words,
-               const struct nb_access *access, nb_doc *doc, nb_diags *diags);
+               const struct nb_access *access, struct nb_label_cache *labels, nb_doc *doc,
+               nb_diags *diags);
 
 /* Where a title without a typed line break may end a line (GB/T 9704 7.3.1: words stay whole):
  * ok[k] (b->nchars entries, zeroed by the caller) is set where a line may end before character
