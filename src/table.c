@@ -347,6 +347,26 @@ static const label_set *labels_for(nb_label_cache *c, const nb_layout *lay, cons
     return found;
 }
 
+/* Value cells of one table by text: a table's numbers repeat (表三's many 0s), and a text is
+ * shaped once, its first cell's block borrowed by the others. Open addressing, cell indexes + 1
+ * (0: free). */
+typedef struct value_memo {
+    size_t *slot;
+    size_t mask;
+} value_memo;
+
+static size_t *memo_find(value_memo *m, const tsetup *s, const char *text, size_t len)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t k = 0; k < len; k++)
+        h = (h ^ (unsigned char)text[k]) * 1099511628211u;
+    for (size_t at = (size_t)h & m->mask;; at = (at + 1) & m->mask) {
+        size_t i = m->slot[at];
+        if (!i || (s->cells[i - 1].len == len && !memcmp(s->cells[i - 1].text, text, len)))
+            return &m->slot[at];
+    }
+}
+
 static int shape_cells(tsetup *s, float size, nb_diags *diags)
 {
     nb_flow *f = s->f;
@@ -355,6 +375,12 @@ static int shape_cells(tsetup *s, float size, nb_diags *diags)
     set_size(s, size);
     const label_set *ls =
         f->labels && f->report ? labels_for(f->labels, lay, s->lt, fonts, size, f->report) : NULL;
+    value_memo memo = {0};
+    size_t nslots = 16;
+    while (nslots < 2 * s->ncells)
+        nslots *= 2;
+    memo.slot = nb_calloc(nslots, sizeof *memo.slot);
+    memo.mask = nslots - 1;
     for (size_t i = 0; i < s->ncells; i++) {
         tcell *c = &s->cells[i];
         if (c->shaped) {
@@ -372,6 +398,15 @@ static int shape_cells(tsetup *s, float size, nb_diags *diags)
             c->min_w = lb->min_w;
             continue;
         }
+        size_t *seen = c->is_value ? memo_find(&memo, s, c->text, c->len) : NULL;
+        if (seen && *seen) {
+            const tcell *first = &s->cells[*seen - 1];
+            c->tb = first->tb;
+            c->shaped = 1;
+            c->nat_w = first->nat_w;
+            c->min_w = c->nowrap ? c->nat_w : nb_text_min_width(c->tb);
+            continue;
+        }
         /* Pitch = size: a cell's characters sit on its own grid of the table size. */
         if (nb_text_shape(&c->block, fonts, c->text, c->len, size, size, f->report, NULL, c->pos,
                           diags) != 0) {
@@ -383,9 +418,12 @@ static int shape_cells(tsetup *s, float size, nb_diags *diags)
         c->shaped = 1;
         if (!c->is_value)
             keep_words(lay, c->text, &c->block);
+        else if (seen)
+            *seen = i + 1;
         c->nat_w = nb_text_width(&c->block);
         c->min_w = c->nowrap ? c->nat_w : nb_text_min_width(&c->block);
     }
+    free(memo.slot);
     return s->failed ? -1 : 0;
 }
 
