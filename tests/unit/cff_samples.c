@@ -81,7 +81,7 @@ int main(int argc, char **argv)
         if (rc == NB_OK) {
             nb_access access;
             nb_access_init(&access, r->file, NULL, fonts);
-            rc = nb_typeset(r, nb_engine_fonts(e), words, &access, &doc, d);
+            rc = nb_typeset(r, nb_engine_fonts(e), words, &access, NULL, &doc, d);
             nb_access_free(&access);
             EXPECT(rc == NB_OK, "%s does not typeset", path);
         }
