@@ -3,9 +3,10 @@
  * the glyphs a document uses are subset (CID-keyed CFF fonts by cff.c, the others with
  * hb-subset) and written as Type0 fonts with
  * Identity-H encoding, a ToUnicode CMap, /DW and /W widths, and for PDF/A a CIDSet (PDF 32000
- * §9.7, §9.10; PDF/A-1 6.3.5). Glyphs are placed with TJ adjustments so that each one lands exactly where the
- * typesetter put it. Everything written derives from the document: the same doc gives the same
- * bytes. This is the only file that includes libharu's headers. */
+ * §9.7, §9.10; PDF/A-1 6.3.5). A page's text is one text object in a text space of thousandths
+ * of a point, lines placed with relative Td and glyphs with TJ adjustments, so that each one
+ * lands where the typesetter put it (write_run). Everything written derives from the document:
+ * the same doc gives the same bytes. This is the only file that includes libharu's headers. */
 #include "pdf.h"
 #include "cff.h"
 #include "geometry.h"
@@ -20,6 +21,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -1384,6 +1386,14 @@ static void put_uint(nb_buf *b, size_t v)
     nb_buf_put(b, d + i, sizeof d - i);
 }
 
+/* A signed integer, the same way. */
+static void put_int(nb_buf *b, long long v)
+{
+    if (v < 0)
+        nb_buf_put(b, "-", 1);
+    put_uint(b, v < 0 ? (size_t)(-(v + 1)) + 1 : (size_t)v);
+}
+
 /* " N 0 R": a reference to object N. */
 static void put_ref(nb_buf *b, unsigned num)
 {
@@ -1400,15 +1410,82 @@ static size_t new_mcid(page_marks *m, int tag)
     return m->n++;
 }
 
+/* Appends a glyph code as four hex digits (codes are 16-bit), after a '<' if asked: a few
+ * million times in a long document, where printf cost a fifth of the instructions. */
+static void put_code(nb_buf *b, uint32_t code, int open)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char s[5] = {'<', hex[(code >> 12) & 15], hex[(code >> 8) & 15], hex[(code >> 4) & 15],
+                 hex[code & 15]};
+    nb_buf_put(b, open ? s : s + 1, open ? 5 : 4);
+}
+
+/* Text is written in a text space of thousandths of a point: the page's one text object
+ * starts with `.001 0 0 .001 0 0 Tm`, so that every position is an integer. A line starts
+ * with Td relative to the last one, and integers add up exactly in every reader: a glyph lands
+ * on exactly the number an absolute position would have given, and two lines drawn on one
+ * baseline by different paths still share it (pdftotext orders words by exact comparisons).
+ * Font sizes are scaled to match (16 pt is `16000 Tf`); TJ adjustments, in thousandths of the
+ * font size, are unchanged. Numbers keep the precision they had in points (0.001 pt). */
+#define MILLI 1000.0
+
+/* What the page's content stream has set so far for text. Text state (Tf) belongs to the
+ * graphics state and lasts across text objects, so it is written only when it changes; the
+ * line matrix is the text object's. Marked content nests inside the page's one text object
+ * (PDF 32000 §14.6: a sequence that starts in a text object ends in it). */
+typedef struct text_state {
+    int in_text;              /* inside BT … ET */
+    const font_use *font;     /* the font set by Tf (NULL: none yet) */
+    long long size;           /* the size set by Tf, in text space units (0.001 pt) */
+    long long lx, ly;         /* start of the current line, in text space units */
+} text_state;
+
+static long long milli(double v) { return llround(v * MILLI); }
+
+/* Starts the page's text object if it is not open yet. */
+static void begin_text(nb_buf *b, text_state *ts)
+{
+    if (ts->in_text)
+        return;
+    nb_buf_puts(b, "BT\n.001 0 0 .001 0 0 Tm\n");
+    ts->in_text = 1;
+    ts->lx = ts->ly = 0;
+}
+
+static void set_font(nb_buf *b, text_state *ts, const font_use *u, long long size)
+{
+    if (ts->font == u && ts->size == size)
+        return;
+    nb_buf_put(b, "/", 1);
+    nb_buf_puts(b, u->res_name);
+    nb_buf_put(b, " ", 1);
+    put_int(b, size);
+    nb_buf_puts(b, " Tf\n");
+    ts->font = u;
+    ts->size = size;
+}
+
+/* Moves to a new line starting at (x, y) pt. */
+static void move_to(nb_buf *b, text_state *ts, double x, double y)
+{
+    long long mx = milli(x), my = milli(y);
+    put_int(b, mx - ts->lx);
+    nb_buf_put(b, " ", 1);
+    put_int(b, my - ts->ly);
+    nb_buf_puts(b, " Td ");
+    ts->lx = mx;
+    ts->ly = my;
+}
+
 /* A glyph whose code's one ToUnicode entry holds another text (collect_glyphs: a glyph two
  * characters share, such as 日 and the Kangxi radical ⽇, or · and ・ in the Fandol fonts): it
- * is drawn alone, in a text object of its own, with its own text as /ActualText (PDF 32000
- * §14.9.4). In a tagged page the element's sequence ends before it and starts again after it,
- * and the glyph's sequence belongs to a Span element inside the element that has the same
+ * is drawn alone, as a line of its own, with its own text as /ActualText (PDF 32000 §14.9.4).
+ * In a tagged page the element's sequence ends before it and starts again after it, and the
+ * glyph's sequence belongs to a Span element inside the element that has the same
  * /ActualText: readers of the content (pdftotext) take the property, readers of the structure
  * (poppler's structure text) the element's attribute. An artifact keeps its glyph as it is. */
-static void write_actual_text(pdf_ctx *ctx, nb_buf *b, const nb_run *run, const nb_glyph *g,
-                              const used_glyph *ug, const font_use *u, page_marks *marks)
+static void write_actual_text(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_run *run,
+                              const nb_glyph *g, const used_glyph *ug, page_marks *marks)
 {
     int tag = marks ? run->tag : -1;
     if (tag == 0 || (tag > 0 && (size_t)tag > ctx->doc->ntags))
@@ -1426,69 +1503,40 @@ static void write_actual_text(pdf_ctx *ctx, nb_buf *b, const nb_run *run, const 
         put_utf16(b, run->text + g->text, g->text_len, 1);
         nb_buf_puts(b, "> >> BDC\n");
     }
-    nb_buf_printf(b, "BT /%s ", u->res_name);
-    put_num(b, run->size);
-    nb_buf_puts(b, " Tf ");
-    put_num(b, (double)run->x + g->x);
-    nb_buf_puts(b, " ");
-    put_num(b, (double)run->y + g->y);
-    nb_buf_printf(b, " Td [<%04X>] TJ ET\n", (unsigned)ug->code);
+    move_to(b, ts, (double)run->x + g->x, (double)run->y + g->y);
+    put_code(b, ug->code, 1);
+    nb_buf_puts(b, "> Tj\n");
     if (tag > 0)
         nb_buf_printf(b, "EMC\n/%s << /MCID %zu >> BDC\n", name, new_mcid(marks, tag));
     else if (tag < 0)
         nb_buf_puts(b, "EMC\n");
 }
 
-/* Appends a glyph code as four hex digits (codes are 16-bit), after a '<' if asked: a few
- * million times in a long document, where printf cost a fifth of the instructions. */
-static void put_code(nb_buf *b, uint32_t code, int open)
+/* One run, inside the page's text object: its font if another is in force, then per stretch of
+ * equal y a Td to the stretch's first glyph and a TJ whose adjustments put every glyph at its
+ * own x. `pen` follows the position the viewer computes from the numbers as written, so
+ * rounding never accumulates along a line. `marks`: the page's marked content when tagged
+ * (write_actual_text), else NULL. */
+static void write_run(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_run *run,
+                      const font_use *u, page_marks *marks)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    char s[5] = {'<', hex[(code >> 12) & 15], hex[(code >> 8) & 15], hex[(code >> 4) & 15],
-                 hex[code & 15]};
-    nb_buf_put(b, open ? s : s + 1, open ? 5 : 4);
-}
-
-/* One run: BT /F size Tf, then per stretch of equal y a Td to the stretch's first glyph and a
- * TJ whose adjustments put every glyph at its own x. `pen` follows the position the viewer
- * computes from the numbers as written, so rounding never accumulates along a line. `marks`:
- * the page's marked content when tagged (write_actual_text), else NULL. */
-static void write_run(pdf_ctx *ctx, nb_buf *b, const nb_run *run, const font_use *u,
-                      page_marks *marks)
-{
-    double size = run->size;
-    if (!(size > 0))
+    long long tsize = milli(run->size);
+    if (tsize <= 0)
         return;
-    int in_text = 0;       /* inside BT … ET */
-    double lx = 0, ly = 0; /* start of the current text line */
+    double size = (double)tsize; /* in text space units, as the viewer has it */
     char num[40];
+    set_font(b, ts, u, tsize);
     size_t i = 0;
     while (i < run->nglyphs) {
         const nb_glyph *first = &run->glyphs[i];
         if (differs_from_tounicode(run, first, &u->glyphs[u->slot[first->gid]])) {
-            if (in_text)
-                nb_buf_puts(b, "ET\n");
-            in_text = 0;
-            write_actual_text(ctx, b, run, first, &u->glyphs[u->slot[first->gid]], u, marks);
+            write_actual_text(ctx, b, ts, run, first, &u->glyphs[u->slot[first->gid]], marks);
             i++;
             continue;
         }
-        if (!in_text) {
-            nb_buf_printf(b, "BT /%s ", u->res_name);
-            put_num(b, size);
-            nb_buf_puts(b, " Tf\n");
-            in_text = 1;
-            lx = ly = 0;
-        }
-        double ax = (double)run->x + first->x, ay = (double)run->y + first->y;
-        double dx, dy;
-        nb_fmt_num_value(num, ax - lx, 3, &dx);
-        nb_buf_puts(b, num);
-        nb_fmt_num_value(num, ay - ly, 3, &dy);
-        nb_buf_printf(b, " %s Td [<", num);
-        lx += dx;
-        ly += dy;
-        double pen = lx;
+        move_to(b, ts, (double)run->x + first->x, (double)run->y + first->y);
+        nb_buf_puts(b, "[<");
+        double pen = (double)ts->lx;
         int open = 1;
         size_t k = i;
         for (; k < run->nglyphs && run->glyphs[k].y == first->y; k++) {
@@ -1497,7 +1545,7 @@ static void write_run(pdf_ctx *ctx, nb_buf *b, const nb_run *run, const font_use
             if (k > i && differs_from_tounicode(run, g, ug))
                 break; /* drawn alone: the loop above */
             if (k > i) {
-                double target = (double)run->x + g->x;
+                double target = ((double)run->x + g->x) * MILLI;
                 /* Two decimals of a thousandth of an em: finer than float positions are
                  * exact, so float noise does not turn into adjustments. */
                 double adj;
@@ -1517,8 +1565,6 @@ static void write_run(pdf_ctx *ctx, nb_buf *b, const nb_run *run, const font_use
         nb_buf_puts(b, "> ] TJ\n");
         i = k;
     }
-    if (in_text)
-        nb_buf_puts(b, "ET\n");
 }
 
 static font_use *font_of(pdf_ctx *ctx, const nb_font *font)
@@ -1675,17 +1721,21 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
         nb_buf_puts(&b, "EMC\n");
     page_marks *marks = ctx->tagged ? &ctx->marks[page - ctx->doc->pages] : NULL;
     int open_tag = -1; /* the sequence open: an element (1-based), 0 an artifact, -1 none */
+    text_state ts = {0};
     for (size_t r = 0; r < page->nruns; r++) {
         const nb_run *run = &page->runs[r];
         if (!run->nglyphs)
             continue;
+        begin_text(&b, &ts);
         if (marks && run->tag != open_tag)
             open_marked_content(ctx, &b, marks, open_tag, run->tag);
         open_tag = run->tag;
-        write_run(ctx, &b, run, font_of(ctx, run->font), marks);
+        write_run(ctx, &b, &ts, run, font_of(ctx, run->font), marks);
     }
     if (marks && open_tag >= 0)
         nb_buf_puts(&b, "EMC\n");
+    if (ts.in_text)
+        nb_buf_puts(&b, "ET\n");
     HPDF_Dict contents = ((HPDF_PageAttr)hp->attr)->contents;
     contents->write_fn = write_flate_key;
     put_stream(ctx, contents, b.data, b.len);
