@@ -11,7 +11,9 @@ columns of their row, as in HTML tables). It checks:
 - the catalog: /MarkInfo /Marked true, /Lang zh-CN, /DisplayDocTitle true, the title in the
   Info dictionary and in the XMP metadata (dc:title);
 - every piece of text and every drawing is inside marked content: an element's (MCID) or an
-  artifact's; every MCID belongs to exactly one element, and the parent tree says so;
+  artifact's; every MCID belongs to exactly one element, and the parent tree says so; marked
+  content nests with text objects (a sequence begun inside BT … ET ends inside it, one begun
+  outside does not end inside one: PDF 32000 §14.6);
 - the Document's children in reading order: H1 the title, H2 the six section headings, H3 and
   H4 the report's headings, a P per paragraph, item and 落款 line with the description's text,
   a Table per table;
@@ -252,6 +254,7 @@ def read_page(pdf, page_ref, index):
     mcids, artifact = {}, []
     stack = []  # entries: {"tag", "mcid", "artifact", "actual"}
     font = None
+    in_text = False  # between BT and ET; marked content must nest with text objects (§14.6)
     where = "page %d" % (index + 1)
 
     def target():
@@ -295,7 +298,7 @@ def read_page(pdf, page_ref, index):
                 props = {}
             mcid = props.get("MCID")
             entry = {"tag": tag, "mcid": int(mcid) if mcid is not None else None,
-                     "artifact": tag == "Artifact", "actual": None}
+                     "artifact": tag == "Artifact", "actual": None, "in_text": in_text}
             if entry["mcid"] is not None:
                 if entry["mcid"] in mcids:
                     problem("%s: MCID %d used twice" % (where, entry["mcid"]))
@@ -311,8 +314,18 @@ def read_page(pdf, page_ref, index):
         elif op == "EMC":
             if not stack:
                 problem("%s: EMC without BDC/BMC" % where)
-            else:
-                stack.pop()
+            elif stack.pop()["in_text"] != in_text:
+                problem("%s: a marked-content sequence crosses the edge of a text object" %
+                        where)
+        elif op == "BT":
+            if in_text:
+                problem("%s: BT inside a text object" % where)
+            in_text = True
+        elif op == "ET":
+            if any(e["in_text"] for e in stack):
+                problem("%s: a text object ends inside a marked-content sequence it holds" %
+                        where)
+            in_text = False
         elif op == "Tf" and operands:
             font = operands[0]
         elif op == "Tj" and operands:

@@ -13,6 +13,8 @@ MODE is one of
   drop-headers  the last TD with /Headers loses them (where the THs' /Scope alone does not say
                 which THs head it)
   folio         page 1's number is marked as content (an MCID) instead of an artifact
+  cross-text    page 1's first marked-content sequence inside the text object is cut by an ET
+                and a BT (the sequence crosses the edge of a text object)
 
 It edits through `qpdf --json` and `qpdf --update-from-json`. Exit status 2 if it cannot.
 """
@@ -121,15 +123,22 @@ def main():
         e = elems[ref]
         del e["/A"]["/Headers"]
         put(ref, e)
-    elif mode == "folio":
+    elif mode in ("folio", "cross-text"):
         page = get(get(root["/Pages"])["/Kids"][0])
         ref = page["/Contents"]
         stream = objs["obj:" + ref]["stream"]
         data = base64.b64decode(stream["data"])
-        at = data.rfind(b"/Artifact BMC")
-        if at < 0:
-            sys.exit(2)
-        data = data[:at] + b"/P << /MCID 999 >> BDC" + data[at + len(b"/Artifact BMC"):]
+        if mode == "folio":
+            at = data.rfind(b"/Artifact BMC")
+            if at < 0:
+                sys.exit(2)
+            data = data[:at] + b"/P << /MCID 999 >> BDC" + data[at + len(b"/Artifact BMC"):]
+        else:
+            bt = data.find(b"BT")
+            at = data.find(b"BDC", bt) if bt >= 0 else -1
+            if at < 0:
+                sys.exit(2)
+            data = data[:at + 3] + b"\nET\nBT\n" + data[at + 3:]
         stream["data"] = base64.b64encode(data).decode()
         stream["dict"].pop("/Filter", None)
         stream["dict"].pop("/DecodeParms", None)
