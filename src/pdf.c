@@ -1429,7 +1429,7 @@ static void put_code(nb_buf *b, uint32_t code, int open)
  * font size, are unchanged. Numbers keep the precision they had in points (0.001 pt). */
 #define MILLI 1000.0
 
-/* What the page's content stream has set so far for text. Text state (Tf) belongs to the
+/* What the page's content stream has set so far for text. Text state (Tf, Tc) belongs to the
  * graphics state and lasts across text objects, so it is written only when it changes; the
  * line matrix is the text object's. Marked content nests inside the page's one text object
  * (PDF 32000 §14.6: a sequence that starts in a text object ends in it). */
@@ -1438,6 +1438,7 @@ typedef struct text_state {
     const font_use *font;     /* the font set by Tf (NULL: none yet) */
     long long size;           /* the size set by Tf, in text space units (0.001 pt) */
     long long lx, ly;         /* start of the current line, in text space units */
+    double tc;                /* the character spacing set by Tc, in text space units */
 } text_state;
 
 static long long milli(double v) { return llround(v * MILLI); }
@@ -1512,11 +1513,75 @@ static void write_actual_text(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_
         nb_buf_puts(b, "EMC\n");
 }
 
+/* How far a glyph may stand from the typesetter's position before a TJ adjustment moves it:
+ * 0.0005 pt, as precisely as lines are placed (Td, to 0.001 pt), and about what the
+ * typesetter's float positions are exact to (their pen adds up in float). */
+#define PLACE_TOLERANCE 0.5 /* text space units */
+
+/* The character spacing (Tc) that puts most of a stretch's glyphs where the typesetter put
+ * them: the gap after each glyph's advance that recurs most often among the first ones, in
+ * text space units to two decimals. A line on the 28-cell grid has one gap throughout (the
+ * cell less the font size), and a line spread by 推出 or justified around Latin words another. */
+static double common_gap(const nb_run *run, const font_use *u, size_t from, size_t to,
+                         double size)
+{
+    enum { SAMPLE = 32 };
+    double gaps[SAMPLE];
+    size_t n = 0;
+    for (size_t k = from + 1; k < to && n < SAMPLE; k++) {
+        const used_glyph *prev = &u->glyphs[u->slot[run->glyphs[k - 1].gid]];
+        gaps[n++] = ((double)run->glyphs[k].x - run->glyphs[k - 1].x) * MILLI -
+                    prev->width * size / 1000.0;
+    }
+    size_t best = 0, best_count = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t count = 0;
+        for (size_t j = 0; j < n; j++)
+            count += fabs(gaps[j] - gaps[i]) <= PLACE_TOLERANCE / 4;
+        if (count > best_count) {
+            best = i;
+            best_count = count;
+        }
+    }
+    double sum = 0;
+    size_t count = 0;
+    for (size_t j = 0; j < n; j++)
+        if (fabs(gaps[j] - gaps[best]) <= PLACE_TOLERANCE / 4) {
+            sum += gaps[j];
+            count++;
+        }
+    double tc = 0;
+    char num[40];
+    nb_fmt_num_value(num, count ? sum / (double)count : 0, 2, &tc);
+    return tc;
+}
+
+/* The glyphs of a stretch that a character spacing `tc` leaves off their place: each of them
+ * costs a TJ adjustment. */
+static size_t misplaced(const nb_run *run, const font_use *u, size_t from, size_t to,
+                        double size, double tc)
+{
+    double pen = 0;
+    size_t count = 0;
+    for (size_t k = from; k < to; k++) {
+        const nb_glyph *g = &run->glyphs[k];
+        double target = ((double)g->x - run->glyphs[from].x) * MILLI;
+        if (k > from && fabs(pen - target) > PLACE_TOLERANCE) {
+            count++;
+            pen = target;
+        }
+        pen += u->glyphs[u->slot[g->gid]].width * size / 1000.0 + tc;
+    }
+    return count;
+}
+
 /* One run, inside the page's text object: its font if another is in force, then per stretch of
- * equal y a Td to the stretch's first glyph and a TJ whose adjustments put every glyph at its
- * own x. `pen` follows the position the viewer computes from the numbers as written, so
- * rounding never accumulates along a line. `marks`: the page's marked content when tagged
- * (write_actual_text), else NULL. */
+ * equal y a Td to the stretch's first glyph, the character spacing if the stretch wants
+ * another, and a TJ whose adjustments move every glyph that Tc leaves more than
+ * PLACE_TOLERANCE off its place. Tc also follows a stretch's last glyph, which does not matter:
+ * every line starts with its own Td. `pen` follows the position the viewer computes from the
+ * numbers as written, so rounding never accumulates along a line. `marks`: the page's marked
+ * content when tagged (write_actual_text), else NULL. */
 static void write_run(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_run *run,
                       const font_use *u, page_marks *marks)
 {
@@ -1534,36 +1599,46 @@ static void write_run(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_run *run
             i++;
             continue;
         }
+        size_t end = i + 1;
+        while (end < run->nglyphs && run->glyphs[end].y == first->y &&
+               !differs_from_tounicode(run, &run->glyphs[end],
+                                       &u->glyphs[u->slot[run->glyphs[end].gid]]))
+            end++;
         move_to(b, ts, (double)run->x + first->x, (double)run->y + first->y);
+        if (end - i > 1) {
+            /* Another Tc costs about as much as two adjustments. */
+            double tc = common_gap(run, u, i, end, size);
+            if (tc != ts->tc &&
+                misplaced(run, u, i, end, size, tc) + 2 < misplaced(run, u, i, end, size, ts->tc)) {
+                nb_fmt_num(num, tc, 2);
+                nb_buf_puts(b, num);
+                nb_buf_puts(b, " Tc ");
+                ts->tc = tc;
+            }
+        }
         nb_buf_puts(b, "[<");
         double pen = (double)ts->lx;
         int open = 1;
-        size_t k = i;
-        for (; k < run->nglyphs && run->glyphs[k].y == first->y; k++) {
+        for (size_t k = i; k < end; k++) {
             const nb_glyph *g = &run->glyphs[k];
             const used_glyph *ug = &u->glyphs[u->slot[g->gid]];
-            if (k > i && differs_from_tounicode(run, g, ug))
-                break; /* drawn alone: the loop above */
-            if (k > i) {
-                double target = ((double)run->x + g->x) * MILLI;
-                /* Two decimals of a thousandth of an em: finer than float positions are
-                 * exact, so float noise does not turn into adjustments. */
-                double adj;
+            double target = ((double)run->x + g->x) * MILLI, adj = 0;
+            if (k > i && fabs(pen - target) > PLACE_TOLERANCE)
+                /* Two decimals of a thousandth of an em (0 only at sizes over 100 pt). */
                 nb_fmt_num_value(num, (pen - target) * 1000.0 / size, 2, &adj);
-                if (adj != 0) {
-                    if (open)
-                        nb_buf_put(b, ">", 1);
-                    nb_buf_puts(b, num);
-                    open = 0;
-                    pen -= adj * size / 1000.0;
-                }
+            if (adj != 0) {
+                if (open)
+                    nb_buf_put(b, ">", 1);
+                nb_buf_puts(b, num);
+                open = 0;
+                pen -= adj * size / 1000.0;
             }
             put_code(b, ug->code, !open);
             open = 1;
-            pen += ug->width * size / 1000.0;
+            pen += ug->width * size / 1000.0 + ts->tc;
         }
         nb_buf_puts(b, "> ] TJ\n");
-        i = k;
+        i = end;
     }
 }
 
