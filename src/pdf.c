@@ -370,6 +370,12 @@ static void put_num(nb_buf *b, double v)
     nb_buf_puts(b, s);
 }
 
+/* Page content is drawn in thousandths of a point (write_rules, write_run): positions are then
+ * integers, which take no decimal point and add up exactly. */
+#define MILLI 1000.0
+
+static long long milli(double v) { return llround(v * MILLI); }
+
 /* ------------------------------------------------------------------------------------------ */
 /* Text helpers */
 
@@ -1338,32 +1344,6 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
 /* ------------------------------------------------------------------------------------------ */
 /* Pages */
 
-static void write_rules(nb_buf *b, const nb_page *page)
-{
-    if (!page->nrules)
-        return;
-    /* Projecting caps close the corners where horizontal and vertical table rules meet. */
-    nb_buf_puts(b, "q 0 G 2 J\n");
-    double width = -1;
-    for (size_t i = 0; i < page->nrules; i++) {
-        const nb_stroke *r = &page->rules[i];
-        if (r->width != width) {
-            width = r->width;
-            put_num(b, width);
-            nb_buf_puts(b, " w\n");
-        }
-        put_num(b, r->x1);
-        nb_buf_puts(b, " ");
-        put_num(b, r->y1);
-        nb_buf_puts(b, " m ");
-        put_num(b, r->x2);
-        nb_buf_puts(b, " ");
-        put_num(b, r->y2);
-        nb_buf_puts(b, " l S\n");
-    }
-    nb_buf_puts(b, "Q\n");
-}
-
 /* True when the text a glyph stands for here is not the text its code's ToUnicode entry gives
  * (collect_glyphs keeps one text per glyph: the first it saw). */
 static int differs_from_tounicode(const nb_run *run, const nb_glyph *g, const used_glyph *ug)
@@ -1394,6 +1374,33 @@ static void put_int(nb_buf *b, long long v)
     put_uint(b, v < 0 ? (size_t)(-(v + 1)) + 1 : (size_t)v);
 }
 
+static void write_rules(nb_buf *b, const nb_page *page)
+{
+    if (!page->nrules)
+        return;
+    /* Projecting caps close the corners where horizontal and vertical table rules meet. In
+     * thousandths of a point, as the text: integers, without the decimal point. */
+    nb_buf_puts(b, "q 0 G 2 J .001 0 0 .001 0 0 cm\n");
+    double width = -1;
+    for (size_t i = 0; i < page->nrules; i++) {
+        const nb_stroke *r = &page->rules[i];
+        if (r->width != width) {
+            width = r->width;
+            put_int(b, milli(width));
+            nb_buf_puts(b, " w\n");
+        }
+        put_int(b, milli(r->x1));
+        nb_buf_puts(b, " ");
+        put_int(b, milli(r->y1));
+        nb_buf_puts(b, " m ");
+        put_int(b, milli(r->x2));
+        nb_buf_puts(b, " ");
+        put_int(b, milli(r->y2));
+        nb_buf_puts(b, " l S\n");
+    }
+    nb_buf_puts(b, "Q\n");
+}
+
 /* " N 0 R": a reference to object N. */
 static void put_ref(nb_buf *b, unsigned num)
 {
@@ -1420,14 +1427,14 @@ static void put_code(nb_buf *b, uint32_t code, int open)
     nb_buf_put(b, open ? s : s + 1, open ? 5 : 4);
 }
 
-/* Text is written in a text space of thousandths of a point: the page's one text object
- * starts with `.001 0 0 .001 0 0 Tm`, so that every position is an integer. A line starts
- * with Td relative to the last one, and integers add up exactly in every reader: a glyph lands
- * on exactly the number an absolute position would have given, and two lines drawn on one
- * baseline by different paths still share it (pdftotext orders words by exact comparisons).
- * Font sizes are scaled to match (16 pt is `16000 Tf`); TJ adjustments, in thousandths of the
- * font size, are unchanged. Numbers keep the precision they had in points (0.001 pt). */
-#define MILLI 1000.0
+/* Text is written in a text space of thousandths of a point (MILLI): the page's one text
+ * object starts with `.001 0 0 .001 0 0 Tm`, so that every position is an integer. A line
+ * starts with Td relative to the last one, and integers add up exactly in every reader: a
+ * glyph lands on exactly the number an absolute position would have given, and two lines drawn
+ * on one baseline by different paths still share it (pdftotext orders words by exact
+ * comparisons). Font sizes are scaled to match (16 pt is `16000 Tf`); TJ adjustments, in
+ * thousandths of the font size, are unchanged. Numbers keep the precision they had in points
+ * (0.001 pt). */
 
 /* What the page's content stream has set so far for text. Text state (Tf, Tc) belongs to the
  * graphics state and lasts across text objects, so it is written only when it changes; the
@@ -1440,8 +1447,6 @@ typedef struct text_state {
     long long lx, ly;         /* start of the current line, in text space units */
     double tc;                /* the character spacing set by Tc, in text space units */
 } text_state;
-
-static long long milli(double v) { return llround(v * MILLI); }
 
 /* Starts the page's text object if it is not open yet. */
 static void begin_text(nb_buf *b, text_state *ts)
@@ -1637,7 +1642,7 @@ static void write_run(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_run *run
             open = 1;
             pen += ug->width * size / 1000.0 + ts->tc;
         }
-        nb_buf_puts(b, "> ] TJ\n");
+        nb_buf_puts(b, ">] TJ\n");
         i = end;
     }
 }
