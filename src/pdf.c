@@ -1501,19 +1501,19 @@ static void write_actual_text(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_
         nb_grow(&ctx->spans, &ctx->cap_spans, ctx->nspans + 1, sizeof *ctx->spans);
         ctx->spans[ctx->nspans] = (actual_span){tag, run->text + g->text, g->text_len};
         int span = (int)(ctx->doc->ntags + ++ctx->nspans);
-        nb_buf_printf(b, "EMC\n/Span << /MCID %zu /ActualText <FEFF", new_mcid(marks, span));
+        nb_buf_printf(b, "EMC\n/Span<</MCID %zu/ActualText<FEFF", new_mcid(marks, span));
     }
     else if (tag < 0)
-        nb_buf_puts(b, "/Span << /ActualText <FEFF");
+        nb_buf_puts(b, "/Span<</ActualText<FEFF");
     if (tag != 0) {
         put_utf16(b, run->text + g->text, g->text_len, 1);
-        nb_buf_puts(b, "> >> BDC\n");
+        nb_buf_puts(b, ">>>BDC\n");
     }
     move_to(b, ts, (double)run->x + g->x, (double)run->y + g->y);
     put_code(b, ug->code, 1);
     nb_buf_puts(b, "> Tj\n");
     if (tag > 0)
-        nb_buf_printf(b, "EMC\n/%s << /MCID %zu >> BDC\n", name, new_mcid(marks, tag));
+        nb_buf_printf(b, "EMC\n/%s<</MCID %zu>>BDC\n", name, new_mcid(marks, tag));
     else if (tag < 0)
         nb_buf_puts(b, "EMC\n");
 }
@@ -1720,9 +1720,9 @@ static void open_marked_content(pdf_ctx *ctx, nb_buf *b, page_marks *marks, int 
     }
     nb_buf_put(b, "/", 1);
     nb_buf_puts(b, nb_tag_names[ctx->doc->tags[to - 1].kind]);
-    nb_buf_puts(b, " << /MCID ");
+    nb_buf_puts(b, "<</MCID ");
     put_uint(b, new_mcid(marks, to));
-    nb_buf_puts(b, " >> BDC\n");
+    nb_buf_puts(b, ">>BDC\n");
 }
 
 static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
