@@ -1538,8 +1538,9 @@ static double common_gap(const nb_run *run, const font_use *u, size_t from, size
         gaps[n++] = ((double)run->glyphs[k].x - run->glyphs[k - 1].x) * MILLI -
                     prev->width * size / 1000.0;
     }
+    /* Most lines have one gap throughout: a majority for the first gap settles it at once. */
     size_t best = 0, best_count = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && best_count * 2 <= n; i++) {
         size_t count = 0;
         for (size_t j = 0; j < n; j++)
             count += fabs(gaps[j] - gaps[i]) <= PLACE_TOLERANCE / 4;
