@@ -3,9 +3,9 @@
  * the glyphs a document uses are subset (CID-keyed CFF fonts by cff.c, the others with
  * hb-subset) and written as Type0 fonts with
  * Identity-H encoding, a ToUnicode CMap, /DW and /W widths, and for PDF/A a CIDSet (PDF 32000
- * §9.7, §9.10; PDF/A-1 6.3.5). A page's text is one text object in a text space of thousandths
- * of a point, lines placed with relative Td and glyphs with TJ adjustments, so that each one
- * lands where the typesetter put it (write_run). Everything written derives from the document:
+ * §9.7, §9.10; PDF/A-1 6.3.5). A page's text is one text object in a text space of 1/1024
+ * pt, lines placed with relative Td and glyphs with character spacing and TJ adjustments, so
+ * that each one lands where the typesetter put it (write_run). Everything written derives from the document:
  * the same doc gives the same bytes. This is the only file that includes libharu's headers. */
 #include "pdf.h"
 #include "cff.h"
@@ -370,11 +370,15 @@ static void put_num(nb_buf *b, double v)
     nb_buf_puts(b, s);
 }
 
-/* Page content is drawn in thousandths of a point (write_rules, write_run): positions are then
- * integers, which take no decimal point and add up exactly. */
-#define MILLI 1000.0
+/* Page content is drawn in units of 1/1024 pt (write_rules, write_run): positions are then
+ * integers, which take no decimal point and add up exactly, and a power of two keeps every
+ * product with the scale exact in binary too (a thousandth is not: MuPDF read a 14 pt font
+ * drawn in thousandths as 14.000001 pt). Positions are as precise as before, when they were
+ * written in points to three decimals. */
+#define UNITS 1024.0
+#define UNIT_SCALE ".0009765625" /* 1 / UNITS, exactly */
 
-static long long milli(double v) { return llround(v * MILLI); }
+static long long units(double v) { return llround(v * UNITS); }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Text helpers */
@@ -1379,23 +1383,23 @@ static void write_rules(nb_buf *b, const nb_page *page)
     if (!page->nrules)
         return;
     /* Projecting caps close the corners where horizontal and vertical table rules meet. In
-     * thousandths of a point, as the text: integers, without the decimal point. */
-    nb_buf_puts(b, "q 0 G 2 J .001 0 0 .001 0 0 cm\n");
+     * 1/1024 pt, as the text: integers, without the decimal point. */
+    nb_buf_puts(b, "q 0 G 2 J " UNIT_SCALE " 0 0 " UNIT_SCALE " 0 0 cm\n");
     double width = -1;
     for (size_t i = 0; i < page->nrules; i++) {
         const nb_stroke *r = &page->rules[i];
         if (r->width != width) {
             width = r->width;
-            put_int(b, milli(width));
+            put_int(b, units(width));
             nb_buf_puts(b, " w\n");
         }
-        put_int(b, milli(r->x1));
+        put_int(b, units(r->x1));
         nb_buf_puts(b, " ");
-        put_int(b, milli(r->y1));
+        put_int(b, units(r->y1));
         nb_buf_puts(b, " m ");
-        put_int(b, milli(r->x2));
+        put_int(b, units(r->x2));
         nb_buf_puts(b, " ");
-        put_int(b, milli(r->y2));
+        put_int(b, units(r->y2));
         nb_buf_puts(b, " l S\n");
     }
     nb_buf_puts(b, "Q\n");
@@ -1427,15 +1431,13 @@ static void put_code(nb_buf *b, uint32_t code, int open)
     nb_buf_put(b, open ? s : s + 1, open ? 5 : 4);
 }
 
-/* Text is written in a text space of thousandths of a point (MILLI): the page's one text
- * object starts with `.001 0 0 .001 0 0 Tm`, so that every position is an integer. A line
+/* Text is written in a text space of 1/1024 pt (UNITS): the page's one text object starts
+ * with `.0009765625 0 0 .0009765625 0 0 Tm`, so that every position is an integer. A line
  * starts with Td relative to the last one, and integers add up exactly in every reader: a
  * glyph lands on exactly the number an absolute position would have given, and two lines drawn
  * on one baseline by different paths still share it (pdftotext orders words by exact
- * comparisons). Font sizes are scaled to match (16 pt is `16000 Tf`); TJ adjustments, in
- * thousandths of the font size, are unchanged. Numbers keep the precision they had in points
- * (0.001 pt). */
-
+ * comparisons). Font sizes are scaled to match (16 pt is `16384 Tf`); TJ adjustments, in
+ * thousandths of the font size, are unchanged. */
 /* What the page's content stream has set so far for text. Text state (Tf, Tc) belongs to the
  * graphics state and lasts across text objects, so it is written only when it changes; the
  * line matrix is the text object's. Marked content nests inside the page's one text object
@@ -1443,7 +1445,7 @@ static void put_code(nb_buf *b, uint32_t code, int open)
 typedef struct text_state {
     int in_text;              /* inside BT … ET */
     const font_use *font;     /* the font set by Tf (NULL: none yet) */
-    long long size;           /* the size set by Tf, in text space units (0.001 pt) */
+    long long size;           /* the size set by Tf, in text space units (1/1024 pt) */
     long long lx, ly;         /* start of the current line, in text space units */
     double tc;                /* the character spacing set by Tc, in text space units */
 } text_state;
@@ -1453,7 +1455,7 @@ static void begin_text(nb_buf *b, text_state *ts)
 {
     if (ts->in_text)
         return;
-    nb_buf_puts(b, "BT\n.001 0 0 .001 0 0 Tm\n");
+    nb_buf_puts(b, "BT\n" UNIT_SCALE " 0 0 " UNIT_SCALE " 0 0 Tm\n");
     ts->in_text = 1;
     ts->lx = ts->ly = 0;
 }
@@ -1474,7 +1476,7 @@ static void set_font(nb_buf *b, text_state *ts, const font_use *u, long long siz
 /* Moves to a new line starting at (x, y) pt. */
 static void move_to(nb_buf *b, text_state *ts, double x, double y)
 {
-    long long mx = milli(x), my = milli(y);
+    long long mx = units(x), my = units(y);
     put_int(b, mx - ts->lx);
     nb_buf_put(b, " ", 1);
     put_int(b, my - ts->ly);
@@ -1519,7 +1521,7 @@ static void write_actual_text(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_
 }
 
 /* How far a glyph may stand from the typesetter's position before a TJ adjustment moves it:
- * 0.0005 pt, as precisely as lines are placed (Td, to 0.001 pt), and about what the
+ * half a unit (0.0005 pt), as precisely as lines are placed (Td, to a unit), and about what the
  * typesetter's float positions are exact to (their pen adds up in float). */
 #define PLACE_TOLERANCE 0.5 /* text space units */
 
@@ -1535,7 +1537,7 @@ static double common_gap(const nb_run *run, const font_use *u, size_t from, size
     size_t n = 0;
     for (size_t k = from + 1; k < to && n < SAMPLE; k++) {
         const used_glyph *prev = &u->glyphs[u->slot[run->glyphs[k - 1].gid]];
-        gaps[n++] = ((double)run->glyphs[k].x - run->glyphs[k - 1].x) * MILLI -
+        gaps[n++] = ((double)run->glyphs[k].x - run->glyphs[k - 1].x) * UNITS -
                     prev->width * size / 1000.0;
     }
     /* Most lines have one gap throughout: a majority for the first gap settles it at once. */
@@ -1571,7 +1573,7 @@ static size_t misplaced(const nb_run *run, const font_use *u, size_t from, size_
     size_t count = 0;
     for (size_t k = from; k < to; k++) {
         const nb_glyph *g = &run->glyphs[k];
-        double target = ((double)g->x - run->glyphs[from].x) * MILLI;
+        double target = ((double)g->x - run->glyphs[from].x) * UNITS;
         if (k > from && fabs(pen - target) > PLACE_TOLERANCE) {
             count++;
             pen = target;
@@ -1591,7 +1593,7 @@ static size_t misplaced(const nb_run *run, const font_use *u, size_t from, size_
 static void write_run(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_run *run,
                       const font_use *u, page_marks *marks)
 {
-    long long tsize = milli(run->size);
+    long long tsize = units(run->size);
     if (tsize <= 0)
         return;
     double size = (double)tsize; /* in text space units, as the viewer has it */
@@ -1628,7 +1630,7 @@ static void write_run(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_run *run
         for (size_t k = i; k < end; k++) {
             const nb_glyph *g = &run->glyphs[k];
             const used_glyph *ug = &u->glyphs[u->slot[g->gid]];
-            double target = ((double)run->x + g->x) * MILLI, adj = 0;
+            double target = ((double)run->x + g->x) * UNITS, adj = 0;
             if (k > i && fabs(pen - target) > PLACE_TOLERANCE)
                 /* Two decimals of a thousandth of an em (0 only at sizes over 100 pt). */
                 nb_fmt_num_value(num, (pen - target) * 1000.0 / size, 2, &adj);
