@@ -40,6 +40,15 @@ nb_font *nb_files_font(nb_fontset *set, const nb_access *access, const nb_report
     return font;
 }
 
+void nb_raster_free(nb_raster *r)
+{
+    if (!r)
+        return;
+    free(r->pixels);
+    free(r->alpha);
+    memset(r, 0, sizeof *r);
+}
+
 int nb_files_seal(const nb_access *access, const nb_report *r, nb_raster *out, nb_diags *d)
 {
     nb_pos pos = r->seal.s ? r->seal.pos : (nb_pos){r->file, 0, 0};

@@ -1,15 +1,15 @@
 /* Fonts: a font file is mapped once and wrapped in a HarfBuzz face/font that every document
  * shares read-only. Names are resolved first among the bundled folder's faces, read here from
- * their name tables, and only when a name is not found there through a fontconfig
- * configuration owned by the fontset (system fonts plus the bundled folder), with exact
- * matching only: fontconfig's "closest font" fallback would silently print a report in the
- * wrong typeface. A report set in the bundled fonts never starts fontconfig, whose cache of the
- * folder, when cold or unwritable, cost a fifth of a render. */
+ * their name tables, and only when a name is not found there through fontconfig's list (the
+ * system fonts plus the bundled folder, from the system_fonts module: font_system.c), with
+ * exact matching only: fontconfig's "closest font" fallback would silently print a report in
+ * the wrong typeface. A report set in the bundled fonts never starts fontconfig, whose cache of
+ * the folder, when cold or unwritable, cost a fifth of a render, nor even loads it. */
 #include "font.h"
 
 #include "util.h"
 
-#include <fontconfig/fontconfig.h>
+#include <fontconfig/fontconfig.h> /* FC_WEIGHT_* and FC_SLANT_* only: no call into it here */
 #include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
@@ -340,17 +340,8 @@ size_t nb_font_shape(const nb_font *font, const char *text, size_t len, nb_shape
 /* ------------------------------------------------------------------------------------------ */
 /* Fontset */
 
-/* One face fontconfig knows about, copied out of its pattern. */
-typedef struct candidate {
-    char *file;
-    int index;
-    char **families; size_t nfamilies;
-    char **styles;   size_t nstyles;
-    char **fullnames; size_t nfullnames;
-    char *ps_name;
-    int weight, slant;
-    int bundled; /* lives under the fontset's font_dir */
-} candidate;
+/* One face a name may resolve to: a bundled one, or one fontconfig lists. */
+typedef nb_face_names candidate;
 
 typedef struct name_entry {
     char *name;
@@ -360,48 +351,61 @@ typedef struct name_entry {
 
 struct nb_fontset {
     pthread_mutex_t lock;
-    FcConfig *config; /* NULL until a name is not among the bundled faces */
     char *font_dir; /* owned; canonical path or NULL */
     nb_font **fonts; size_t nfonts, cap_fonts;
     name_entry *names; size_t nnames, cap_names;
     candidate *cands; size_t ncands; int listed;
-    int system_loaded; /* the system's fonts are in config, not only the bundled folder */
+    int system_loaded; /* the candidates are fontconfig's list, system fonts included */
+    char *system_error; /* owned or NULL: why fontconfig could not be asked (its module) */
 };
 
 static void free_strings(char **v, size_t n);
 
-static void free_candidates(nb_fontset *set)
+void nb_face_names_free(nb_face_names *faces, size_t n)
 {
-    for (size_t i = 0; i < set->ncands; i++) {
-        candidate *c = &set->cands[i];
+    for (size_t i = 0; i < n; i++) {
+        nb_face_names *c = &faces[i];
         free(c->file);
         free(c->ps_name);
         free_strings(c->families, c->nfamilies);
         free_strings(c->styles, c->nstyles);
         free_strings(c->fullnames, c->nfullnames);
     }
-    free(set->cands);
-    set->cands = NULL;
-    set->ncands = 0;
-    set->listed = 0;
+    free(faces);
+}
+
+static int cmp_candidates(const void *a, const void *b);
+
+/* Sorts a list of faces bundled-first, then by path: the choice between equal matches must not
+ * depend on the folder's or fontconfig's order. */
+static void sort_candidates(nb_fontset *set)
+{
+    size_t dirlen = set->font_dir ? strlen(set->font_dir) : 0;
+    for (size_t i = 0; i < set->ncands; i++) {
+        candidate *c = &set->cands[i];
+        c->bundled = dirlen && strncmp(c->file, set->font_dir, dirlen) == 0 &&
+                     c->file[dirlen] == '/';
+    }
+    qsort(set->cands, set->ncands, sizeof *set->cands, cmp_candidates);
 }
 
 /* Replaces the bundled faces by fontconfig's list of the system's fonts plus the bundled
- * folder, once. Caller holds the lock. Returns 0 if there is nothing more to look at. */
+ * folder, once. Caller holds the lock. Returns 0 if there is nothing more to look at (the
+ * bundled faces stay). */
 static int load_system_fonts(nb_fontset *set)
 {
     if (set->system_loaded)
         return 0;
     set->system_loaded = 1;
-    FcConfig *config = FcInitLoadConfigAndFonts();
-    if (!config)
+    candidate *faces;
+    size_t n;
+    if (nb_installed_faces(set->font_dir, 1, &faces, &n, &set->system_error) != 0)
         return 0;
-    if (set->font_dir && !FcConfigAppFontAddDir(config, (const FcChar8 *)set->font_dir)) {
-        FcConfigDestroy(config);
-        return 0;
-    }
-    set->config = config;
-    free_candidates(set);
+    nb_face_names_free(set->cands, set->ncands);
+    set->cands = faces;
+    set->ncands = n;
+    set->listed = 1;
+    sort_candidates(set);
     return 1;
 }
 
@@ -419,9 +423,8 @@ nb_fontset *nb_fontset_new(const char *font_dir, char **error)
         }
     }
     /* No fontconfig yet: the bundled fonts are what nearly every report uses, and they are
-     * read from the folder itself (bundled_faces). A configuration of our own, never the
-     * process-wide default that FcInit sets up, is made the first time a name is not found
-     * among them. */
+     * read from the folder itself (bundled_faces). Fontconfig's list is asked for (and its
+     * module loaded) the first time a name is not found among them. */
     nb_fontset *set = nb_calloc(1, sizeof *set);
     pthread_mutex_init(&set->lock, NULL);
     set->font_dir = dir;
@@ -447,9 +450,8 @@ void nb_fontset_free(nb_fontset *set)
         free(set->names[i].error);
     }
     free(set->names);
-    free_candidates(set);
-    if (set->config)
-        FcConfigDestroy(set->config);
+    nb_face_names_free(set->cands, set->ncands);
+    free(set->system_error);
     free(set->font_dir);
     pthread_mutex_destroy(&set->lock);
     free(set);
@@ -473,19 +475,6 @@ static nb_font *open_cached(nb_fontset *set, const char *path, int index, char *
     nb_grow(&set->fonts, &set->cap_fonts, set->nfonts + 1, sizeof *set->fonts);
     set->fonts[set->nfonts++] = f;
     return f;
-}
-
-static char **pattern_strings(FcPattern *p, const char *object, size_t *n)
-{
-    char **v = NULL;
-    size_t cap = 0;
-    *n = 0;
-    FcChar8 *s;
-    for (int i = 0; FcPatternGetString(p, object, i, &s) == FcResultMatch; i++) {
-        nb_grow(&v, &cap, *n + 1, sizeof *v);
-        v[(*n)++] = nb_strdup((const char *)s);
-    }
-    return v;
 }
 
 static int cmp_candidates(const void *a, const void *b)
@@ -749,53 +738,15 @@ static void bundled_faces(nb_fontset *set)
     closedir(dir);
 }
 
-/* Copies the list of every face once, ordered bundled-first then by path, so that the choice
- * between equal matches does not depend on the folder's or fontconfig's order: the bundled
- * faces alone until a name is not found among them, then fontconfig's list. */
+/* The bundled faces, read once, until a name is not found among them; then fontconfig's list
+ * (load_system_fonts). */
 static void list_candidates(nb_fontset *set)
 {
     if (set->listed)
         return;
     set->listed = 1;
-    if (!set->config) {
-        bundled_faces(set);
-        qsort(set->cands, set->ncands, sizeof *set->cands, cmp_candidates);
-        return;
-    }
-    FcPattern *all = FcPatternCreate();
-    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_STYLE, FC_FULLNAME,
-                                       FC_POSTSCRIPT_NAME, FC_WEIGHT, FC_SLANT, (char *)NULL);
-    FcFontSet *fs = FcFontList(set->config, all, os);
-    FcObjectSetDestroy(os);
-    FcPatternDestroy(all);
-    if (!fs)
-        return;
-    size_t dirlen = set->font_dir ? strlen(set->font_dir) : 0;
-    set->cands = nb_calloc((size_t)fs->nfont, sizeof *set->cands);
-    for (int i = 0; i < fs->nfont; i++) {
-        FcPattern *p = fs->fonts[i];
-        FcChar8 *file;
-        if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
-            continue;
-        candidate *c = &set->cands[set->ncands++];
-        c->file = nb_strdup((const char *)file);
-        if (FcPatternGetInteger(p, FC_INDEX, 0, &c->index) != FcResultMatch)
-            c->index = 0;
-        if (FcPatternGetInteger(p, FC_WEIGHT, 0, &c->weight) != FcResultMatch)
-            c->weight = FC_WEIGHT_REGULAR;
-        if (FcPatternGetInteger(p, FC_SLANT, 0, &c->slant) != FcResultMatch)
-            c->slant = FC_SLANT_ROMAN;
-        c->families = pattern_strings(p, FC_FAMILY, &c->nfamilies);
-        c->styles = pattern_strings(p, FC_STYLE, &c->nstyles);
-        c->fullnames = pattern_strings(p, FC_FULLNAME, &c->nfullnames);
-        FcChar8 *ps;
-        c->ps_name = FcPatternGetString(p, FC_POSTSCRIPT_NAME, 0, &ps) == FcResultMatch
-                         ? nb_strdup((const char *)ps) : NULL;
-        c->bundled = dirlen && strncmp(c->file, set->font_dir, dirlen) == 0 &&
-                     c->file[dirlen] == '/';
-    }
-    FcFontSetDestroy(fs);
-    qsort(set->cands, set->ncands, sizeof *set->cands, cmp_candidates);
+    bundled_faces(set);
+    sort_candidates(set);
 }
 
 /* Font names compare as fontconfig compares families: ignoring case and blanks. `n` limits a. */
@@ -921,6 +872,8 @@ nb_font *nb_fontset_find(nb_fontset *set, const char *name_or_path, char **error
             c = resolve_name(set, name_or_path);
         if (c)
             font = open_cached(set, c->file, c->index, &why);
+        else if (set->system_error)
+            why = nb_strdup(set->system_error); /* the installed fonts could not be asked */
     }
     if (error && why)
         *error = nb_strdup(why);
@@ -957,11 +910,16 @@ char *nb_fontset_describe(const char *font_dir, int fontconfig)
     if (!set)
         return error;
     if (fontconfig) {
-        set->config = FcConfigCreate();
-        if (!set->config || !FcConfigAppFontAddDir(set->config, (const FcChar8 *)set->font_dir)) {
+        /* The folder alone, as fontconfig lists it (no system fonts). */
+        char *why = NULL;
+        if (nb_installed_faces(set->font_dir, 0, &set->cands, &set->ncands, &why) != 0) {
             nb_fontset_free(set);
+            if (why)
+                return why;
             return nb_strdup("fontconfig could not read the folder");
         }
+        set->listed = 1;
+        sort_candidates(set);
     }
     list_candidates(set);
     nb_buf b = {0};

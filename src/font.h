@@ -1,5 +1,5 @@
-/* Fonts: files opened once (mmap) and shared read-only; roles resolved through fontconfig;
- * shaping with HarfBuzz. */
+/* Fonts: files opened once (mmap) and shared read-only; names resolved among the bundled faces,
+ * then through fontconfig (a module); shaping with HarfBuzz. */
 #ifndef NB_FONT_H
 #define NB_FONT_H
 
@@ -88,6 +88,29 @@ int nb_fontset_add_memory(nb_fontset *set, const char *name, const unsigned char
  * (fontconfig 0) or as fontconfig lists them (1), for the test that keeps the two the same.
  * Caller frees; an error message when the folder cannot be read. */
 char *nb_fontset_describe(const char *font_dir, int fontconfig);
+
+/* One face as name lookup sees it: its file and face index, its names, and its weight and slant
+ * on fontconfig's scale. Read from the bundled folder's files by font.c, or listed by
+ * fontconfig in the system_fonts module (font_system.c). Every pointer is owned (malloc). */
+typedef struct nb_face_names {
+    char *file;
+    int index;
+    char **families; size_t nfamilies;
+    char **styles;   size_t nstyles;
+    char **fullnames; size_t nfullnames;
+    char *ps_name;
+    int weight, slant;
+    int bundled; /* lives under the fontset's font_dir (set by font.c) */
+} nb_face_names;
+
+/* The faces fontconfig lists: the system's fonts (`system` 1) or none (0), and those of
+ * `font_dir` (if not NULL). Returns 0 with *faces (free with nb_face_names_free), or -1 when
+ * fontconfig cannot start or read the folder, or its module (module.h) cannot be loaded: then
+ * *error (caller frees) says why, or is NULL. fontconfig and its libraries are loaded only by
+ * this call, so that a report set in the bundled fonts starts without them. */
+int nb_installed_faces(const char *font_dir, int system, nb_face_names **faces, size_t *n,
+                       char **error);
+void nb_face_names_free(nb_face_names *faces, size_t n);
 
 
 #endif

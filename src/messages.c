@@ -122,6 +122,8 @@ static const msg messages[] = {
     {"importing HTML", "导入 HTML"},
     {"importing a .docx file", "导入 .docx 文件"},
     {"importing a PDF", "导入 PDF"},
+    {"looking up installed fonts", "查找已安装的字体"},
+    {"reading a seal image", "读取印章图像"},
     {"cannot load the module %s: %s", "无法加载模块 %s：%s"},
     {"%s is not a nianbao module", "%s 不是 nianbao 的模块"},
     {"the module %s is from another build of nianbao (version %s), not from this one (%s)",

@@ -170,6 +170,53 @@ int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_impor
     return read_with("import_pdf", "importing a PDF", name, data, size, doc, diags);
 }
 
+/* The module's first message as a string (caller frees), for callers that have no diags. */
+static char *first_message(const nb_diags *d)
+{
+    return d->count ? nb_strdup(d->items[0].message) : NULL;
+}
+
+int nb_installed_faces(const char *font_dir, int system, nb_face_names **faces, size_t *n,
+                       char **error)
+{
+    *faces = NULL;
+    *n = 0;
+    *error = NULL;
+    void *h;
+    nb_diags *d = nb_diags_new();
+    const nb_module *m = nb_module_open("system_fonts", "looking up installed fonts",
+                                        (nb_pos){NULL, 0, 0}, &h, d);
+    int rc = -1;
+    if (m && m->font_faces)
+        rc = m->font_faces(font_dir, system, faces, n);
+    else
+        *error = first_message(d);
+    nb_diags_free(d);
+    nb_module_close(h);
+    return rc;
+}
+
+int nb_raster_decode(const unsigned char *data, size_t size, nb_raster *out, char *why,
+                     size_t why_size)
+{
+    memset(out, 0, sizeof *out);
+    void *h;
+    nb_diags *d = nb_diags_new();
+    const nb_module *m =
+        nb_module_open("seal_image", "reading a seal image", (nb_pos){NULL, 0, 0}, &h, d);
+    int rc = -1;
+    if (m && m->raster_decode) {
+        rc = m->raster_decode(data, size, out, why, why_size);
+    } else if (why_size) {
+        char *msg = first_message(d);
+        snprintf(why, why_size, "%s", msg ? msg : "");
+        free(msg);
+    }
+    nb_diags_free(d);
+    nb_module_close(h);
+    return rc;
+}
+
 #else /* NB_MODULES_BUILTIN: the implementations are linked in */
 
 int nb_sign_pdf(nb_buf *pdf, const nb_sign_options *options, nb_diags *diags)
@@ -193,6 +240,19 @@ int nb_import_read_pdf(const char *name, const char *data, size_t size, nb_impor
                        nb_diags *diags)
 {
     return nb_mod_read_pdf(name, data, size, doc, diags);
+}
+
+int nb_installed_faces(const char *font_dir, int system, nb_face_names **faces, size_t *n,
+                       char **error)
+{
+    *error = NULL;
+    return nb_mod_font_faces(font_dir, system, faces, n);
+}
+
+int nb_raster_decode(const unsigned char *data, size_t size, nb_raster *out, char *why,
+                     size_t why_size)
+{
+    return nb_mod_raster_decode(data, size, out, why, why_size);
 }
 
 #endif

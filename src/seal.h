@@ -1,7 +1,8 @@
 /* Seal images: a PNG or JPEG file decoded here, never by libharu, into the 8-bit samples a PDF
- * image XObject takes. Decoding goes through libraries that return errors (libspng, libjpeg
- * with its error exit turned into a return), after the file size and the pixel dimensions are
- * checked, so a hostile seal fails its own report and nothing else. */
+ * image XObject takes, in the seal_image module (seal.c, module.h). Decoding goes through
+ * libraries that return errors (libspng, libjpeg with its error exit turned into a return),
+ * after the file size and the pixel dimensions are checked, so a hostile seal fails its own
+ * report and nothing else. */
 #ifndef NB_SEAL_H
 #define NB_SEAL_H
 
@@ -23,7 +24,8 @@ typedef struct nb_raster {
 
 /* Decodes a PNG or JPEG held in memory (the format is told by its signature). Returns 0 and fills
  * *out (free with nb_raster_free), or -1 and writes a one-line reason, without a file name, to
- * why[0..why_size). Never aborts, whatever the bytes; memory is bounded by the limits above. */
+ * why[0..why_size) (the module missing is one). Never aborts, whatever the bytes; memory is
+ * bounded by the limits above. Loads the seal_image module (libspng, libjpeg) on first use. */
 int nb_raster_decode(const unsigned char *data, size_t size, nb_raster *out, char *why,
                      size_t why_size);
 void nb_raster_free(nb_raster *raster);

@@ -180,7 +180,7 @@ expect_status 0 "$prefix/bin/nianbao" --version
 # 4. Signing and importing from the moved prefix: its own modules are loaded (LD_DEBUG lists
 # what the dynamic linker maps), by the program and by a program using the library.
 moddir=$libdir/nianbao
-for m in sign import_html import_docx import_pdf; do
+for m in sign import_html import_docx import_pdf system_fonts seal_image; do
     [ -f "$moddir/$m.so" ] || problem "no $m.so installed in $moddir"
 done
 openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 30 \
