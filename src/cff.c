@@ -386,6 +386,7 @@ typedef struct flattener {
     unsigned width_len;        /* written before the first operator kept (0: none) */
     size_t budget;
     nb_buf *out;               /* where the charstrings go */
+    size_t span_at, span_end;  /* source bytes kept as they are, not yet copied to out */
 } flattener;
 
 /* The length of a number by its first byte; 0: an operator. */
@@ -407,8 +408,36 @@ static void reserve(nb_buf *out, size_t more)
 }
 
 /* Writes the arguments and the operator (op_len bytes at op), the width first if pending. */
+/* Writes the source bytes kept and not yet copied (see emit). */
+static void flush_span(flattener *fl)
+{
+    size_t n = fl->span_end - fl->span_at;
+    if (n) {
+        reserve(fl->out, n);
+        memcpy(fl->out->data + fl->out->len, fl->d + fl->span_at, n);
+        fl->out->len += n;
+    }
+    fl->span_at = fl->span_end = 0;
+}
+
 static void emit(flattener *fl, const unsigned char *op, unsigned op_len)
 {
+    /* Arguments read in one run right before their operator, and no width to insert: the
+     * source's bytes are the output's, so they are only noted, and copied in one go with the
+     * ones around them (a glyph without hints or subroutines is a single copy). */
+    size_t op_at = (size_t)(op - fl->d);
+    if (!fl->width_len && (fl->nruns == 0 || (fl->nruns == 1 && fl->runs[0].end == op_at))) {
+        size_t from = fl->nruns ? fl->runs[0].at : op_at;
+        if (fl->span_end != from || fl->span_end == fl->span_at) {
+            flush_span(fl);
+            fl->span_at = from;
+        }
+        fl->span_end = op_at + op_len;
+        fl->nargs = fl->nruns = 0;
+        fl->cleared = 1;
+        return;
+    }
+    flush_span(fl);
     reserve(fl->out, 5 + MAX_ARGS * 5 + 2);
     unsigned char *o = fl->out->data + fl->out->len;
     if (fl->width_len) {
@@ -569,7 +598,11 @@ static int flatten(flattener *fl, const cff_font *f, uint32_t gid, const font_di
     fl->nargs = fl->nruns = fl->nstems = fl->cleared = 0;
     fl->width_len = 0;
     fl->budget = GLYPH_BUDGET;
-    return run(fl, s, e, 0) == RUN_ENDCHAR;
+    fl->span_at = fl->span_end = 0;
+    if (run(fl, s, e, 0) != RUN_ENDCHAR)
+        return 0;
+    flush_span(fl);
+    return 1;
 }
 
 /* ------------------------------------------------------------------------------------------ */
