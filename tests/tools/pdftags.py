@@ -32,6 +32,7 @@ Exit status 0 when all holds, 1 with one line per problem, 2 when it cannot run.
 writes counts and what crossed a page break, for the calling test.
 """
 import base64
+import os
 import json
 import re
 import subprocess
@@ -458,6 +459,61 @@ def layout_grid(lt):
     return cells
 
 
+def load_layout(path, depth=0):
+    """A layout file, a variant (`base`, `remove_columns`; docs/layouts.md) applied to a copy
+    of its base, read here from the base's file beside it."""
+    lt = yaml.safe_load(open(path, encoding="utf-8"))
+    if "base" not in lt:
+        return lt
+    if depth > 4:
+        sys.exit("pdftags.py: %s: a chain of bases too long" % path)
+    base = load_layout(os.path.join(os.path.dirname(path), lt["base"] + ".yaml"), depth + 1)
+    for key, names in (lt.get("remove_columns") or {}).items():
+        table = next(t for t in base["tables"] if t["table"] == key)
+        for name in names:
+            remove_column(table, name)
+    return base
+
+
+def remove_column(lt, name):
+    """Drops the grid column whose value slots are named name: cells only in it go, cells
+    spanning it become one column narrower, value cells lose the name."""
+    cells = layout_grid(lt)
+    cols = {p["col"] for p in cells if p.get("column") == name}
+    if len(cols) != 1:
+        sys.exit("pdftags.py: table %s: value column %s is not one grid column" %
+                 (lt["table"], name))
+    gone = cols.pop()
+    # layout_grid places the items of each row in order: walk them alongside.
+    placed = iter(cells)
+    for r, row in enumerate(lt["grid"]):
+        kept = []
+        for item in row:
+            if isinstance(item, dict) and "values" in item:
+                columns = item.get("columns") or lt.get("value_columns") or []
+                for _ in columns:
+                    next(placed)
+                if "columns" in item:
+                    item["columns"] = [c for c in columns
+                                       if (c["name"] if isinstance(c, dict) else c) != name]
+                kept.append(item)
+                continue
+            p = next(placed)
+            span = p["colspan"]
+            if p["col"] <= gone < p["col"] + span:
+                if span == 1:
+                    continue
+                item = dict(item)
+                item["cols"] = span - 1
+            kept.append(item)
+        lt["grid"][r] = kept
+    if lt.get("value_columns"):
+        lt["value_columns"] = [c for c in lt["value_columns"] if c != name]
+    lt["columns"] = lt["columns"] - 1
+    if lt.get("widths"):
+        del lt["widths"][gone]
+
+
 def value_text(v):
     """A value as the table prints it (docs/report-format.md): a negative number with the
     minus sign U+2212."""
@@ -674,11 +730,7 @@ def main():
         sys.exit(2)
     PDF = Pdf(args[0])
     report = yaml.safe_load(open(args[1], encoding="utf-8"))
-    layout = yaml.safe_load(open(args[2], encoding="utf-8"))
-    if "base" in layout or "sections" not in layout:
-        print("pdftags.py: %s is a variant of another layout; give a whole one" % args[2],
-              file=sys.stderr)
-        sys.exit(2)
+    layout = load_layout(args[2])
     if not report.get("title"):
         # docs/report-format.md: the title defaults to the agency, the year and the words.
         report["title"] = "%s%d年政府信息公开工作年度报告" % (report["agency"], report["year"])
