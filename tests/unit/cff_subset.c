@@ -21,24 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *d = malloc(n > 0 ? (size_t)n : 1);
-    if (!d || fread(d, 1, (size_t)n, f) != (size_t)n) {
-        free(d);
-        d = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return d;
-}
-
 /* Whether glyph a of face fa and glyph b of fb have the same unscaled outline and advance;
  * says why not. */
 static int same_glyph(FT_Face fa, unsigned a, FT_Face fb, unsigned b, const char *what)
@@ -199,7 +181,7 @@ int main(void)
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         size_t len;
-        unsigned char *data = read_file(path, &len);
+        unsigned char *data = read_whole_file(path, &len);
         FT_Face src;
         EXPECT(data && FT_New_Memory_Face(ft, data, (FT_Long)len, 0, &src) == 0,
                "%s does not open", path);

@@ -279,25 +279,6 @@ static void scan_source(scan *sc, const char *file, const char *text)
     free(ts.v);
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *s = malloc(cap);
-    size_t got;
-    while (s && (got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    if (s)
-        s[n] = 0;
-    return s;
-}
-
 int main(void)
 {
     /* The scan finds what an untranslated message would look like, in each of its forms. */
@@ -331,7 +312,8 @@ int main(void)
             continue;
         char path[4096 + 256];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        char *text = read_file(path);
+        size_t text_len;
+        char *text = (char *)read_whole_file(path, &text_len);
         EXPECT(text != NULL, "cannot read %s", path);
         if (text)
             scan_source(&sc, path, text);

@@ -4,6 +4,7 @@
 #define NB_TEST_EXPECT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static int failures;
 
@@ -19,5 +20,34 @@ static int failures;
 
 /* Some tests say CHECK. */
 #define CHECK EXPECT
+
+/* A whole file, with a NUL after its bytes (not counted in *len); NULL when it cannot be read.
+ * The caller frees it. */
+static inline unsigned char *read_whole_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    unsigned char *d = malloc(cap);
+    while (d && (got = fread(d + n, 1, cap - n - 1, f)) > 0)
+        if ((n += got) + 1 == cap) {
+            unsigned char *more = realloc(d, cap *= 2);
+            if (!more)
+                free(d);
+            d = more;
+        }
+    int bad = ferror(f);
+    fclose(f);
+    if (d && bad) {
+        free(d);
+        d = NULL;
+    }
+    if (d) {
+        d[n] = 0;
+        *len = n;
+    }
+    return d;
+}
 
 #endif

@@ -14,21 +14,6 @@
 
 #include "expect.h"
 
-static unsigned char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *data = malloc(n > 0 ? (size_t)n + 1 : 1);
-    *size = fread(data, 1, n > 0 ? (size_t)n : 0, f);
-    data[*size] = 0;
-    fclose(f);
-    return data;
-}
-
 static void put_chunk(unsigned char *out, size_t *len, const char *type, const unsigned char *d,
                       uint32_t n)
 {
@@ -155,10 +140,10 @@ int main(void)
     }
     snprintf(path, sizeof path, "%s/samples/seed.yaml", src);
     size_t seed_len = 0;
-    char *seed = (char *)slurp(path, &seed_len);
+    char *seed = (char *)read_whole_file(path, &seed_len);
     snprintf(path, sizeof path, "%s/fonts/FandolKai-Regular.otf", src);
     size_t font_len = 0;
-    unsigned char *font = slurp(path, &font_len);
+    unsigned char *font = read_whole_file(path, &font_len);
     if (!seed || !font) {
         fprintf(stderr, "cannot read the seed report or FandolKai\n");
         return 1;
