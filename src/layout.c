@@ -8,6 +8,7 @@
  * follows HTML tables: a row's cells take the next free columns, skipping those covered by a
  * taller cell from a row above. */
 #include "layout.h"
+#include "frozen.h"
 #include "rule_expr.h"
 #include "util.h"
 
@@ -1549,13 +1550,19 @@ static int load_layout(const char *file, const char *data, size_t size, int dept
         return NB_EINPUT;
     }
     composer c = {0};
-    if (!compose(&L, &c, data, size)) {
+    yaml_node_t *thawed = NULL; /* a shipped layout's tree, made at build time */
+    const nb_frozen *frozen = nb_frozen_find(data, size);
+    if (frozen) {
+        nb_frozen_thaw(frozen, &thawed, &L.nnodes);
+        L.nodes = thawed;
+    } else if (!compose(&L, &c, data, size)) {
         composer_free(&c);
         return NB_EINPUT;
     }
     nb_layout *lay = NULL;
     read_layout(&L, &lay);
     composer_free(&c);
+    free(thawed);
     if (L.errors || (d && d->errors > errors_before)) {
         nb_layout_free(lay);
         return NB_EINPUT;

@@ -1,5 +1,6 @@
 /* The statement patterns of layouts/statements.yaml and the finder (statements.h). */
 #include "statements.h"
+#include "frozen.h"
 #include "util.h"
 
 #include <errno.h>
@@ -248,27 +249,60 @@ void nb_statements_free(nb_statements *s)
     free(s);
 }
 
+/* The whole file, or NULL with errno set. */
+static char *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    nb_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        nb_buf_put(&b, chunk, n);
+    int failed = ferror(f) ? (errno ? errno : EIO) : 0;
+    fclose(f);
+    if (failed) {
+        nb_buf_free(&b);
+        errno = failed;
+        return NULL;
+    }
+    *size = b.len;
+    nb_buf_put(&b, "", 1);
+    return (char *)b.data;
+}
+
 int nb_statements_load(const char *path, nb_statements **out, nb_diags *d)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    size_t size = 0;
+    char *data = read_file(path, &size);
+    if (!data) {
         nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read: %s", strerror(errno));
         return NB_EINPUT;
     }
     yaml_parser_t parser;
     yaml_document_t doc;
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
-    int parsed = yaml_parser_load(&parser, &doc);
-    fclose(f);
-    if (!parsed) {
-        nb_diag_add(d, NB_ERROR,
-                    (nb_pos){path, (int)parser.problem_mark.line + 1,
-                             (int)parser.problem_mark.column + 1},
-                    "%s", parser.problem ? parser.problem : "not YAML");
-        yaml_parser_delete(&parser);
-        return NB_EINPUT;
+    /* The shipped file's tree was made at build time (frozen.h); any other is parsed. Only
+     * the nodes are read here, and yaml_document_delete is not called on a frozen one. */
+    const nb_frozen *frozen = nb_frozen_find(data, size);
+    if (frozen) {
+        size_t nnodes = 0;
+        memset(&doc, 0, sizeof doc);
+        nb_frozen_thaw(frozen, &doc.nodes.start, &nnodes);
+        doc.nodes.top = doc.nodes.end = doc.nodes.start + nnodes;
+    } else {
+        yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
+        if (!yaml_parser_load(&parser, &doc)) {
+            nb_diag_add(d, NB_ERROR,
+                        (nb_pos){path, (int)parser.problem_mark.line + 1,
+                                 (int)parser.problem_mark.column + 1},
+                        "%s", parser.problem ? parser.problem : "not YAML");
+            yaml_parser_delete(&parser);
+            free(data);
+            return NB_EINPUT;
+        }
     }
     nb_statements *s = nb_calloc(1, sizeof *s);
     s->file = nb_strdup(path);
@@ -309,8 +343,12 @@ int nb_statements_load(const char *path, nb_statements **out, nb_diags *d)
                     read_statement(&L, yaml_document_get_node(&doc, *it), claim);
             }
     }
-    yaml_document_delete(&doc);
+    if (frozen)
+        free(doc.nodes.start);
+    else
+        yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
+    free(data);
     if (L.errors) {
         nb_statements_free(s);
         return NB_EINPUT;
