@@ -5,8 +5,10 @@
  * dropped) by copying the source's number and operator bytes as they are, so no outline
  * coordinate is decoded or re-encoded. The rest of the program is copied from the source
  * (Name and String INDEXes, Top and Font DICT entries) or written small (charset, FDSelect).
- * Nothing sized by the font's glyph count is allocated: the charset and FDSelect are walked
- * alongside the ascending glyph ids. */
+ * The subset's glyphs get consecutive CIDs in the order of their source glyph ids, .notdef 0,
+ * so its charset is one range and the PDF's codes, ToUnicode ranges and CIDSet are compact.
+ * Nothing sized by the font's glyph count is allocated: FDSelect is walked alongside the
+ * ascending glyph ids. */
 #include "cff.h"
 
 #include <stdatomic.h>
@@ -673,8 +675,19 @@ static long copy_dict(const cff_font *f, size_t start, size_t end, int (*drop)(u
 /* Top DICT entries rewritten for the subset (or meaningless in it). */
 static int top_rewritten(unsigned op)
 {
-    return op == 15 || op == 16 || op == 17 || op == 18 || op == OP_ESC(36) ||
-           op == OP_ESC(37);
+    return op == 15 || op == 16 || op == 17 || op == 18 || op == OP_ESC(30) ||
+           op == OP_ESC(36) || op == OP_ESC(37);
+}
+
+/* The SID of a string of the String INDEX, or -1 (no standard string is asked for). */
+static long string_sid(const cff_font *f, const char *str)
+{
+    size_t len = strlen(str), s, e;
+    for (size_t i = 0; i < f->strings.count; i++)
+        if (index_item(f->d, &f->strings, i, &s, &e) && e - s == len &&
+            memcmp(f->d + s, str, len) == 0)
+            return (long)(391 + i);
+    return -1;
 }
 
 static int font_rewritten(unsigned op) { return op == 18; }
@@ -766,9 +779,8 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     size_t out_start = out->len;
     flattener fl = {0};
     size_t *ends = NULL;
-    uint32_t *new_cids = NULL;
     unsigned char *fd_of = NULL;
-    nb_buf dicts = {0}, top = {0};
+    nb_buf dicts = {0}, top = {0}, strings = {0};
     int ok = 0;
     if (!cff_open(&f, cff, len, 1))
         goto done;
@@ -779,11 +791,9 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     if (m > 65535)
         goto done;
     ends = nb_malloc(m * sizeof *ends);
-    new_cids = nb_malloc(m * sizeof *new_cids);
     fd_of = nb_malloc(m);
-    charset_walk cw;
     fdselect_walk fw;
-    if (!charset_start(&cw, &f) || !fdselect_start(&fw, &f))
+    if (!fdselect_start(&fw, &f))
         goto done;
     fl.d = cff;
     fl.gsubrs = &f.gsubrs;
@@ -791,8 +801,8 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     fl.out = out;
     if (kept && kept->count != f.charstrings.count)
         kept = NULL; /* kept for another font */
-    /* Each glyph's CID and Font DICT, and the source's charstring bytes (without
-     * subroutines, the flattened ones are no longer: room enough for one allocation). */
+    /* Each glyph's Font DICT, and the source's charstring bytes (without subroutines, the
+     * flattened ones are no longer: room enough for one allocation). */
     size_t estimate = 0;
     uint32_t prev = 0;
     for (size_t k = 0; k < m; k++) {
@@ -803,11 +813,9 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
             goto done;
         prev = gid;
         estimate += e - s;
-        long cid = charset_cid(&cw, gid);
         int fd = fdselect_fd(&fw, gid);
-        if (cid < 0 || fd < 0)
+        if (fd < 0)
             goto done;
-        new_cids[k] = (uint32_t)cid;
         fd_of[k] = (unsigned char)fd;
     }
     /* Font DICTs in use, in their source order. */
@@ -820,15 +828,52 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
 
     /* Every offset in a DICT is a 5-byte integer, so the DICTs' sizes do not depend on the
      * offsets, and every part before the CharStrings has its size known now. */
+    /* The glyphs have CIDs 0 .. m - 1, which follow no character collection: the ROS is
+     * Adobe-Identity-0 (first in the Top DICT, TN 5176 §18), its strings added to the String
+     * INDEX when the source has not got them. */
+    size_t strings_count = f.strings.count;
+    long adobe = string_sid(&f, "Adobe"), identity = string_sid(&f, "Identity");
+    if (adobe < 0)
+        adobe = (long)(391 + strings_count++);
+    if (identity < 0)
+        identity = (long)(391 + strings_count++);
+    if (identity > 32767 || strings_count > 65535)
+        goto done; /* the SIDs are written as 16-bit numbers */
+    unsigned char *ros = extend(&top, 9);
+    ros[0] = 28, put_be(ros + 1, (uint32_t)adobe, 2);
+    ros[3] = 28, put_be(ros + 4, (uint32_t)identity, 2);
+    ros[6] = 139, ros[7] = 12, ros[8] = 30;
     long top_kept = copy_dict(&f, f.top, f.top_end, top_rewritten, &top);
-    size_t top_len = (size_t)top_kept + 4 * 5 + 1 + 1 + 2 + 2;
-    /* charset: format 0 (a CID per glyph) or 2 (ranges of consecutive CIDs), the smaller */
-    size_t ranges = 0;
-    for (size_t k = 1; k < m; k++)
-        if (k == 1 || new_cids[k] != new_cids[k - 1] + 1)
-            ranges++;
-    int charset2 = 4 * ranges < 2 * (m - 1);
-    size_t charset_len = 1 + (charset2 ? 4 * ranges : 2 * (m - 1));
+    size_t top_len = top.len + 4 * 5 + 1 + 1 + 2 + 2;
+    if (strings_count == f.strings.count) {
+        nb_buf_put(&strings, cff + f.strings.start, f.strings.end - f.strings.start);
+    } else {
+        /* The source's strings, then "Adobe" and/or "Identity" */
+        size_t *str_ends = nb_malloc(strings_count * sizeof *str_ends), s, e, src_len = 0;
+        for (size_t i = 0; i < f.strings.count; i++) {
+            if (!index_item(cff, &f.strings, i, &s, &e)) {
+                free(str_ends);
+                goto done;
+            }
+            str_ends[i] = src_len = e - (f.strings.data + 1);
+        }
+        size_t next = f.strings.count, data_len = src_len;
+        if (adobe == (long)(391 + next))
+            str_ends[next++] = (data_len += 5);
+        if (identity == (long)(391 + next))
+            str_ends[next++] = (data_len += 8);
+        put_index_head(&strings, strings_count, str_ends);
+        free(str_ends);
+        nb_buf_put(&strings, cff + f.strings.data + 1, src_len);
+        if (adobe >= (long)(391 + f.strings.count))
+            nb_buf_puts(&strings, "Adobe");
+        if (identity >= (long)(391 + f.strings.count))
+            nb_buf_puts(&strings, "Identity");
+    }
+    /* charset: CIDs 1 .. m - 1 from glyph 1 on, one range (format 1 or 2) or, for one or two
+     * glyphs, a CID each (format 0) */
+    unsigned charset_format = m <= 2 ? 0 : m - 2 <= 0xFF ? 1 : 2;
+    size_t charset_len = charset_format == 0 ? 1 + 2 * (m - 1) : charset_format == 1 ? 4 : 5;
     size_t fd_ranges = 0;
     for (size_t k = 0; k < m; k++)
         if (k == 0 || fd_of[k] != fd_of[k - 1])
@@ -856,7 +901,7 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     }
     if (top_kept < 0)
         goto done;
-    size_t names_len = f.names.end - f.names.start, strings_len = f.strings.end - f.strings.start;
+    size_t names_len = f.names.end - f.names.start, strings_len = strings.len;
     size_t at_charset = 4 + names_len + index_size(1, top_len) + strings_len + 2;
     size_t at_fdselect = at_charset + charset_len;
     size_t at_charstrings = at_fdselect + fdselect_len;
@@ -875,24 +920,18 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     put_int5(p + 6, (uint32_t)at_charstrings), p[11] = 17;
     put_int5(p + 12, (uint32_t)at_fdselect), p[17] = 12, p[18] = 37;
     put_int5(p + 19, 0), p[24] = 12, p[25] = 36;
-    memcpy(extend(out, strings_len), cff + f.strings.start, strings_len);
+    memcpy(extend(out, strings_len), strings.data, strings_len);
     p = extend(out, 2);
     p[0] = p[1] = 0;
     /* charset */
     p = extend(out, charset_len);
-    *p++ = charset2 ? 2 : 0;
-    for (size_t k = 1; k < m; k++) {
-        if (!charset2) {
-            put_be(p, new_cids[k], 2);
-            p += 2;
-        } else if (k == 1 || new_cids[k] != new_cids[k - 1] + 1) {
-            size_t run_end = k + 1;
-            while (run_end < m && new_cids[run_end] == new_cids[run_end - 1] + 1)
-                run_end++;
-            put_be(p, new_cids[k], 2);
-            put_be(p + 2, (uint32_t)(run_end - k - 1), 2);
-            p += 4;
-        }
+    *p++ = (unsigned char)charset_format;
+    if (charset_format == 0) {
+        for (size_t k = 1; k < m; k++, p += 2)
+            put_be(p, (uint32_t)k, 2);
+    } else {
+        put_be(p, 1, 2);
+        put_be(p + 2, (uint32_t)(m - 2), charset_format);
     }
     /* FDSelect, format 3 */
     p = extend(out, fdselect_len);
@@ -962,7 +1001,7 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     if (out->len - out_start != at_private + priv_total)
         goto done; /* cannot happen: the sizes above are the bytes written */
     for (size_t i = 0; i < n; i++)
-        cids[i] = new_cids[i + (size_t)with_notdef];
+        cids[i] = (uint32_t)(i + (size_t)with_notdef);
     ok = 1;
 done:
     if (!ok && out->data) {
@@ -971,8 +1010,8 @@ done:
     }
     nb_buf_free(&dicts);
     nb_buf_free(&top);
+    nb_buf_free(&strings);
     free(ends);
-    free(new_cids);
     free(fd_of);
     cff_close(&f);
     return ok;

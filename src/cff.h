@@ -25,10 +25,12 @@ void nb_cff_glyphs_free(nb_cff_glyphs *glyphs);
 /* Subsets a CID-keyed CFF `cff[0..len)` to the glyphs `gids` (ascending, no repeats, each
  * below the font's glyph count; glyph 0 may be among them or not: it is always kept, as
  * .notdef, and when not asked for its outline is left out). The program is appended to *out:
- * the same CIDs as the source (the charset gives each new glyph its source CID), charstrings
- * flattened (subroutines inlined) and without hints (stem and mask operators dropped, and the
- * Private DICTs' hint values), only the Font DICTs the glyphs use, no global or local
- * subroutines. cids[i] receives the CID of gids[i].
+ * CIDs 0 .. m - 1 for its m glyphs in the order of their source glyph ids (.notdef 0; the
+ * charset is one range, the ROS Adobe-Identity-0, as these CIDs follow no character
+ * collection), charstrings flattened (subroutines inlined) and without hints (stem and mask
+ * operators dropped, and the Private DICTs' hint values), only the Font DICTs the glyphs use,
+ * no global or local subroutines. cids[i] receives the CID of gids[i]: i + 1, or i when
+ * gids[0] is 0. A function of the glyph set alone, so equal sets give equal programs.
  * Returns 1, or 0 when the font is damaged or uses what this subsetter does not handle (a
  * name-keyed font, arithmetic or storage operators, endchar as seac); then *out is as it was
  * and the caller uses another subsetter. Thread-safe; `cff` is only read. `kept` (NULL: none)

@@ -1116,8 +1116,8 @@ static subset *make_hb_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, si
     return s;
 }
 
-/* A CID-keyed CFF font through our own subsetter (cff.c): the same CIDs as hb-subset gives,
- * in a fifth of its time. NULL when cff.c declines the font (the caller then runs hb-subset);
+/* A CID-keyed CFF font through our own subsetter (cff.c), in a fifth of hb-subset's time: its
+ * glyphs get the CIDs 0 .. n - 1 in glyph id order, where hb-subset keeps the source's. NULL when cff.c declines the font (the caller then runs hb-subset);
  * *failed when it could not be compressed (a diagnostic was given). */
 static subset *make_cff_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_t ngids,
                                uint64_t hash, int *failed)

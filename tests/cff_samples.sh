@@ -1,10 +1,13 @@
 #!/bin/sh
 # The samples with their CFF fonts subset by cff.c (as render writes them) and by hb-subset
-# (the path cff.c replaced), both written in one process by tests/unit/cff_samples.c: every
-# font embedded as a subset with ToUnicode (pdffonts), qpdf --check clean, the same text
-# (pdftotext) and the same pixels on every page at 80 dpi (pdftoppm).
+# (the path cff.c replaced, which keeps the source fonts' CIDs where cff.c numbers a subset's
+# glyphs 0 .. n - 1), both written in one process by tests/unit/cff_samples.c: every font
+# embedded as a subset with ToUnicode (pdffonts), qpdf --check clean, the same text as three
+# readers extract it (pdftotext; MuPDF; Ghostscript, whose 10.00-10.02 misread a ToUnicode
+# bfrange with an array of destinations) and the same pixels on every page at 80 dpi
+# (pdftoppm).
 . "$NB_SOURCE/tests/lib.sh"
-need pdffonts pdftotext pdftoppm qpdf
+need pdffonts pdftotext pdftoppm qpdf mutool gs
 unit="${NB_BUILD:-$(dirname "$NB")}/tests/unit_cff_samples"
 [ -x "$unit" ] || fail "missing $unit (built with the unit tests)"
 workdir
@@ -28,6 +31,18 @@ for own in *.pdf; do
     pdftotext -enc UTF-8 "$own" own.txt && pdftotext -enc UTF-8 "$hb" hb.txt ||
         problem "$base: pdftotext"
     cmp -s own.txt hb.txt || problem "$base: the text differs from hb-subset's"
+    for f in own hb; do
+        pdf=$own
+        [ $f = hb ] && pdf=$hb
+        mutool draw -q -F txt -o $f.mu.txt "$pdf" 2>/dev/null || problem "$pdf: mutool draw"
+        gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=txtwrite -sOutputFile=$f.gs.txt "$pdf" ||
+            problem "$pdf: gs txtwrite"
+    done
+    cmp -s own.mu.txt hb.mu.txt || problem "$base: MuPDF's text differs from hb-subset's"
+    cmp -s own.gs.txt hb.gs.txt || problem "$base: Ghostscript's text differs from hb-subset's"
+    for f in own.mu.txt own.gs.txt; do
+        grep -q '报告' $f || problem "$base: no 报告 in $f"
+    done
     rm -f own-*.ppm hb-*.ppm
     pdftoppm -r 80 "$own" own && pdftoppm -r 80 "$hb" hb || problem "$base: pdftoppm"
     pages=0

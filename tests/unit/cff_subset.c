@@ -1,10 +1,12 @@
 /* cff.c's subsets read back with FreeType: for every bundled CID-keyed CFF font and several
  * glyph sets (a few glyphs, .notdef among them or not, a random few hundred, every other glyph
- * of the font), the bare CFF program loads, each glyph is found under its source CID (FreeType
- * maps CIDs to glyphs through the subset's charset), and its outline (points, tags, contours)
- * and advance equal the source font's glyph, unscaled and unhinted. The same glyphs from
- * hb-subset's program (the path cff.c replaces) give the same outlines too; and flattened
- * glyphs kept between subsets (nb_cff_glyphs) give the same bytes as flattening them again. */
+ * of the font), the bare CFF program loads as an Adobe-Identity-0 CIDFont, its glyphs have
+ * the CIDs 0 .. m - 1 in the order of their source glyph ids (.notdef 0; FreeType maps CIDs to
+ * glyphs through the subset's charset), and each glyph's outline (points, tags, contours) and
+ * advance under its new CID equal the source font's glyph, unscaled and unhinted. The same
+ * glyphs from hb-subset's program (the path cff.c replaces, which keeps the source CIDs) give
+ * the same outlines too; and flattened glyphs kept between subsets (nb_cff_glyphs) give the
+ * same bytes as flattening them again. */
 #include "cff.h"
 #include "expect.h"
 #include "util.h"
@@ -109,20 +111,29 @@ static void check_set(FT_Library ft, FT_Face src, hb_face_t *hb_src, const unsig
     /* FreeType counts the glyphs of a bare CID-keyed font by CID. */
     EXPECT(sub->num_glyphs == (FT_Long)max_cid + 1, "%s: FreeType sees %ld glyphs, not %lu", what,
            (long)sub->num_glyphs, (unsigned long)max_cid + 1);
+    EXPECT(max_cid + 1 == sub_count, "%s: %zu glyphs, CIDs up to %u", what, sub_count,
+           max_cid);
     FT_Bool cid_keyed = 0;
     EXPECT(FT_Get_CID_Is_Internally_CID_Keyed(sub, &cid_keyed) == 0 && cid_keyed,
            "%s: the subset is not CID-keyed", what);
+    const char *registry = NULL, *ordering = NULL;
+    FT_Int supplement = -1;
+    EXPECT(FT_Get_CID_Registry_Ordering_Supplement(sub, &registry, &ordering, &supplement) == 0 &&
+               strcmp(registry, "Adobe") == 0 && strcmp(ordering, "Identity") == 0 &&
+               supplement == 0,
+           "%s: the subset's ROS is %s-%s-%d, not Adobe-Identity-0", what,
+           registry ? registry : "?", ordering ? ordering : "?", (int)supplement);
     size_t bad = 0;
     for (size_t i = 0; i < n && bad < 5; i++) {
         FT_UInt cid = 0;
-        EXPECT(cids[i] == source_cids[gids[i]], "%s: glyph %u: CID %u, the source's %u", what,
-               gids[i], cids[i], source_cids[gids[i]]);
+        uint32_t want = (uint32_t)(i + (size_t)notdef); /* consecutive, .notdef 0 */
+        EXPECT(cids[i] == want, "%s: glyph %u: CID %u, not %u", what, gids[i], cids[i], want);
         EXPECT(FT_Get_CID_From_Glyph_Index(sub, (FT_UInt)(i + (size_t)notdef), &cid) == 0 &&
-                   cid == cids[i],
+                   cid == want,
                "%s: the subset's charset gives glyph %zu CID %u, not %u", what,
-               i + (size_t)notdef, cid, cids[i]);
+               i + (size_t)notdef, cid, want);
         /* A bare CID-keyed CFF: FreeType takes the glyph index as a CID. */
-        if (!same_glyph(src, gids[i], sub, cids[i], what) || cids[i] != source_cids[gids[i]])
+        if (!same_glyph(src, gids[i], sub, want, what) || cids[i] != want)
             bad++;
     }
     if (with_hb) {
@@ -137,7 +148,7 @@ static void check_set(FT_Library ft, FT_Face src, hb_face_t *hb_src, const unsig
             char hb_what[200];
             snprintf(hb_what, sizeof hb_what, "%s, against hb-subset", what);
             for (size_t i = 0; i < n && bad < 5; i++)
-                if (!same_glyph(hb_face, cids[i], sub, cids[i], hb_what))
+                if (!same_glyph(hb_face, source_cids[gids[i]], sub, cids[i], hb_what))
                     bad++;
             FT_Done_Face(hb_face);
         }
