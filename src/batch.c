@@ -77,6 +77,14 @@ typedef struct state_entry {
     char *output; /* owned: relative to OUTDIR */
 } state_entry;
 
+/* --changed: a layout file's SHA-256, read once per batch (a layout is loaded once per batch,
+ * too) for the keys of all the reports bound to it. */
+typedef struct layout_digest {
+    char *path; /* owned: as the layout names it (nb_layout.files) */
+    unsigned char digest[32];
+    int readable; /* 0: the file could not be read; digest unset */
+} layout_digest;
+
 #define NB_STATE_FILE ".nianbao-batch-state"
 /* PDFs written to their temporary names before one flush and the renames (nb_output_commit):
  * few enough that an interrupted batch has little to redo, enough that the flush is rare. */
@@ -105,6 +113,10 @@ typedef struct batch {
     state_entry *state;  /* owned: the state file as read, sorted by output */
     size_t nstate;
     nb_output_batch *staged; /* owned: PDFs written, waiting for the flush and their rename */
+    layout_digest *layout_digests; /* owned; guarded by digest_lock, not by `lock`, so that a
+                                    * file being hashed holds up no progress report */
+    size_t nlayout_digests, cap_layout_digests;
+    pthread_mutex_t digest_lock;
 
     /* Shared between workers; guarded by `lock`. */
     pthread_mutex_t lock;
@@ -781,11 +793,43 @@ static void hash_named_file(nb_sha256 *h, const nb_access *access, const char *w
         hash_label(h, "(unreadable)");
 }
 
+/* Adds a layout file to a report's key: its path and SHA-256, the file read at its first use
+ * in this batch. The engine reads a layout once per batch and renders every report bound to it
+ * from that reading, so hashing the file again for each report would only read the same bytes
+ * again. */
+static void hash_layout_file(batch *b, nb_sha256 *h, const char *path)
+{
+    hash_label(h, "layout");
+    hash_label(h, path);
+    pthread_mutex_lock(&b->digest_lock);
+    const layout_digest *found = NULL;
+    for (size_t i = 0; i < b->nlayout_digests && !found; i++)
+        if (!strcmp(b->layout_digests[i].path, path))
+            found = &b->layout_digests[i];
+    if (!found) {
+        nb_grow(&b->layout_digests, &b->cap_layout_digests, b->nlayout_digests + 1,
+                sizeof *b->layout_digests);
+        layout_digest *d = &b->layout_digests[b->nlayout_digests++];
+        d->path = nb_strdup(path);
+        nb_sha256 file;
+        nb_sha256_init(&file);
+        d->readable = hash_file(&file, path);
+        if (d->readable)
+            nb_sha256_final(&file, d->digest);
+        found = d;
+    }
+    if (found->readable)
+        nb_sha256_update(h, found->digest, sizeof found->digest);
+    else
+        hash_label(h, "(unreadable)");
+    pthread_mutex_unlock(&b->digest_lock);
+}
+
 /* The --changed key of a report: SHA-256 (hex) of what its output is made from: the options and
  * the bundled data (b->options_text), the report, last year's, the layout files its tables are
- * bound to (a variant's and its base's) and the seal and font files it names. "" when the report
- * or last year's cannot be read: such a report is always rendered. */
-static void job_key(const batch *b, const job *j, const nb_report *r, char *out)
+ * bound to (a variant's and its base's, by their SHA-256) and the seal and font files it names.
+ * "" when the report or last year's cannot be read: such a report is always rendered. */
+static void job_key(batch *b, const job *j, const nb_report *r, char *out)
 {
     out[0] = 0;
     nb_sha256 h;
@@ -800,12 +844,8 @@ static void job_key(const batch *b, const job *j, const nb_report *r, char *out)
             return;
     }
     const nb_layout *lay = r->layout_ref;
-    for (size_t i = 0; lay && i < lay->nfiles; i++) {
-        hash_label(&h, "layout");
-        hash_label(&h, lay->files[i]);
-        if (!hash_file(&h, lay->files[i]))
-            hash_label(&h, "(unreadable)");
-    }
+    for (size_t i = 0; lay && i < lay->nfiles; i++)
+        hash_layout_file(b, &h, lay->files[i]);
     nb_access access;
     nb_access_init(&access, r->file, b->pdf->render.allow_dirs, nb_engine_font_dir(b->engine));
     if (r->seal.s && !r->seal_data)
@@ -1578,7 +1618,11 @@ static void free_batch(batch *b)
         free(b->state[i].output);
     free(b->state);
     free(b->options_text);
+    for (size_t i = 0; i < b->nlayout_digests; i++)
+        free(b->layout_digests[i].path);
+    free(b->layout_digests);
     nb_engine_free(b->engine);
+    pthread_mutex_destroy(&b->digest_lock);
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->commit_wake);
 }
@@ -1621,6 +1665,7 @@ int nb_batch_run(const nb_batch_options *o, const char *const *inputs, size_t ni
     b.options_text = options_text(&b);
 
     pthread_mutex_init(&b.lock, NULL);
+    pthread_mutex_init(&b.digest_lock, NULL);
     pthread_cond_init(&b.commit_wake, NULL);
     b.staged = nb_output_batch_new();
     for (size_t i = 0; i < ninputs; i++) {
