@@ -383,6 +383,15 @@ static long long units(double v) { return llround(v * UNITS); }
 /* ------------------------------------------------------------------------------------------ */
 /* Text helpers */
 
+/* Appends a 16-bit value as four upper-case hex digits, without the cost of printf (a font's
+ * ToUnicode map writes two of them per glyph). */
+static void put_hex4(nb_buf *b, unsigned v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char s[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
+    nb_buf_put(b, s, 4);
+}
+
 /* Appends UTF-16BE of valid UTF-8 text as raw bytes (hex = 0) or hex digits. Returns 0 if the
  * text is not valid UTF-8. */
 static int put_utf16(nb_buf *b, const char *s, size_t n, int hex)
@@ -406,7 +415,7 @@ static int put_utf16(nb_buf *b, const char *s, size_t n, int hex)
         }
         for (int u = 0; u < nu; u++) {
             if (hex) {
-                nb_buf_printf(b, "%04X", units[u]);
+                put_hex4(b, units[u]);
             } else {
                 unsigned char be[2] = {(unsigned char)(units[u] >> 8), (unsigned char)units[u]};
                 nb_buf_put(b, be, 2);
@@ -589,8 +598,13 @@ static void tounicode_cmap(nb_buf *b, used_glyph **sorted, size_t n)
                ((cp + (j - i)) >> 8) == (cp >> 8))
             j++;
         if (j - i >= 2) {
-            nb_buf_printf(&ranges, "<%04X> <%04X> <%04X>\n", (unsigned)g->code,
-                          (unsigned)sorted[j - 1]->code, (unsigned)cp);
+            nb_buf_put(&ranges, "<", 1);
+            put_hex4(&ranges, g->code);
+            nb_buf_put(&ranges, "> <", 3);
+            put_hex4(&ranges, sorted[j - 1]->code);
+            nb_buf_put(&ranges, "> <", 3);
+            put_hex4(&ranges, cp);
+            nb_buf_put(&ranges, ">\n", 2);
             if (++nranges == 100)
                 flush_block(b, &ranges, &nranges, "bfrange");
             i = j;
@@ -598,7 +612,9 @@ static void tounicode_cmap(nb_buf *b, used_glyph **sorted, size_t n)
         }
         i++;
         size_t mark = chars.len;
-        nb_buf_printf(&chars, "<%04X> <", (unsigned)g->code);
+        nb_buf_put(&chars, "<", 1);
+        put_hex4(&chars, g->code);
+        nb_buf_put(&chars, "> <", 3);
         /* bfchar destinations are at most 512 bytes (TN 5411 §1.4.1). */
         if (!put_utf16(&chars, g->text, g->text_len, 1) || g->text_len > 120) {
             chars.len = mark;
