@@ -169,6 +169,11 @@ typedef struct nb_render_options {
     /* 1: a PDF without the structure tree (tags), /Lang and marked content that screen readers
      * and text extraction use; smaller (the seed: 3 %, as PDF/A 16 %). 0, the default: a tagged PDF. */
     int untagged;
+    /* Threads one render may use, the caller's included: 1 only the caller's (what a program
+     * that renders several reports at once wants); 2 or more lets the PDF writer subset and
+     * compress the fonts on a second thread while the caller writes the pages; 0, the
+     * default, two when the process may run on two CPUs or more. The bytes are the same. */
+    int threads;
 } nb_render_options;
 #define NB_RENDER_OPTIONS_INIT {sizeof(nb_render_options)}
 

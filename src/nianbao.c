@@ -671,7 +671,8 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
         nb_buf out = {0};
         int signing = o->sign_p12 || o->sign_key || o->sign_cert;
         nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies, .untagged = o->untagged,
-                             .classic_xref = signing, .subsets = e->subsets};
+                             .classic_xref = signing, .subsets = e->subsets,
+                             .threads = o->threads};
         rc = nb_pdf_write(&doc, &po, &out, d);
         if (rc == NB_OK && signing) {
             nb_sign_options so = {.p12_path = o->sign_p12, .key_path = o->sign_key,

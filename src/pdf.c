@@ -7,6 +7,7 @@
  * pt, lines placed with relative Td and glyphs with character spacing and TJ adjustments, so
  * that each one lands where the typesetter put it (write_run). Everything written derives from the document:
  * the same doc gives the same bytes. This is the only file that includes libharu's headers. */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "pdf.h"
 #include "cff.h"
 #include "geometry.h"
@@ -23,6 +24,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +35,16 @@
 
 /* ------------------------------------------------------------------------------------------ */
 /* Per-call context */
+
+/* The content hash behind the file identifier: MurmurHash3's x64 128-bit mixing over 16-byte
+ * blocks, streamed. The /ID only has to be deterministic and change with the content, not
+ * resist an attacker (signatures hash the file themselves), and SHA-256 through libcrypto cost
+ * 10 % of a seed render's instructions, its set-up included (bench/RESULTS.md). */
+typedef struct content_hash {
+    uint64_t h1, h2, total;
+    unsigned char tail[16];
+    size_t ntail;
+} content_hash;
 
 /* One glyph of one font as the document uses it. */
 typedef struct used_glyph {
@@ -50,18 +62,16 @@ typedef struct font_use {
     unsigned num_glyphs;
     used_glyph *glyphs; size_t nglyphs, cap_glyphs; /* owned, in order of first use */
     char res_name[16];    /* resource name in page dictionaries, "F1" … */
-    HPDF_Dict type0;      /* the Type0 font object, owned by the HPDF doc */
+    char base_font[80];   /* the subset tag and the PostScript name */
+    /* The font's objects, owned by the HPDF doc: made in order before the pages (font_objects),
+     * so their numbers do not depend on when the subset is ready; the file, CIDSet, CIDFont and
+     * ToUnicode are filled once it is (finish_font). */
+    HPDF_Dict file, cidset, cid, tounicode, type0;
+    /* What finish_font writes, hashed apart: the fonts are finished in the order their subsets
+     * are ready, and their digests go into the file's in the fonts' order. */
+    content_hash hash;
 } font_use;
 
-/* The content hash behind the file identifier: MurmurHash3's x64 128-bit mixing over 16-byte
- * blocks, streamed. The /ID only has to be deterministic and change with the content, not
- * resist an attacker (signatures hash the file themselves), and SHA-256 through libcrypto cost
- * 10 % of a seed render's instructions, its set-up included (bench/RESULTS.md). */
-typedef struct content_hash {
-    uint64_t h1, h2, total;
-    unsigned char tail[16];
-    size_t ntail;
-} content_hash;
 
 static uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
@@ -147,6 +157,21 @@ typedef struct actual_span {
     size_t len;
 } actual_span;
 
+/* A glyph's code is known only once its font is subset, which runs beside the pages
+ * (font_jobs): a page's content is written with four placeholder digits where each code goes,
+ * noted here, and the codes are put in before the content is compressed (put_page_content). */
+typedef struct code_fixup {
+    size_t at;                /* offset of the four hex digits in the page's content */
+    const used_glyph *glyph;  /* borrowed from its font_use */
+} code_fixup;
+
+/* A page's content stream as written, waiting for its glyphs' codes. */
+typedef struct page_body {
+    nb_buf text;              /* owned */
+    code_fixup *fixups;       /* owned */
+    size_t nfixups, cap_fixups;
+} page_body;
+
 typedef struct pdf_ctx {
     const nb_doc *doc;
     const nb_pdf_options *options;
@@ -158,6 +183,7 @@ typedef struct pdf_ctx {
     int failed; /* a diagnostic has been added */
     font_use *fonts; size_t nfonts, cap_fonts;
     content_hash hash; /* over everything written, for the file identifier */
+    content_hash *hashing; /* where hash() goes instead, when not NULL (finish_font) */
     struct libdeflate_compressor *deflaters[2]; /* by enum flate_kind, made on first use */
     int tagged;         /* write the structure tree and marked content (tagged PDF) */
     page_marks *marks;  /* per page: the element of each MCID; owned, npages */
@@ -165,6 +191,8 @@ typedef struct pdf_ctx {
     nb_buf structure_text;  /* the structure elements' keys, written by write_raw_body */
     struct raw_body *raw;   /* owned: [0] the StructTreeRoot's, [e + 1] element e's */
     size_t body_bytes;      /* of every stream's data so far, to size the file's buffer */
+    page_body *bodies;      /* owned, npages: each page's content until its codes are known */
+    size_t page;            /* the page being written (write_page) */
 } pdf_ctx;
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
@@ -201,7 +229,7 @@ static int broken(pdf_ctx *ctx)
 
 static void hash(pdf_ctx *ctx, const void *data, size_t len)
 {
-    hash_update(&ctx->hash, data, len);
+    hash_update(ctx->hashing ? ctx->hashing : &ctx->hash, data, len);
 }
 
 /* Streams marked for Flate are compressed here with libdeflate (2–9× faster than the zlib
@@ -1183,30 +1211,6 @@ static subset *make_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, size_
     return make_hb_subset(ctx, f, gids, ngids, hash);
 }
 
-/* The subset of the glyphs u uses: from the engine's cache when another document made it,
- * else made here (and offered to the cache). */
-static subset *get_subset(pdf_ctx *ctx, const font_use *u)
-{
-    nb_subset_cache *cache = ctx->options ? ctx->options->subsets : NULL;
-    uint32_t *gids = nb_malloc((u->nglyphs ? u->nglyphs : 1) * sizeof *gids);
-    size_t n = 0;
-    for (unsigned g = 0; g < u->num_glyphs; g++)
-        if (u->slot[g] >= 0)
-            gids[n++] = g;
-    uint64_t hash = glyph_set_hash(u->font, gids, n);
-    subset *s = cache ? cache_find(cache, u->font, hash, gids, n) : NULL;
-    if (s) {
-        free(gids);
-        return s;
-    }
-    s = make_subset(ctx, u->font, gids, n, hash); /* takes gids */
-    if (!s)
-        free(gids);
-    else if (cache)
-        cache_offer(cache, s);
-    return s;
-}
-
 /* Writes an already deflated stream (a cached font program); the content hash covers the
  * bytes as written. */
 static void put_deflated_stream(pdf_ctx *ctx, HPDF_Dict dict, const unsigned char *p, size_t len)
@@ -1257,44 +1261,33 @@ static void put_tounicode(pdf_ctx *ctx, HPDF_Dict dict, const nb_buf *cmap, subs
     free(packed);
 }
 
-static int embed_font(pdf_ctx *ctx, font_use *u)
+/* Makes a font's objects, in the order and with the numbers they always have: the program's
+ * stream, the CIDSet (PDF/A), the descriptor, the CIDFont, the ToUnicode stream and the Type0
+ * font. What depends on the subset (the codes, widths, program and CMap) comes later, in
+ * finish_font. */
+static void font_objects(pdf_ctx *ctx, font_use *u)
 {
     const nb_font *f = u->font;
     HPDF_MMgr mmgr = ctx->pdf->mmgr;
-    subset *sub = get_subset(ctx, u);
-    if (!sub)
-        return 0;
-    for (size_t k = 0; k < sub->ngids; k++) {
-        used_glyph *g = &u->glyphs[u->slot[sub->gids[k]]];
-        g->code = sub->codes[k];
-        g->width = scale(f, nb_font_advance(f, g->gid));
-    }
-
-    char tag[8], base_font[80];
+    for (size_t i = 0; i < u->nglyphs; i++)
+        u->glyphs[i].width = scale(f, nb_font_advance(f, u->glyphs[i].gid));
+    char tag[8];
     subset_tag(u, tag);
-    snprintf(base_font, sizeof base_font, "%s%s", tag, f->ps_name);
+    snprintf(u->base_font, sizeof u->base_font, "%s%s", tag, f->ps_name);
 
     /* Font program stream (deflated when the subset was made). */
-    HPDF_Dict file = new_stream(ctx, 1);
-    if (file) {
-        if (f->is_cff)
-            HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
-        else
-            HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub->program_raw_len);
-        put_deflated_stream(ctx, file, sub->program, sub->program_len);
-    }
+    u->file = new_stream(ctx, 1);
+    if (u->file && f->is_cff)
+        HPDF_Dict_AddName(u->file, "Subtype", "CIDFontType0C");
     /* CIDSet: PDF/A-1 needs it (6.3.5); plain PDF does not, and without it a seed render is
      * 1.2 KB smaller. */
-    HPDF_Dict set = NULL;
-    if (ctx->options && ctx->options->pdfa) {
-        set = new_stream(ctx, 1);
-        put_stream(ctx, set, sub->cidset, sub->cidset_len);
-    }
+    if (ctx->options && ctx->options->pdfa)
+        u->cidset = new_stream(ctx, 1);
 
     HPDF_Dict desc = new_dict(ctx);
     if (desc) {
         HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
-        HPDF_Dict_AddName(desc, "FontName", base_font);
+        HPDF_Dict_AddName(desc, "FontName", u->base_font);
         HPDF_Dict_AddNumber(desc, "Flags", 4); /* symbolic: glyphs outside the Latin set */
         HPDF_Array bbox = HPDF_Array_New(mmgr);
         for (int i = 0; i < 4; i++)
@@ -1306,60 +1299,286 @@ static int embed_font(pdf_ctx *ctx, font_use *u)
         HPDF_Dict_AddNumber(desc, "CapHeight", scale(f, f->cap_height));
         /* No font table records the stem width; these are the usual estimates. */
         HPDF_Dict_AddNumber(desc, "StemV", is_bold(f) ? 140 : 80);
-        if (set)
-            HPDF_Dict_Add(desc, "CIDSet", set);
-        HPDF_Dict_Add(desc, f->is_cff ? "FontFile3" : "FontFile2", file);
+        if (u->cidset)
+            HPDF_Dict_Add(desc, "CIDSet", u->cidset);
+        HPDF_Dict_Add(desc, f->is_cff ? "FontFile3" : "FontFile2", u->file);
     }
+
+    u->cid = new_dict(ctx);
+    if (u->cid) {
+        HPDF_Dict_AddName(u->cid, "Type", "Font");
+        HPDF_Dict_AddName(u->cid, "Subtype", f->is_cff ? "CIDFontType0" : "CIDFontType2");
+        HPDF_Dict_AddName(u->cid, "BaseFont", u->base_font);
+        HPDF_Dict info = HPDF_Dict_New(mmgr);
+        HPDF_Dict_Add(info, "Registry", HPDF_String_New(mmgr, "Adobe", NULL));
+        HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mmgr, "Identity", NULL));
+        HPDF_Dict_AddNumber(info, "Supplement", 0);
+        HPDF_Dict_Add(u->cid, "CIDSystemInfo", info);
+        HPDF_Dict_Add(u->cid, "FontDescriptor", desc);
+    }
+
+    u->tounicode = new_stream(ctx, 1);
+
+    u->type0 = new_dict(ctx);
+    if (u->type0) {
+        HPDF_Dict_AddName(u->type0, "Type", "Font");
+        HPDF_Dict_AddName(u->type0, "Subtype", "Type0");
+        HPDF_Dict_AddName(u->type0, "BaseFont", u->base_font);
+        HPDF_Dict_AddName(u->type0, "Encoding", "Identity-H");
+        HPDF_Array desc_fonts = HPDF_Array_New(mmgr);
+        HPDF_Array_Add(desc_fonts, u->cid);
+        HPDF_Dict_Add(u->type0, "DescendantFonts", desc_fonts);
+        HPDF_Dict_Add(u->type0, "ToUnicode", u->tounicode);
+    }
+}
+
+/* Fills a font's objects from its subset (taken: the reference is given back): each glyph's
+ * code, the program, the CIDSet, /DW and /W, the ToUnicode CMap. */
+static int finish_font(pdf_ctx *ctx, font_use *u, subset *sub)
+{
+    const nb_font *f = u->font;
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+    ctx->hashing = &u->hash;
+    for (size_t k = 0; k < sub->ngids; k++)
+        u->glyphs[u->slot[sub->gids[k]]].code = sub->codes[k];
+
+    if (u->file) {
+        if (!f->is_cff)
+            HPDF_Dict_AddNumber(u->file, "Length1", (HPDF_INT32)sub->program_raw_len);
+        put_deflated_stream(ctx, u->file, sub->program, sub->program_len);
+    }
+    if (u->cidset)
+        put_stream(ctx, u->cidset, sub->cidset, sub->cidset_len);
 
     used_glyph **sorted = nb_malloc((u->nglyphs ? u->nglyphs : 1) * sizeof *sorted);
     for (size_t i = 0; i < u->nglyphs; i++)
         sorted[i] = &u->glyphs[i];
     qsort(sorted, u->nglyphs, sizeof *sorted, cmp_by_code);
 
-    HPDF_Dict cid = new_dict(ctx);
-    if (cid) {
-        HPDF_Dict_AddName(cid, "Type", "Font");
-        HPDF_Dict_AddName(cid, "Subtype", f->is_cff ? "CIDFontType0" : "CIDFontType2");
-        HPDF_Dict_AddName(cid, "BaseFont", base_font);
-        HPDF_Dict info = HPDF_Dict_New(mmgr);
-        HPDF_Dict_Add(info, "Registry", HPDF_String_New(mmgr, "Adobe", NULL));
-        HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mmgr, "Identity", NULL));
-        HPDF_Dict_AddNumber(info, "Supplement", 0);
-        HPDF_Dict_Add(cid, "CIDSystemInfo", info);
-        HPDF_Dict_Add(cid, "FontDescriptor", desc);
+    if (u->cid) {
         int dw = common_width(sorted, u->nglyphs);
-        HPDF_Dict_AddNumber(cid, "DW", dw);
+        HPDF_Dict_AddNumber(u->cid, "DW", dw);
         HPDF_Array w = HPDF_Array_New(mmgr);
         write_widths(mmgr, w, sorted, u->nglyphs, dw);
         if (HPDF_Array_Items(w))
-            HPDF_Dict_Add(cid, "W", w);
+            HPDF_Dict_Add(u->cid, "W", w);
         else
             HPDF_Array_Free(w);
         if (!f->is_cff)
-            HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+            HPDF_Dict_AddName(u->cid, "CIDToGIDMap", "Identity");
     }
 
-    HPDF_Dict tounicode = new_stream(ctx, 1);
     nb_buf cmap = {0};
     tounicode_cmap(&cmap, sorted, u->nglyphs);
-    put_tounicode(ctx, tounicode, &cmap, sub);
+    put_tounicode(ctx, u->tounicode, &cmap, sub);
     nb_buf_free(&cmap);
     free(sorted);
 
-    u->type0 = new_dict(ctx);
-    if (u->type0) {
-        HPDF_Dict_AddName(u->type0, "Type", "Font");
-        HPDF_Dict_AddName(u->type0, "Subtype", "Type0");
-        HPDF_Dict_AddName(u->type0, "BaseFont", base_font);
-        HPDF_Dict_AddName(u->type0, "Encoding", "Identity-H");
-        HPDF_Array desc_fonts = HPDF_Array_New(mmgr);
-        HPDF_Array_Add(desc_fonts, cid);
-        HPDF_Dict_Add(u->type0, "DescendantFonts", desc_fonts);
-        HPDF_Dict_Add(u->type0, "ToUnicode", tounicode);
-    }
-
     subset_release(ctx->options ? ctx->options->subsets : NULL, sub);
+    ctx->hashing = NULL;
     return !broken(ctx);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Subsets made beside the pages
+
+   Subsetting and compressing the fonts is most of a render's PDF writing (the body font's
+   program alone is 250 KB to deflate), and needs nothing the pages need but the glyphs'
+   codes, which a page's content takes as placeholders (code_fixup). So each font's subset is a
+   job, made by a worker thread, largest first, while this thread writes the pages, the
+   structure tree and the other objects, and then makes what is left, smallest first, before it
+   fills the fonts' objects in their order. Every byte of the PDF is decided on this thread in
+   one order, so the file is the same whoever made a subset; a job has its own diagnostics,
+   added in the fonts' order, and its own compressor. libharu is used by this thread only. */
+
+enum { JOB_QUEUED, JOB_TAKEN, JOB_DONE };
+
+typedef struct font_job {
+    const nb_font *font;
+    uint32_t *gids;      /* the glyph set, ascending; owned until make_subset takes it */
+    size_t ngids;
+    uint64_t hash;
+    subset *sub;         /* the result, a reference (NULL: failed); owned until finish_font */
+    nb_diags *diags;     /* what making it found; owned */
+    int state;           /* JOB_*, under font_jobs.lock */
+    int handed_out;      /* its result was taken by next_font_result (the writer's thread) */
+} font_job;
+
+typedef struct font_jobs {
+    pthread_mutex_t lock;  /* guards the states, front and back */
+    pthread_cond_t done;   /* a job is done */
+    const nb_pdf_options *options;
+    font_job *jobs;        /* owned, one per font_use, in their order */
+    size_t n;
+    size_t *queue;         /* owned: job indexes, largest glyph set first; [front, back) queued */
+    size_t front, back;
+    int has_worker;
+    pthread_t worker;
+} font_jobs;
+
+/* Makes one job's subset with `deflaters` (the calling thread's, made on first use). */
+static void run_job(font_jobs *q, font_job *j, struct libdeflate_compressor **deflaters)
+{
+    pdf_ctx jc = {0};
+    jc.options = q->options;
+    jc.diags = j->diags;
+    memcpy(jc.deflaters, deflaters, sizeof jc.deflaters);
+    subset *s = make_subset(&jc, j->font, j->gids, j->ngids, j->hash); /* takes gids */
+    nb_subset_cache *cache = q->options ? q->options->subsets : NULL;
+    if (!s)
+        free(j->gids);
+    else if (cache)
+        cache_offer(cache, s);
+    j->gids = NULL;
+    memcpy(deflaters, jc.deflaters, sizeof jc.deflaters);
+    pthread_mutex_lock(&q->lock);
+    j->sub = s;
+    j->state = JOB_DONE;
+    pthread_cond_broadcast(&q->done);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* The next queued job, from the front (largest) or the back, marked taken; NULL: none. */
+static font_job *take_job(font_jobs *q, int from_front)
+{
+    font_job *j = NULL;
+    pthread_mutex_lock(&q->lock);
+    if (q->front < q->back) {
+        j = &q->jobs[q->queue[from_front ? q->front++ : --q->back]];
+        j->state = JOB_TAKEN;
+    }
+    pthread_mutex_unlock(&q->lock);
+    return j;
+}
+
+static void free_deflaters(struct libdeflate_compressor **deflaters, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (deflaters[i])
+            libdeflate_free_compressor(deflaters[i]);
+}
+
+static void *font_worker(void *arg)
+{
+    font_jobs *q = arg;
+    struct libdeflate_compressor *deflaters[2] = {0};
+    for (font_job *j; (j = take_job(q, 1));)
+        run_job(q, j, deflaters);
+    free_deflaters(deflaters, 2);
+    return NULL;
+}
+
+/* Threads a render may use, the caller's included: options->threads, or by default two when
+ * this process may run on two CPUs or more. */
+static int writer_threads(const nb_pdf_options *options)
+{
+    if (options && options->threads > 0)
+        return options->threads;
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) != 0)
+        return 1;
+    return CPU_COUNT(&cpus) >= 2 ? 2 : 1;
+}
+
+/* One job per font: the glyph set, from the subset cache when another document made it, else
+ * queued, and the worker started when there is a job and a second thread is allowed. */
+static void start_font_jobs(pdf_ctx *ctx, font_jobs *q)
+{
+    memset(q, 0, sizeof *q);
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->done, NULL);
+    q->options = ctx->options;
+    q->n = ctx->nfonts;
+    q->jobs = nb_calloc(q->n ? q->n : 1, sizeof *q->jobs);
+    q->queue = nb_malloc((q->n ? q->n : 1) * sizeof *q->queue);
+    nb_subset_cache *cache = ctx->options ? ctx->options->subsets : NULL;
+    for (size_t i = 0; i < q->n; i++) {
+        const font_use *u = &ctx->fonts[i];
+        font_job *j = &q->jobs[i];
+        j->font = u->font;
+        j->gids = nb_malloc((u->nglyphs ? u->nglyphs : 1) * sizeof *j->gids);
+        for (unsigned g = 0; g < u->num_glyphs; g++)
+            if (u->slot[g] >= 0)
+                j->gids[j->ngids++] = g;
+        j->hash = glyph_set_hash(u->font, j->gids, j->ngids);
+        j->diags = nb_diags_new();
+        if (ctx->diags)
+            j->diags->lang = ctx->diags->lang;
+        j->sub = cache ? cache_find(cache, u->font, j->hash, j->gids, j->ngids) : NULL;
+        if (j->sub) {
+            free(j->gids);
+            j->gids = NULL;
+            j->state = JOB_DONE;
+        } else {
+            q->queue[q->back++] = i;
+        }
+    }
+    /* Largest glyph set first (a handful of fonts: insertion, stable). */
+    for (size_t k = 1; k < q->back; k++)
+        for (size_t m = k; m > 0 && q->jobs[q->queue[m]].ngids > q->jobs[q->queue[m - 1]].ngids;
+             m--) {
+            size_t t = q->queue[m];
+            q->queue[m] = q->queue[m - 1];
+            q->queue[m - 1] = t;
+        }
+    if (q->back > 0 && writer_threads(ctx->options) >= 2)
+        q->has_worker = pthread_create(&q->worker, NULL, font_worker, q) == 0;
+}
+
+/* Makes the jobs still queued on this thread, smallest first. */
+static void help_font_jobs(pdf_ctx *ctx, font_jobs *q)
+{
+    for (font_job *j; (j = take_job(q, 0));)
+        run_job(q, j, ctx->deflaters);
+}
+
+/* Waits until a font's job not yet handed out is done, and hands it out: the first such font
+ * in the fonts' order. *index receives the font; the result is its subset (the reference is
+ * the caller's), or NULL when it failed (its diagnostics are added by end_font_jobs). */
+static subset *next_font_result(pdf_ctx *ctx, font_jobs *q, size_t *index)
+{
+    pthread_mutex_lock(&q->lock);
+    for (;;) {
+        size_t i = 0;
+        while (i < q->n && (q->jobs[i].handed_out || q->jobs[i].state != JOB_DONE))
+            i++;
+        if (i < q->n) {
+            *index = i;
+            break;
+        }
+        pthread_cond_wait(&q->done, &q->lock);
+    }
+    pthread_mutex_unlock(&q->lock);
+    font_job *j = &q->jobs[*index];
+    j->handed_out = 1;
+    subset *s = j->sub;
+    j->sub = NULL;
+    if (!s)
+        ctx->failed = 1; /* make_subset gave the diagnostic */
+    return s;
+}
+
+/* Makes what is still queued, waits for the worker, adds the jobs' diagnostics in the fonts'
+ * order (whichever thread made them, and whenever the render stopped, the same list) and frees
+ * what the jobs still hold. */
+static void end_font_jobs(pdf_ctx *ctx, font_jobs *q)
+{
+    help_font_jobs(ctx, q);
+    if (q->has_worker)
+        pthread_join(q->worker, NULL);
+    for (size_t i = 0; i < q->n; i++) {
+        if (ctx->diags)
+            nb_diags_append(ctx->diags, q->jobs[i].diags);
+        if (!q->jobs[i].handed_out && !q->jobs[i].sub)
+            ctx->failed = 1;
+        free(q->jobs[i].gids);
+        subset_release(q->options ? q->options->subsets : NULL, q->jobs[i].sub);
+        nb_diags_free(q->jobs[i].diags);
+    }
+    free(q->jobs);
+    free(q->queue);
+    pthread_cond_destroy(&q->done);
+    pthread_mutex_destroy(&q->lock);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1448,6 +1667,16 @@ static void put_code(nb_buf *b, uint32_t code, int open)
     nb_buf_put(b, open ? s : s + 1, open ? 5 : 4);
 }
 
+/* Appends a placeholder for a glyph's code, after a '<' if asked, and notes where it is for
+ * put_page_content (code_fixup). */
+static void put_glyph_code(pdf_ctx *ctx, nb_buf *b, const used_glyph *g, int open)
+{
+    page_body *body = &ctx->bodies[ctx->page];
+    nb_grow(&body->fixups, &body->cap_fixups, body->nfixups + 1, sizeof *body->fixups);
+    body->fixups[body->nfixups++] = (code_fixup){b->len + (open ? 1 : 0), g};
+    put_code(b, 0, open);
+}
+
 /* Text is written in a text space of 1/1024 pt (UNITS): the page's one text object starts
  * with `.0009765625 0 0 .0009765625 0 0 Tm`, so that every position is an integer. A line
  * starts with Td relative to the last one, and integers add up exactly in every reader: a
@@ -1529,7 +1758,7 @@ static void write_actual_text(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_
         nb_buf_puts(b, ">>>BDC\n");
     }
     move_to(b, ts, (double)run->x + g->x, (double)run->y + g->y);
-    put_code(b, ug->code, 1);
+    put_glyph_code(ctx, b, ug, 1);
     nb_buf_puts(b, "> Tj\n");
     if (tag > 0)
         nb_buf_printf(b, "EMC\n/%s<</MCID %zu>>BDC\n", name, new_mcid(marks, tag));
@@ -1658,7 +1887,7 @@ static void write_run(pdf_ctx *ctx, nb_buf *b, text_state *ts, const nb_run *run
                 open = 0;
                 pen -= adj * size / 1000.0;
             }
-            put_code(b, ug->code, !open);
+            put_glyph_code(ctx, b, ug, !open);
             open = 1;
             pen += ug->width * size / 1000.0 + ts->tc;
         }
@@ -1836,12 +2065,31 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
         nb_buf_puts(&b, "EMC\n");
     if (ts.in_text)
         nb_buf_puts(&b, "ET\n");
-    HPDF_Dict contents = ((HPDF_PageAttr)hp->attr)->contents;
-    contents->write_fn = write_flate_key;
-    put_stream(ctx, contents, b.data, b.len);
-    nb_buf_free(&b);
+    ctx->bodies[ctx->page].text = b; /* compressed by put_page_content */
 
     return !broken(ctx);
+}
+
+/* Puts the glyphs' codes into a page's content (code_fixup) and writes it, compressed. */
+static void put_page_content(pdf_ctx *ctx, HPDF_Page hp, page_body *body)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    unsigned char *d = body->text.data;
+    for (size_t i = 0; i < body->nfixups; i++) {
+        uint32_t code = body->fixups[i].glyph->code;
+        unsigned char *p = d + body->fixups[i].at;
+        p[0] = (unsigned char)hex[(code >> 12) & 15];
+        p[1] = (unsigned char)hex[(code >> 8) & 15];
+        p[2] = (unsigned char)hex[(code >> 4) & 15];
+        p[3] = (unsigned char)hex[code & 15];
+    }
+    HPDF_Dict contents = ((HPDF_PageAttr)hp->attr)->contents;
+    contents->write_fn = write_flate_key;
+    put_stream(ctx, contents, body->text.data, body->text.len);
+    nb_buf_free(&body->text);
+    free(body->fixups);
+    body->fixups = NULL;
+    body->nfixups = body->cap_fixups = 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -2394,6 +2642,8 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
     ctx.diags = diags;
     ctx.tagged = (!options || !options->untagged) && doc->ntags > 0;
     HPDF_Page *pages = NULL;
+    font_jobs jobs;
+    int jobs_started = 0;
     if (!doc->npages) {
         fail(&ctx, "the document has no pages%s", NULL);
         return NB_EINPUT;
@@ -2406,14 +2656,18 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
     HPDF_SetCompressionMode(ctx.pdf, HPDF_COMP_IMAGE); /* our own streams: put_stream */
     if (broken(&ctx) || !collect_glyphs(&ctx))
         goto done;
+    /* The fonts' subsets are made beside everything else (font_jobs): the pages are written
+     * with placeholders for the glyphs' codes, put in once the subsets are there. */
+    start_font_jobs(&ctx, &jobs);
+    jobs_started = 1;
     for (size_t i = 0; i < ctx.nfonts; i++)
-        if (!embed_font(&ctx, &ctx.fonts[i]))
-            goto done;
+        font_objects(&ctx, &ctx.fonts[i]);
     pages = nb_calloc(doc->npages, sizeof *pages);
+    ctx.bodies = nb_calloc(doc->npages, sizeof *ctx.bodies);
     if (ctx.tagged)
         ctx.marks = nb_calloc(doc->npages, sizeof *ctx.marks);
-    for (size_t p = 0; p < doc->npages; p++)
-        if (!write_page(&ctx, &doc->pages[p], &pages[p]))
+    for (ctx.page = 0; ctx.page < doc->npages; ctx.page++)
+        if (!write_page(&ctx, &doc->pages[ctx.page], &pages[ctx.page]))
             goto done;
     write_structure(&ctx, pages);
     write_outline(&ctx, pages);
@@ -2421,6 +2675,19 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
     write_viewer_preferences(&ctx);
     if (!write_archival_parts(&ctx))
         goto done;
+    help_font_jobs(&ctx, &jobs);
+    for (size_t k = 0, i; k < ctx.nfonts; k++) {
+        subset *sub = next_font_result(&ctx, &jobs, &i);
+        if (!sub || !finish_font(&ctx, &ctx.fonts[i], sub))
+            goto done;
+    }
+    for (size_t i = 0; i < ctx.nfonts; i++) {
+        unsigned char digest[16];
+        hash_final(&ctx.fonts[i].hash, digest);
+        hash(&ctx, digest, sizeof digest);
+    }
+    for (size_t p = 0; p < doc->npages; p++)
+        put_page_content(&ctx, pages[p], &ctx.bodies[p]);
     write_id(&ctx);
     if (broken(&ctx))
         goto done;
@@ -2457,7 +2724,14 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
     nb_buf_put(out, NULL, 0); /* NUL-terminated */
 
 done:
+    if (jobs_started)
+        end_font_jobs(&ctx, &jobs);
     free(pages);
+    for (size_t p = 0; ctx.bodies && p < doc->npages; p++) {
+        nb_buf_free(&ctx.bodies[p].text);
+        free(ctx.bodies[p].fixups);
+    }
+    free(ctx.bodies);
     for (size_t p = 0; ctx.marks && p < doc->npages; p++)
         free(ctx.marks[p].owner);
     free(ctx.marks);

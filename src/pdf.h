@@ -31,6 +31,10 @@ typedef struct nb_pdf_options {
                           updates); PDF/A-1 (PDF 1.4) always has one */
     nb_subset_cache *subsets; /* borrowed; NULL: every subset made for this document only */
     int hb_subset_only; /* CFF fonts through hb-subset too, not cff.c (tests compare the two) */
+    /* Threads the writer may use, the caller's included: 1 only the caller's; 2 or more a
+     * second one that subsets and compresses the fonts while the caller writes the rest; 0,
+     * the default, two when the process may run on two CPUs. The bytes are the same. */
+    int threads;
 } nb_pdf_options;
 
 /* Writes the whole PDF into out. Deterministic: the same doc gives the same bytes.

@@ -1,9 +1,14 @@
 #!/bin/sh
 # A -j 4 batch under ThreadSanitizer reports no data race: the workers share one engine (fonts,
 # layouts) and one progress state, and a committing thread flushes and renames each chunk of
-# 32 staged PDFs (batch.c, NB_SYNC_CHUNK) while they render. The program is built with -fsanitize=thread in its own build
+# 32 staged PDFs (batch.c, NB_SYNC_CHUNK) while they render. Nor does one render whose PDF
+# writer subsets the fonts on a second thread beside the pages (pdf.c, font_jobs): the unit
+# test unit_pdf_threads (every sample written with one thread and with two, a subset cache
+# shared by the writes), a render and a -j 1 batch (a lone worker lets the writer take a second
+# thread on a machine with two CPUs). The programs are built with -fsanitize=thread in their own build
 # folder beside NB_WORK (kept between runs, so a rebuild is incremental), or taken from
-# $NB_TSAN when that names a ThreadSanitizer build of nianbao.
+# $NB_TSAN when that names a ThreadSanitizer build of nianbao (with tests/unit_pdf_threads
+# beside it when that build has it).
 . "$NB_SOURCE/tests/lib.sh"
 need_python
 need cmake
@@ -24,10 +29,11 @@ if [ -z "$bin" ]; then
         -DCMAKE_C_FLAGS="-fsanitize=thread -O1 -g -fno-omit-frame-pointer" \
         -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >build.log 2>&1 ||
         { cat build.log >&2; fail "cmake could not configure the ThreadSanitizer build"; }
-    cmake --build "$build" --target nianbao -j "$(nproc 2>/dev/null || echo 2)" >>build.log 2>&1 ||
-        { tail -n 30 build.log >&2; fail "the ThreadSanitizer build failed"; }
+    cmake --build "$build" --target nianbao unit_pdf_threads -j "$(nproc 2>/dev/null || echo 2)" \
+        >>build.log 2>&1 || { tail -n 30 build.log >&2; fail "the ThreadSanitizer build failed"; }
     bin=$build/nianbao
 fi
+unit=$(dirname "$bin")/tests/unit_pdf_threads
 
 # 40 generated reports (both samples, varied: more than one chunk of staged PDFs) and one that
 # does not parse.
@@ -65,5 +71,33 @@ done
 # The naming pass runs on the workers too.
 run_tsan 1 -o out-agency -j 4 --names agency
 run_tsan 1 --check-only -j 4
+# A lone worker: the PDF writer's own second thread.
+run_tsan 1 -o out-one -j 1
+cmp -s out/r00001.pdf out-one/r00001.pdf || problem "-j 1 and -j 4 wrote different bytes for r00001"
+
+# One render, and the writer's threads on every sample with a shared subset cache.
+status=0
+"$bin" render in/r00001.yaml -o one.pdf --force >/dev/null 2>err.txt || status=$?
+if grep -q 'ThreadSanitizer' err.txt; then
+    sed -n '/WARNING: ThreadSanitizer/,/^SUMMARY/p' err.txt | head -n 80 >&2
+    problem "ThreadSanitizer reported a problem in 'render'"
+elif [ "$status" -ne 0 ]; then
+    head -c 2000 err.txt >&2
+    problem "'render' under ThreadSanitizer exited $status"
+fi
+cmp -s one.pdf out/r00001.pdf || problem "render and batch wrote different bytes for r00001"
+if [ -x "$unit" ]; then
+    status=0
+    NB_SOURCE=$NB_SOURCE "$unit" >unit.txt 2>&1 || status=$?
+    if grep -q 'ThreadSanitizer' unit.txt; then
+        sed -n '/WARNING: ThreadSanitizer/,/^SUMMARY/p' unit.txt | head -n 80 >&2
+        problem "ThreadSanitizer reported a problem in unit_pdf_threads"
+    elif [ "$status" -ne 0 ]; then
+        head -c 2000 unit.txt >&2
+        problem "unit_pdf_threads under ThreadSanitizer exited $status"
+    fi
+else
+    echo "note: no $unit beside $bin; the writer's threads were checked through render only" >&2
+fi
 
 finish
