@@ -900,20 +900,16 @@ static int is_unchanged_output(const batch *b, const job *j, const char *output,
     struct stat st;
     if (lstat(output, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
-    char now[65];
-    FILE *f = fopen(output, "rb");
-    if (!f)
+    /* Hashed as it is read, never held whole: an unchanged batch reads every output. */
+    nb_sha256 h;
+    nb_sha256_init(&h);
+    if (!hash_file(&h, output))
         return 0;
-    nb_buf pdf = {0};
-    unsigned char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        nb_buf_put(&pdf, chunk, n);
-    int ok = !ferror(f);
-    fclose(f);
-    hash_bytes(pdf.data ? pdf.data : (const unsigned char *)"", pdf.len, now);
-    nb_buf_free(&pdf);
-    if (!ok || strcmp(now, e->pdf_hash) != 0)
+    unsigned char digest[32];
+    nb_sha256_final(&h, digest);
+    char now[65];
+    to_hex(digest, sizeof digest, now);
+    if (strcmp(now, e->pdf_hash) != 0)
         return 0;
     *bytes = (size_t)st.st_size;
     memcpy(hash, now, 65);

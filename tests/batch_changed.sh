@@ -2,9 +2,9 @@
 # batch --changed renders a report again when anything its PDF is made from changed since the
 # PDF was written, and skips it otherwise: the report, the layout files its tables are bound to
 # (a variant's base too), the seal and font files it names, the bundled fonts and title word
-# list (in a data folder of the test's own, NIANBAO_DATADIR), and the options. Each step edits
-# one thing and checks which reports were rendered again; a skipped report's PDF is not even
-# rewritten.
+# list (in a data folder of the test's own, NIANBAO_DATADIR), the options, and the PDF itself
+# (edited since it was written). Each step edits one thing and checks which reports were rendered
+# again; a skipped report's PDF is not even rewritten.
 . "$NB_SOURCE/tests/lib.sh"
 need_python
 workdir
@@ -112,4 +112,13 @@ run copies --copies 2
 rendered copies a b c d
 run copies-again --copies 2
 rendered copies-again
+
+# An output edited since it was written (one byte, the size and the name kept): its report is
+# rendered again, back to the PDF it was; the others are not.
+cp out/b.pdf b.before
+printf 'X' | dd of=out/b.pdf bs=1 seek=1000 conv=notrunc 2>/dev/null
+cmp -s out/b.pdf b.before && fail "could not edit out/b.pdf"
+run pdf-edited --copies 2
+rendered pdf-edited b
+cmp -s out/b.pdf b.before || problem "the PDF rendered again after an edit differs from the one it had"
 finish
