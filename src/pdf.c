@@ -170,6 +170,8 @@ typedef struct page_body {
     nb_buf text;              /* owned */
     code_fixup *fixups;       /* owned */
     size_t nfixups, cap_fixups;
+    unsigned char *packed;    /* the text compressed (pack_page); owned, packed_cap bytes */
+    size_t packed_len, packed_cap;
 } page_body;
 
 typedef struct pdf_ctx {
@@ -1333,14 +1335,18 @@ static void font_objects(pdf_ctx *ctx, font_use *u)
 }
 
 /* Fills a font's objects from its subset (taken: the reference is given back): each glyph's
- * code, the program, the CIDSet, /DW and /W, the ToUnicode CMap. */
-static int finish_font(pdf_ctx *ctx, font_use *u, subset *sub)
+ * code (*unexpected set when one is not the code expect_codes gave it), the program, the
+ * CIDSet, /DW and /W, the ToUnicode CMap. */
+static int finish_font(pdf_ctx *ctx, font_use *u, subset *sub, int *unexpected)
 {
     const nb_font *f = u->font;
     HPDF_MMgr mmgr = ctx->pdf->mmgr;
     ctx->hashing = &u->hash;
-    for (size_t k = 0; k < sub->ngids; k++)
-        u->glyphs[u->slot[sub->gids[k]]].code = sub->codes[k];
+    for (size_t k = 0; k < sub->ngids; k++) {
+        used_glyph *g = &u->glyphs[u->slot[sub->gids[k]]];
+        *unexpected |= g->code != sub->codes[k];
+        g->code = sub->codes[k];
+    }
 
     if (u->file) {
         if (!f->is_cff)
@@ -1480,6 +1486,17 @@ static int writer_threads(const nb_pdf_options *options)
     return CPU_COUNT(&cpus) >= 2 ? 2 : 1;
 }
 
+/* Gives each glyph of a font the code its subset should give it, so the pages can be
+ * compressed before the subset is made (pack_page; finish_font checks): its place among the
+ * glyph ids kept, .notdef first, as cff.c numbers CIDs (cff.h) and hb-subset numbers the
+ * glyphs of a TrueType font without composite glyphs. gids: the font's, ascending. */
+static void expect_codes(font_use *u, const uint32_t *gids, size_t n)
+{
+    uint32_t first = n && gids[0] == 0 ? 0 : 1;
+    for (size_t k = 0; k < n; k++)
+        u->glyphs[u->slot[gids[k]]].code = first + (uint32_t)k;
+}
+
 /* One job per font: the glyph set, from the subset cache when another document made it, else
  * queued, and the worker started when there is a job and a second thread is allowed. */
 static void start_font_jobs(pdf_ctx *ctx, font_jobs *q)
@@ -1500,6 +1517,7 @@ static void start_font_jobs(pdf_ctx *ctx, font_jobs *q)
         for (unsigned g = 0; g < u->num_glyphs; g++)
             if (u->slot[g] >= 0)
                 j->gids[j->ngids++] = g;
+        expect_codes(&ctx->fonts[i], j->gids, j->ngids);
         j->hash = glyph_set_hash(u->font, j->gids, j->ngids);
         j->diags = nb_diags_new();
         if (ctx->diags)
@@ -1667,14 +1685,14 @@ static void put_code(nb_buf *b, uint32_t code, int open)
     nb_buf_put(b, open ? s : s + 1, open ? 5 : 4);
 }
 
-/* Appends a placeholder for a glyph's code, after a '<' if asked, and notes where it is for
- * put_page_content (code_fixup). */
+/* Appends a glyph's code as expected (expect_codes), after a '<' if asked, and notes where it
+ * is for pack_page (code_fixup). */
 static void put_glyph_code(pdf_ctx *ctx, nb_buf *b, const used_glyph *g, int open)
 {
     page_body *body = &ctx->bodies[ctx->page];
     nb_grow(&body->fixups, &body->cap_fixups, body->nfixups + 1, sizeof *body->fixups);
     body->fixups[body->nfixups++] = (code_fixup){b->len + (open ? 1 : 0), g};
-    put_code(b, 0, open);
+    put_code(b, g->code, open);
 }
 
 /* Text is written in a text space of 1/1024 pt (UNITS): the page's one text object starts
@@ -2070,8 +2088,10 @@ static int write_page(pdf_ctx *ctx, const nb_page *page, HPDF_Page *out)
     return !broken(ctx);
 }
 
-/* Puts the glyphs' codes into a page's content (code_fixup) and writes it, compressed. */
-static void put_page_content(pdf_ctx *ctx, HPDF_Page hp, page_body *body)
+/* Puts the glyphs' codes into a page's content (code_fixup) and compresses it, into
+ * body->packed. Done first with the codes the subsets are expected to give (expect_codes),
+ * while the fonts are still being made, and again only if a subset gave others. */
+static void pack_page(pdf_ctx *ctx, page_body *body)
 {
     static const char hex[] = "0123456789ABCDEF";
     unsigned char *d = body->text.data;
@@ -2083,9 +2103,36 @@ static void put_page_content(pdf_ctx *ctx, HPDF_Page hp, page_body *body)
         p[2] = (unsigned char)hex[(code >> 4) & 15];
         p[3] = (unsigned char)hex[code & 15];
     }
+    struct libdeflate_compressor **deflater = &ctx->deflaters[FLATE_DEFAULT];
+    if (!*deflater)
+        *deflater = libdeflate_alloc_compressor(flate_levels[FLATE_DEFAULT]);
+    size_t bound = *deflater ? libdeflate_zlib_compress_bound(*deflater, body->text.len) : 0;
+    if (bound > body->packed_cap) {
+        free(body->packed);
+        body->packed = malloc(bound);
+        body->packed_cap = body->packed ? bound : 0;
+    }
+    body->packed_len = body->packed ? libdeflate_zlib_compress(*deflater, body->text.data,
+                                                               body->text.len, body->packed,
+                                                               body->packed_cap) : 0;
+}
+
+/* Writes a page's content as pack_page made it (and into the content hash, as put_stream
+ * would). */
+static void put_page_content(pdf_ctx *ctx, HPDF_Page hp, page_body *body)
+{
     HPDF_Dict contents = ((HPDF_PageAttr)hp->attr)->contents;
+    if (!contents || !contents->stream)
+        return;
+    if (!body->packed_len) {
+        fail(ctx, "could not compress a stream%s", "");
+        return;
+    }
     contents->write_fn = write_flate_key;
-    put_stream(ctx, contents, body->text.data, body->text.len);
+    hash(ctx, body->text.data, body->text.len);
+    set_stream_body(ctx, contents, body->packed, body->packed_len, body->packed_cap); /* takes */
+    body->packed = NULL;
+    body->packed_len = body->packed_cap = 0;
     nb_buf_free(&body->text);
     free(body->fixups);
     body->fixups = NULL;
@@ -2676,11 +2723,18 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
     if (!write_archival_parts(&ctx))
         goto done;
     help_font_jobs(&ctx, &jobs);
+    /* The pages compressed with the codes the subsets should give, while the largest is
+     * still being made; again below if one gave others. */
+    for (size_t p = 0; p < doc->npages; p++)
+        pack_page(&ctx, &ctx.bodies[p]);
+    int unexpected = 0;
     for (size_t k = 0, i; k < ctx.nfonts; k++) {
         subset *sub = next_font_result(&ctx, &jobs, &i);
-        if (!sub || !finish_font(&ctx, &ctx.fonts[i], sub))
+        if (!sub || !finish_font(&ctx, &ctx.fonts[i], sub, &unexpected))
             goto done;
     }
+    for (size_t p = 0; unexpected && p < doc->npages; p++)
+        pack_page(&ctx, &ctx.bodies[p]);
     for (size_t i = 0; i < ctx.nfonts; i++) {
         unsigned char digest[16];
         hash_final(&ctx.fonts[i].hash, digest);
@@ -2730,6 +2784,7 @@ done:
     for (size_t p = 0; ctx.bodies && p < doc->npages; p++) {
         nb_buf_free(&ctx.bodies[p].text);
         free(ctx.bodies[p].fixups);
+        free(ctx.bodies[p].packed);
     }
     free(ctx.bodies);
     for (size_t p = 0; ctx.marks && p < doc->npages; p++)
