@@ -9,7 +9,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # libraries its static archives need: reading HTML, .docx and PDF sources). Tests: the PDF readers that check our output, python3
 # with yaml for the test tools and jsonschema for the check's JSON schema, PDFBox for PDF/A validation, HanaMin for CJK Extension B,
 # python3-fonttools to make a stand-in "仿宋_GB2312" for the `fonts: government` test;
-# bench/run.sh: hyperfine, GNU time (peak memory) and perf (profiles).
+# bench/run.sh: hyperfine, GNU time (peak memory) and perf (profiles); strace for what render does
+# after its PDF is in place (tests/render_exit.sh).
 # The portal page's tests: tidy validates it, headless Chromium prints it and runs axe-core
 # (from the npm registry, below) in it.
 packages="build-essential cmake pkg-config clang
@@ -18,7 +19,7 @@ packages="build-essential cmake pkg-config clang
   libjpeg-dev libpng-dev libbrotli-dev libspng-dev
   poppler-utils qpdf mupdf-tools ghostscript valgrind python3 python3-yaml python3-fonttools python3-jsonschema
   default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java icc-profiles-free fonts-hanazono openssl
-  hyperfine time linux-perf
+  hyperfine time linux-perf strace
   tidy chromium"
 
 missing=""

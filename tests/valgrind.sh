@@ -2,6 +2,8 @@
 # Valgrind's memcheck on the samples and on error paths: no invalid access, no use of
 # uninitialised memory, and no leak (definitely or indirectly lost) — with the exit code each
 # must give. Skipped in the ASan build (build-asan/), where LeakSanitizer does this job.
+# NIANBAO_FREE_AT_EXIT=1: render frees everything before it ends (src/cli/render.c), so that
+# a block its owner forgets to free shows as lost.
 . "$NB_SOURCE/tests/lib.sh"
 need valgrind
 if grep -q -a '__asan_init' "$NB" 2>/dev/null; then
@@ -23,9 +25,9 @@ memcheck() {
     want=$1
     shift
     status=0
-    valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \
-        --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file=vg.txt \
-        "$NB" "$@" >out.txt 2>err.txt || status=$?
+    NIANBAO_FREE_AT_EXIT=1 valgrind --tool=memcheck --leak-check=full \
+        --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+        --error-exitcode=99 --log-file=vg.txt "$NB" "$@" >out.txt 2>err.txt || status=$?
     if [ "$status" -eq 99 ] || grep -q -E 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]' vg.txt; then
         problem "memcheck on '$*':
 $(grep -E -A 12 'Invalid|uninitialised|definitely lost in|indirectly lost in|ERROR SUMMARY' vg.txt | head -n 40)"
