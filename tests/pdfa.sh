@@ -2,8 +2,9 @@
 # PDF/A-1b: every sample rendered with --pdfa is valid for PDFBox Preflight (a validator we did
 # not write), and stays valid once signed with either SubFilter. Then one requirement at a time
 # is broken in a valid file (no OutputIntent, compressed XMP metadata, no CIDSet) and Preflight
-# must reject each for that reason. Also: PDF 1.4 header, XMP that names PDF/A-1B, and the
-# same bytes (and trailer /ID) on a second run.
+# must reject each for that reason. Also: PDF 1.4 header, XMP that names PDF/A-1B, the same
+# bytes (and trailer /ID) on a second run, and each font's CIDSet exactly the CIDs of its
+# program, a CFF subset's CIDs being 0 .. n - 1 (tests/tools/cidset.py).
 . "$NB_SOURCE/tests/lib.sh"
 need java openssl pdfinfo cmp
 need_python
@@ -63,6 +64,8 @@ for yaml in "$NB_SOURCE"/samples/*.yaml; do
         problem "$name.pdf: the XMP does not declare PDF/A-1B"
     render "$yaml" "$name-again.pdf" --pdfa --force
     cmp -s "$name.pdf" "$name-again.pdf" || problem "$name.pdf: a second run gives other bytes"
+    "$PY" "$NB_TOOLS/cidset.py" "$name.pdf" >"$name.cidset" 2>&1 ||
+        problem "$name.pdf: CIDSet and font program differ: $(cat "$name.cidset")"
 done
 [ "$n" -gt 0 ] || fail "no samples/*.yaml"
 # shellcheck disable=SC2086

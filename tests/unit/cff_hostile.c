@@ -12,6 +12,7 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include FT_CID_H
 #include <hb-subset.h>
 #include <hb.h>
 
@@ -67,12 +68,17 @@ static void put_index(nb_buf *b, const bytes *items, size_t n)
 }
 
 /* Glyph i has CID 100 + i (glyph 0: CID 0); one Font DICT, its Private DICT with the local
- * subroutines. `ros` 0 makes it name-keyed. */
+ * subroutines. `ros` 0 makes it name-keyed; 1 gives it the ROS Adobe-Identity-0, 2 Foo-Bar-0
+ * (with neither "Adobe" nor "Identity" among its strings). */
 static void build(nb_buf *out, const bytes *cs, size_t ncs, const bytes *gsubrs, size_t ngs,
                   const bytes *lsubrs, size_t nls, int ros)
 {
     bytes name = {(const unsigned char *)"T", 1};
     bytes strings[] = {{(const unsigned char *)"Adobe", 5}, {(const unsigned char *)"Identity", 8}};
+    if (ros == 2) {
+        strings[0] = (bytes){(const unsigned char *)"Foo", 3};
+        strings[1] = (bytes){(const unsigned char *)"Bar", 3};
+    }
     size_t top_len = (ros ? 17 : 0) + 6 + 6 + 7 + 7;
     size_t at = 4 + index_len(&name, 1) + 2 + 1 + 8 + top_len + index_len(strings, 2) +
                 index_len(gsubrs, ngs);
@@ -283,6 +289,41 @@ static void charstring_rules(FT_Library ft)
     nb_buf_free(&sub);
 }
 
+/* The subset's ROS is Adobe-Identity-0 whatever the source's, "Adobe" and "Identity" added to
+ * the String INDEX when missing, and its glyphs are CIDs 0 .. n - 1. */
+static void identity_ros(FT_Library ft)
+{
+    bytes cs[] = {B(14), B(189, 239, 239, 21, 189, 139, 5, 14), B(189, 14)};
+    for (int ros = 1; ros <= 2; ros++) {
+        nb_buf font = {0}, sub = {0};
+        build(&font, cs, 3, NULL, 0, NULL, 0, ros);
+        uint32_t cids[2];
+        EXPECT(nb_cff_subset(font.data, font.len, (const uint32_t[]){1, 2}, 2, NULL, &sub, cids) &&
+                   cids[0] == 1 && cids[1] == 2,
+               "ROS %d: declined, or CIDs %u %u", ros, cids[0], cids[1]);
+        FT_Face face;
+        int e = FT_New_Memory_Face(ft, sub.data, (FT_Long)sub.len, 0, &face);
+        EXPECT(e == 0, "ROS %d: FreeType does not open the subset (%d)", ros, e);
+        if (!e) {
+            const char *registry = NULL, *ordering = NULL;
+            FT_Int supplement = -1;
+            EXPECT(FT_Get_CID_Registry_Ordering_Supplement(face, &registry, &ordering,
+                                                           &supplement) == 0 &&
+                       strcmp(registry, "Adobe") == 0 && strcmp(ordering, "Identity") == 0 &&
+                       supplement == 0,
+                   "ROS %d: the subset says %s-%s-%d", ros, registry ? registry : "?",
+                   ordering ? ordering : "?", (int)supplement);
+            e = FT_Load_Glyph(face, 1, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING);
+            EXPECT(e == 0 && face->glyph->outline.n_points == 2 &&
+                       face->glyph->metrics.horiAdvance == 50,
+                   "ROS %d: CID 1: error %d, %d points", ros, e, face->glyph->outline.n_points);
+            FT_Done_Face(face);
+        }
+        nb_buf_free(&font);
+        nb_buf_free(&sub);
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* A real program, damaged */
 
@@ -381,6 +422,7 @@ int main(void)
     if (FT_Init_FreeType(&ft))
         return 1;
     charstring_rules(ft);
+    identity_ros(ft);
     damaged(ft);
     FT_Done_FreeType(ft);
     return failures != 0;
