@@ -663,6 +663,8 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     nb_access_init(&access, r->file, o->allow_dirs, e->font_dir);
     /* The engine's shaped labels are keyed by its own layouts. */
     nb_label_cache *labels = r->engine_ref == e ? e->labels : NULL;
+    /* The PDF writer's second thread starts now, to be running when the fonts are subset. */
+    nb_pdf_helper *helper = nb_pdf_helper_start(o->threads);
     int rc = nb_typeset(r, e->fonts, e->title_words, &access, labels, &doc, d);
     nb_access_free(&access);
     if (rc == NB_OK)
@@ -672,8 +674,10 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
         int signing = o->sign_p12 || o->sign_key || o->sign_cert;
         nb_pdf_options po = {.pdfa = o->pdfa, .copies = o->copies, .untagged = o->untagged,
                              .classic_xref = signing, .subsets = e->subsets,
-                             .threads = o->threads};
+                             .threads = o->threads, .helper = helper};
         rc = nb_pdf_write(&doc, &po, &out, d);
+        nb_pdf_helper_stop(helper);
+        helper = NULL;
         if (rc == NB_OK && signing) {
             nb_sign_options so = {.p12_path = o->sign_p12, .key_path = o->sign_key,
                                   .cert_path = o->sign_cert, .password = o->sign_password,
@@ -688,6 +692,7 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
             nb_buf_free(&out);
         }
     }
+    nb_pdf_helper_stop(helper);
     nb_doc_free(&doc);
     return rc;
 }

@@ -1418,8 +1418,9 @@ typedef struct font_jobs {
     size_t n;
     size_t *queue;         /* owned: job indexes, largest glyph set first; [front, back) queued */
     size_t front, back;
-    int has_worker;
+    int has_worker;        /* a thread of its own, joined by end_font_jobs */
     pthread_t worker;
+    nb_pdf_helper *helper; /* or the caller's helper, given these jobs */
 } font_jobs;
 
 /* Makes one job's subset with `deflaters` (the calling thread's, made on first use). */
@@ -1464,6 +1465,18 @@ static void free_deflaters(struct libdeflate_compressor **deflaters, size_t n)
             libdeflate_free_compressor(deflaters[i]);
 }
 
+/* Threads a render may use, the caller's included: `threads` when above 0, or by default two
+ * when this process may run on two CPUs or more. */
+static int writer_threads(int threads)
+{
+    if (threads > 0)
+        return threads;
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) != 0)
+        return 1;
+    return CPU_COUNT(&cpus) >= 2 ? 2 : 1;
+}
+
 static void *font_worker(void *arg)
 {
     font_jobs *q = arg;
@@ -1474,17 +1487,90 @@ static void *font_worker(void *arg)
     return NULL;
 }
 
-/* Threads a render may use, the caller's included: options->threads, or by default two when
- * this process may run on two CPUs or more. */
-static int writer_threads(const nb_pdf_options *options)
+/* A render's helper (pdf.h): a thread that waits for one nb_pdf_write's font jobs at a time. */
+struct nb_pdf_helper {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;   /* jobs were given, or stop */
+    pthread_cond_t idle;   /* the jobs given are all taken and made */
+    font_jobs *jobs;       /* given by start_font_jobs; NULL when none or when done with them */
+    int running;           /* the thread is taking and making jobs */
+    int stop;              /* asked to end: the thread then frees this */
+};
+
+/* Bytes the helper's heap is made ready with while the caller typesets: the body font's
+ * program as it is assembled, its copy and its deflated form (about 4 × 250 KB on the seed),
+ * which would otherwise cost a page fault per 4 KB while the caller waits for them. */
+#define HELPER_HEAP_BYTES ((size_t)3 << 19)
+
+static void *helper_main(void *arg)
 {
-    if (options && options->threads > 0)
-        return options->threads;
-    cpu_set_t cpus;
-    if (sched_getaffinity(0, sizeof cpus, &cpus) != 0)
-        return 1;
-    return CPU_COUNT(&cpus) >= 2 ? 2 : 1;
+    nb_pdf_helper *h = arg;
+    struct libdeflate_compressor *deflaters[2] = {0};
+    deflaters[FLATE_FONT] = libdeflate_alloc_compressor(flate_levels[FLATE_FONT]);
+    unsigned char *warm = malloc(HELPER_HEAP_BYTES);
+    if (warm) {
+        for (size_t i = 0; i < HELPER_HEAP_BYTES; i += 4096)
+            ((volatile unsigned char *)warm)[i] = 0;
+        free(warm); /* its pages stay with this thread's heap for the blocks below */
+    }
+    pthread_mutex_lock(&h->lock);
+    for (;;) {
+        while (!h->jobs && !h->stop)
+            pthread_cond_wait(&h->wake, &h->lock);
+        if (!h->jobs)
+            break;
+        font_jobs *q = h->jobs;
+        h->running = 1;
+        pthread_mutex_unlock(&h->lock);
+        for (font_job *j; (j = take_job(q, 1));)
+            run_job(q, j, deflaters);
+        pthread_mutex_lock(&h->lock);
+        h->running = 0;
+        h->jobs = NULL;
+        pthread_cond_broadcast(&h->idle);
+    }
+    pthread_mutex_unlock(&h->lock);
+    free_deflaters(deflaters, 2);
+    /* Stopped: nobody else refers to h any more (nb_pdf_helper_stop). */
+    pthread_cond_destroy(&h->idle);
+    pthread_cond_destroy(&h->wake);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+    return NULL;
 }
+
+nb_pdf_helper *nb_pdf_helper_start(int threads)
+{
+    if (writer_threads(threads) < 2)
+        return NULL;
+    nb_pdf_helper *h = nb_calloc(1, sizeof *h);
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->wake, NULL);
+    pthread_cond_init(&h->idle, NULL);
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, helper_main, h) != 0) {
+        pthread_cond_destroy(&h->idle);
+        pthread_cond_destroy(&h->wake);
+        pthread_mutex_destroy(&h->lock);
+        free(h);
+        return NULL;
+    }
+    /* Never joined: a join would wait for the thread to be scheduled only to end, which on a
+     * busy machine is milliseconds at the end of every render; it frees itself instead. */
+    pthread_detach(thread);
+    return h;
+}
+
+void nb_pdf_helper_stop(nb_pdf_helper *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->lock);
+    h->stop = 1;
+    pthread_cond_signal(&h->wake);
+    pthread_mutex_unlock(&h->lock); /* h is the thread's from here */
+}
+
 
 /* Gives each glyph of a font the code its subset should give it, so the pages can be
  * compressed before the subset is made (pack_page; finish_font checks): its place among the
@@ -1539,8 +1625,18 @@ static void start_font_jobs(pdf_ctx *ctx, font_jobs *q)
             q->queue[m] = q->queue[m - 1];
             q->queue[m - 1] = t;
         }
-    if (q->back > 0 && writer_threads(ctx->options) >= 2)
+    nb_pdf_helper *h = ctx->options ? ctx->options->helper : NULL;
+    if (q->back > 0 && h) {
+        pthread_mutex_lock(&h->lock);
+        if (!h->jobs && !h->stop) { /* one document at a time */
+            h->jobs = q;
+            q->helper = h;
+            pthread_cond_signal(&h->wake);
+        }
+        pthread_mutex_unlock(&h->lock);
+    } else if (q->back > 0 && writer_threads(ctx->options ? ctx->options->threads : 0) >= 2) {
         q->has_worker = pthread_create(&q->worker, NULL, font_worker, q) == 0;
+    }
 }
 
 /* Makes the jobs still queued on this thread, smallest first. */
@@ -1584,6 +1680,17 @@ static void end_font_jobs(pdf_ctx *ctx, font_jobs *q)
     help_font_jobs(ctx, q);
     if (q->has_worker)
         pthread_join(q->worker, NULL);
+    if (q->helper) {
+        /* Taken back if the helper has not started on them (nothing is left to take), else
+         * done when it has made the job it took. */
+        nb_pdf_helper *h = q->helper;
+        pthread_mutex_lock(&h->lock);
+        if (h->jobs == q && !h->running)
+            h->jobs = NULL;
+        while (h->jobs == q)
+            pthread_cond_wait(&h->idle, &h->lock);
+        pthread_mutex_unlock(&h->lock);
+    }
     for (size_t i = 0; i < q->n; i++) {
         if (ctx->diags)
             nb_diags_append(ctx->diags, q->jobs[i].diags);

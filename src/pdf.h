@@ -22,6 +22,16 @@ void nb_subset_cache_free(nb_subset_cache *cache);
 void nb_subset_cache_stats(nb_subset_cache *cache, unsigned long *hits, unsigned long *misses,
                            size_t *bytes);
 
+/* A thread that helps one render's nb_pdf_write (nb_pdf_options.helper): started before the
+ * document is typeset, so that it is running, its compressor made and its heap ready, when the
+ * fonts are to be subset. NULL when `threads` (as nb_pdf_options.threads) or the CPUs allow only
+ * one thread, or none could be started. The caller owns it until it asks it to stop with
+ * nb_pdf_helper_stop, once no nb_pdf_write uses it (one at a time); the thread then ends on
+ * its own and frees it (not joined: it holds nothing of the caller's). */
+typedef struct nb_pdf_helper nb_pdf_helper;
+nb_pdf_helper *nb_pdf_helper_start(int threads);
+void nb_pdf_helper_stop(nb_pdf_helper *helper);
+
 typedef struct nb_pdf_options {
     int pdfa;          /* PDF/A-1b: XMP, OutputIntent, /ID */
     int copies;        /* /NumCopies; 0: unset */
@@ -35,6 +45,7 @@ typedef struct nb_pdf_options {
      * second one that subsets and compresses the fonts while the caller writes the rest; 0,
      * the default, two when the process may run on two CPUs. The bytes are the same. */
     int threads;
+    nb_pdf_helper *helper; /* borrowed: the thread to use instead of starting one; NULL: none */
 } nb_pdf_options;
 
 /* Writes the whole PDF into out. Deterministic: the same doc gives the same bytes.

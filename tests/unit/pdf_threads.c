@@ -3,7 +3,7 @@
  * report (the .yaml and .json files of samples/) is typeset once and written both ways, tagged
  * and untagged, as PDF/A-1b, with a classic cross-reference table, through hb-subset only, and
  * with a subset cache shared by the writes (the second threaded write finds every subset the
- * first one made). The bytes must be equal in each pair, and the tagged pair must differ from
+ * first one made), and with a helper thread started before the writes (nb_pdf_helper). The bytes must be equal in each pair, and the tagged pair must differ from
  * the untagged one (so the comparisons are of real, different files). Also through the public
  * API: nb_render_memory with nb_render_options.threads 1 and 2.
  *
@@ -31,7 +31,7 @@ static int same(const nb_buf *a, const nb_buf *b)
 static void write_both(const char *what, const char *path, const nb_doc *doc, nb_pdf_options o,
                        nb_buf *out)
 {
-    nb_buf two = {0};
+    nb_buf two = {0}, helped = {0};
     nb_diags *d1 = nb_diags_new(), *d2 = nb_diags_new();
     o.threads = 1;
     int rc1 = nb_pdf_write(doc, &o, out, d1);
@@ -42,6 +42,17 @@ static void write_both(const char *what, const char *path, const nb_doc *doc, nb
            path, what, out->len, two.len);
     EXPECT(nb_diags_count(d1) == nb_diags_count(d2), "%s, %s: %zu and %zu diagnostics", path,
            what, nb_diags_count(d1), nb_diags_count(d2));
+    /* With a helper thread started beforehand (as a render starts one before typesetting),
+     * used by two writes in turn. */
+    nb_pdf_helper *helper = nb_pdf_helper_start(2);
+    EXPECT(helper != NULL, "%s, %s: no helper thread", path, what);
+    o.helper = helper;
+    for (int round = 0; round < 2; round++) {
+        EXPECT(nb_pdf_write(doc, &o, &helped, d2) == NB_OK && same(out, &helped),
+               "%s, %s: the write %d with a helper thread differs", path, what, round + 1);
+        nb_buf_free(&helped);
+    }
+    nb_pdf_helper_stop(helper);
     nb_buf_free(&two);
     nb_diags_free(d1);
     nb_diags_free(d2);
