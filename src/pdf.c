@@ -1180,18 +1180,14 @@ static subset *make_cff_subset(pdf_ctx *ctx, const nb_font *f, uint32_t *gids, s
         subset_free(s);
         s = NULL;
     } else {
-        /* The subset's glyphs: .notdef (CID 0), then the ones asked for. */
+        /* The subset's glyphs, .notdef and the ones asked for, are CIDs 0 .. n - 1. */
         int notdef = !ngids || gids[0] != 0;
-        uint32_t *all = nb_malloc((ngids + 1) * sizeof *all);
-        all[0] = 0;
-        memcpy(all + notdef, s->codes, ngids * sizeof *all);
-        if (!finish_subset(ctx, s, all, ngids + (size_t)notdef, program.data, program.len)) {
+        if (!finish_subset(ctx, s, NULL, ngids + (size_t)notdef, program.data, program.len)) {
             s->gids = NULL; /* the caller's still */
             subset_free(s);
             s = NULL;
             *failed = 1;
         }
-        free(all);
     }
     spare_give(cache, &program);
     hb_blob_destroy(table);
