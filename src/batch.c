@@ -97,7 +97,6 @@ typedef struct batch {
     size_t njobs, cap_jobs;
     const char *outdir, *report_path, *summary_path;
     int names_agency, force, check_only, threads, recursive, changed;
-    int workers;       /* threads rendering now (run_workers) */
     int formats;       /* NB_BATCH_PDF and/or NB_BATCH_HTML, never 0 */
     int html_format;   /* NB_OUTPUT_HTML or NB_OUTPUT_HTML_FRAGMENT */
     int verbosity;     /* -1: errors only, 0: normal, 1: every report even on a terminal */
@@ -987,9 +986,10 @@ static int write_output(batch *b, job *j, const nb_report *r, int format, const 
     o.skip_check = 1;
     o.dump_layout = NULL;
     o.format = format;
-    /* Two or more workers use the cores already: a render's own second thread would only
-     * compete with them. A lone worker lets the writer use one (nb_render_options.threads). */
-    o.threads = b->workers > 1 ? 1 : 0;
+    /* -j N renders on N threads: the workers use the cores, and a render's own second thread
+     * (nb_render_options.threads) only cost time even at -j 1 (100 generated reports: 0.77
+     * against 0.63 s, 0.71 against 0.58 s CPU), its fonts mostly from the subset cache. */
+    o.threads = 1;
     unsigned char *data = NULL;
     size_t size = 0;
     int rc = nb_render_memory(b->engine, r, &o, &data, &size, j->diags);
@@ -1107,7 +1107,6 @@ static int run_workers(batch *b)
     for (size_t i = 0; i < b->njobs; i++)
         pending += b->jobs[i].status == JOB_PENDING;
     size_t n = (size_t)b->threads < pending ? (size_t)b->threads : pending;
-    b->workers = (int)n;
     b->next = 0;
     pthread_t *tids = nb_calloc(n ? n : 1, sizeof *tids);
     size_t started = 0;

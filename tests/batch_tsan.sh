@@ -4,8 +4,7 @@
 # 32 staged PDFs (batch.c, NB_SYNC_CHUNK) while they render. Nor does one render whose PDF
 # writer subsets the fonts on a second thread beside the pages (pdf.c, font_jobs): the unit
 # test unit_pdf_threads (every sample written with one thread and with two, a subset cache
-# shared by the writes), a render and a -j 1 batch (a lone worker lets the writer take a second
-# thread on a machine with two CPUs). The programs are built with -fsanitize=thread in their own build
+# shared by the writes, a helper thread) and a render (on a machine with two CPUs). The programs are built with -fsanitize=thread in their own build
 # folder beside NB_WORK (kept between runs, so a rebuild is incremental), or taken from
 # $NB_TSAN when that names a ThreadSanitizer build of nianbao (with tests/unit_pdf_threads
 # beside it when that build has it).
@@ -71,9 +70,6 @@ done
 # The naming pass runs on the workers too.
 run_tsan 1 -o out-agency -j 4 --names agency
 run_tsan 1 --check-only -j 4
-# A lone worker: the PDF writer's own second thread.
-run_tsan 1 -o out-one -j 1
-cmp -s out/r00001.pdf out-one/r00001.pdf || problem "-j 1 and -j 4 wrote different bytes for r00001"
 
 # One render, and the writer's threads on every sample with a shared subset cache.
 status=0
