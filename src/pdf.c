@@ -158,8 +158,9 @@ typedef struct actual_span {
 } actual_span;
 
 /* A glyph's code is known only once its font is subset, which runs beside the pages
- * (font_jobs): a page's content is written with four placeholder digits where each code goes,
- * noted here, and the codes are put in before the content is compressed (put_page_content). */
+ * (font_jobs): a page's content is written with the code expected (expect_codes) where each
+ * code goes, noted here, so that a code the subset gives otherwise can be put in and the page
+ * compressed again (pack_page). */
 typedef struct code_fixup {
     size_t at;                /* offset of the four hex digits in the page's content */
     const used_glyph *glyph;  /* borrowed from its font_use */
@@ -1385,13 +1386,15 @@ static int finish_font(pdf_ctx *ctx, font_use *u, subset *sub, int *unexpected)
 /* Subsets made beside the pages
 
    Subsetting and compressing the fonts is most of a render's PDF writing (the body font's
-   program alone is 250 KB to deflate), and needs nothing the pages need but the glyphs'
-   codes, which a page's content takes as placeholders (code_fixup). So each font's subset is a
-   job, made by a worker thread, largest first, while this thread writes the pages, the
-   structure tree and the other objects, and then makes what is left, smallest first, before it
-   fills the fonts' objects in their order. Every byte of the PDF is decided on this thread in
-   one order, so the file is the same whoever made a subset; a job has its own diagnostics,
-   added in the fonts' order, and its own compressor. libharu is used by this thread only. */
+   program alone is 250 KB to deflate), and gives the pages nothing but the glyphs' codes,
+   which a page's content takes as expected (expect_codes, code_fixup). So each font's subset
+   is a job, made by a second thread (the render's nb_pdf_helper, or one started here), largest
+   first, while this thread writes the pages, the structure tree and the other objects, makes
+   what is left, smallest first, compresses the pages, and fills each font's objects as its
+   subset is ready. Every byte of the PDF is decided on this thread in one order, so the file
+   is the same whoever made a subset: a job has its own diagnostics, added in the fonts' order,
+   and its own compressor; a font's share of the content hash is hashed apart and added in the
+   fonts' order. libharu is used by this thread only. */
 
 enum { JOB_QUEUED, JOB_TAKEN, JOB_DONE };
 
