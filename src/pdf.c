@@ -1220,6 +1220,23 @@ static void put_deflated_stream(pdf_ctx *ctx, HPDF_Dict dict, const unsigned cha
     write_stream_bytes(ctx, dict, p, len);
 }
 
+/* The subset's deflated program, taken from it when no one else holds the subset (the cache
+ * did not keep it), else NULL (then it is copied): the body font's program is 200 KB on the
+ * seed, a copy and 50 page faults. The program is only read to be written, in finish_font. */
+static unsigned char *take_program(nb_subset_cache *cache, subset *s)
+{
+    unsigned char *p = NULL;
+    if (cache)
+        pthread_mutex_lock(&cache->lock);
+    if (s->refs == 1) {
+        p = s->program;
+        s->program = NULL;
+    }
+    if (cache)
+        pthread_mutex_unlock(&cache->lock);
+    return p;
+}
+
 /* Writes a font's ToUnicode CMap. The same subset nearly always has the same CMap (the glyphs'
  * text differs only where two characters share a glyph), so the deflated bytes are kept with a
  * cached subset the first time and reused while the CMap is the same: in a batch of 200
@@ -1345,10 +1362,16 @@ static int finish_font(pdf_ctx *ctx, font_use *u, subset *sub, int *unexpected)
         g->code = sub->codes[k];
     }
 
-    if (u->file) {
+    if (u->file && u->file->stream) {
         if (!f->is_cff)
             HPDF_Dict_AddNumber(u->file, "Length1", (HPDF_INT32)sub->program_raw_len);
-        put_deflated_stream(ctx, u->file, sub->program, sub->program_len);
+        unsigned char *own = take_program(ctx->options ? ctx->options->subsets : NULL, sub);
+        if (own) {
+            hash(ctx, own, sub->program_len); /* as put_deflated_stream would */
+            set_stream_body(ctx, u->file, own, sub->program_len, sub->program_len); /* takes */
+        } else {
+            put_deflated_stream(ctx, u->file, sub->program, sub->program_len);
+        }
     }
     if (u->cidset)
         put_stream(ctx, u->cidset, sub->cidset, sub->cidset_len);
