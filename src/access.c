@@ -67,7 +67,19 @@ static char *absolute(const char *base, const char *path)
     return out;
 }
 
-static void root_open(nb_access_root *r, const char *dir, const char *cwd)
+typedef struct access_root {
+    int fd;       /* the folder, open (O_DIRECTORY); -1 if it could not be opened */
+    char *real;   /* owned: its canonical path */
+    char *given;  /* owned: the path as given, made absolute and cleaned lexically */
+} access_root;
+
+struct nb_access_folders {
+    access_root report; /* the report's folder */
+    access_root *roots; /* owned, nroots: the other folders allowed */
+    size_t nroots;
+};
+
+static void root_open(access_root *r, const char *dir, const char *cwd)
 {
     r->fd = -1;
     r->real = realpath(dir, NULL);
@@ -76,7 +88,7 @@ static void root_open(nb_access_root *r, const char *dir, const char *cwd)
         r->fd = open(r->real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-static void root_free(nb_access_root *r)
+static void root_free(access_root *r)
 {
     if (r->fd >= 0)
         close(r->fd);
@@ -88,30 +100,52 @@ void nb_access_init(nb_access *a, const char *report_file, const char *const *al
                     const char *font_dir)
 {
     memset(a, 0, sizeof *a);
-    char *cwd = getcwd(NULL, 0);
-    const char *here = cwd ? cwd : "/";
     const char *slash = report_file ? strrchr(report_file, '/') : NULL;
-    char *folder = slash ? nb_strndup(report_file, slash == report_file ? 1 : (size_t)(slash - report_file))
-                         : nb_strdup(".");
-    root_open(&a->report, folder, here);
-    free(folder);
+    a->report_folder =
+        slash ? nb_strndup(report_file, slash == report_file ? 1 : (size_t)(slash - report_file))
+              : nb_strdup(".");
     size_t n = 0;
     while (allowed && allowed[n])
         n++;
-    a->roots = nb_calloc(n + 1, sizeof *a->roots);
+    a->allowed = nb_calloc(n + 1, sizeof *a->allowed);
     for (size_t i = 0; i < n; i++)
-        root_open(&a->roots[a->nroots++], allowed[i], here);
+        a->allowed[a->nallowed++] = nb_strdup(allowed[i]);
     if (font_dir)
-        root_open(&a->roots[a->nroots++], font_dir, here);
+        a->allowed[a->nallowed++] = nb_strdup(font_dir);
+}
+
+/* The folders, opened on first use. */
+static nb_access_folders *folders(const nb_access *a)
+{
+    nb_access_folders *f = a->folders;
+    if (f)
+        return f;
+    f = nb_calloc(1, sizeof *f);
+    char *cwd = getcwd(NULL, 0);
+    const char *here = cwd ? cwd : "/";
+    root_open(&f->report, a->report_folder, here);
+    f->roots = nb_calloc(a->nallowed + 1, sizeof *f->roots);
+    for (size_t i = 0; i < a->nallowed; i++)
+        root_open(&f->roots[f->nroots++], a->allowed[i], here);
     free(cwd);
+    ((nb_access *)a)->folders = f; /* the policy's own cache; one nb_access serves one thread */
+    return f;
 }
 
 void nb_access_free(nb_access *a)
 {
-    root_free(&a->report);
-    for (size_t i = 0; i < a->nroots; i++)
-        root_free(&a->roots[i]);
-    free(a->roots);
+    nb_access_folders *f = a->folders;
+    if (f) {
+        root_free(&f->report);
+        for (size_t i = 0; i < f->nroots; i++)
+            root_free(&f->roots[i]);
+        free(f->roots);
+        free(f);
+    }
+    for (size_t i = 0; i < a->nallowed; i++)
+        free(a->allowed[i]);
+    free(a->allowed);
+    free(a->report_folder);
     memset(a, 0, sizeof *a);
 }
 
@@ -252,20 +286,21 @@ nb_access_status nb_access_open(const nb_access *a, const char *path, int *fd, i
         *err = ENOENT;
         return NB_ACCESS_ERRNO;
     }
-    if (path[0] != '/' && a->report.fd >= 0) {
-        nb_access_status st = open_beneath(a->report.fd, path, fd, err);
+    const nb_access_folders *f = folders(a);
+    if (path[0] != '/' && f->report.fd >= 0) {
+        nb_access_status st = open_beneath(f->report.fd, path, fd, err);
         if (st != NB_ACCESS_FORBIDDEN)
             return st;
     }
     /* Absolute, or leaving the report's folder: inside an allowed folder (or the report's own),
      * as written or once every link is followed? The answer is the same whether the path
      * exists or not. */
-    const char *base = a->report.real ? a->report.real : "/";
+    const char *base = f->report.real ? f->report.real : "/";
     char *lexical = absolute(base, path);
     char *real = realpath(lexical, NULL);
     nb_access_status st = NB_ACCESS_FORBIDDEN;
-    for (size_t i = 0; i <= a->nroots && st == NB_ACCESS_FORBIDDEN; i++) {
-        const nb_access_root *r = i == 0 ? &a->report : &a->roots[i - 1];
+    for (size_t i = 0; i <= f->nroots && st == NB_ACCESS_FORBIDDEN; i++) {
+        const access_root *r = i == 0 ? &f->report : &f->roots[i - 1];
         if (r->fd < 0)
             continue;
         const char *forms[4] = {below(lexical, r->real), below(lexical, r->given),

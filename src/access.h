@@ -9,21 +9,22 @@
 
 #include <stddef.h>
 
-typedef struct nb_access_root {
-    int fd;       /* the folder, open (O_DIRECTORY); -1 if it could not be opened */
-    char *real;   /* owned: its canonical path */
-    char *given;  /* owned: the path as given, made absolute and cleaned lexically */
-} nb_access_root;
+typedef struct nb_access_folders nb_access_folders;
 
 typedef struct nb_access {
-    nb_access_root report;  /* the report's folder */
-    nb_access_root *roots;  /* owned: the other folders allowed */
-    size_t nroots;
+    char *report_folder; /* owned: the report's folder as named ("." for none) */
+    char **allowed;      /* owned, nallowed: the other folders as named, the font folder last */
+    size_t nallowed;
+    /* owned: the folders opened and their canonical paths, made by the first open. Most
+     * reports name no file, and resolving the folders costs a getcwd, a readlink per path
+     * component and an open each: ~12 system calls a report, twice a report in a batch. */
+    nb_access_folders *folders;
 } nb_access;
 
 /* Sets up the policy for a report named `report_file` (its folder is the base; a name without a
  * folder means the current one). `allowed` is a NULL-terminated list of folders (may be NULL),
- * `font_dir` the engine's font folder (may be NULL). Folders that do not exist are skipped. */
+ * `font_dir` the engine's font folder (may be NULL). Folders that do not exist are skipped.
+ * The folders are looked up at the first nb_access_open, relative to the working folder then. */
 void nb_access_init(nb_access *a, const char *report_file, const char *const *allowed,
                     const char *font_dir);
 void nb_access_free(nb_access *a);
