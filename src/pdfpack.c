@@ -72,6 +72,30 @@ static void put_be(unsigned char *p, size_t v, int width)
         *p++ = (unsigned char)(v >> (8 * i));
 }
 
+/* `v` in decimal at `p` (at least 20 bytes); returns the digits written. Written by hand: with
+ * snprintf for each object's number and offset, the formatting was a sixth of this file's
+ * instructions. */
+static size_t put_decimal(char *p, size_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        p[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* Appends `v` in decimal and then `after` (a literal). */
+static void put_uint(nb_buf *out, size_t v, const char *after)
+{
+    char s[20];
+    nb_buf_put(out, s, put_decimal(s, v));
+    nb_buf_puts(out, after);
+}
+
 /* Compresses `data` and appends "N 0 obj\n<< dict /Filter /FlateDecode /Length n >>\nstream
  * ... endobj" to out. */
 static int put_compressed(nb_buf *out, struct libdeflate_compressor *z, size_t num,
@@ -84,8 +108,10 @@ static int put_compressed(nb_buf *out, struct libdeflate_compressor *z, size_t n
         free(packed);
         return 0;
     }
-    nb_buf_printf(out, "%zu 0 obj\n<<%s/Filter /FlateDecode /Length %zu>>\nstream\r\n", num, dict,
-                  n);
+    put_uint(out, num, " 0 obj\n<<");
+    nb_buf_puts(out, dict);
+    nb_buf_puts(out, "/Filter /FlateDecode /Length ");
+    put_uint(out, n, ">>\nstream\r\n");
     nb_buf_put(out, packed, n);
     nb_buf_puts(out, "\nendstream\nendobj\n");
     free(packed);
@@ -193,13 +219,15 @@ static int read_objects(const unsigned char *s, size_t xref_at, pack_obj *o, siz
         size_t num = ord[k].num, start = ord[k].offset;
         size_t end = k + 2 < count ? ord[k + 1].offset : xref_at;
         char head[32];
-        int n = snprintf(head, sizeof head, "%zu 0 obj\n", num);
-        if (end <= start || !has(s, end, start, head) || end - start < (size_t)n + 8 ||
+        size_t n = put_decimal(head, num);
+        memcpy(head + n, " 0 obj\n", 8);
+        n += 7;
+        if (end <= start || !has(s, end, start, head) || end - start < n + 8 ||
             memcmp(s + end - 8, "\nendobj\n", 8) != 0) {
             ok = 0;
             break;
         }
-        o[num].start = start + (size_t)n;
+        o[num].start = start + n;
         o[num].end = end - 8;
         o[num].kind = OBJ_SMALL;
     }
@@ -288,7 +316,8 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
         if (b->kind != OBJ_STREAM)
             continue;
         b->offset = (out->len - base);
-        nb_buf_printf(out, "%zu 0 obj\n<</Length %zu", i, b->data_len);
+        put_uint(out, i, " 0 obj\n<</Length ");
+        put_uint(out, b->data_len, "");
         put_compact(out, s + b->dict_rest, b->data - 11 - b->dict_rest);
         nb_buf_puts(out, ">>\nstream\r\n");
         nb_buf_put(out, s + b->data, b->data_len);
@@ -300,7 +329,8 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
     size_t next_num = count, in_chunk = 0;
     for (size_t i = 1; ok && i <= count; i++) {
         if (i < count && o[i].kind == OBJ_SMALL) {
-            nb_buf_printf(&index, "%zu %zu ", i, chunk.len);
+            put_uint(&index, i, " ");
+            put_uint(&index, chunk.len, " ");
             nb_buf_put(&chunk, s + o[i].start, o[i].end - o[i].start);
             nb_buf_puts(&chunk, "\n");
             o[i].in_stream = next_num;
