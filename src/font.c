@@ -28,6 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static struct nb_shape_cache *shape_cache_new(void);
+static void shape_cache_free(struct nb_shape_cache *c);
+
 /* ------------------------------------------------------------------------------------------ */
 /* One font */
 
@@ -227,6 +230,7 @@ static nb_font *font_from_blob(hb_blob_t *blob, const char *path, int index, cha
     f->hb = hb_font_create(face);
     hb_font_set_scale(f->hb, (int)f->upem, (int)f->upem);
     hb_font_make_immutable(f->hb);
+    f->shapes = shape_cache_new();
     /* Outlines that cannot be read print as blank glyphs: try one that must have ink. */
     static const uint32_t inked[] = {0x56FD /* 国 */, 0x4E00 /* 一 */, 'A', '0'};
     for (size_t i = 0; i < sizeof inked / sizeof *inked; i++) {
@@ -291,6 +295,7 @@ void nb_font_close(nb_font *font)
 {
     if (!font)
         return;
+    shape_cache_free(font->shapes);
     hb_font_destroy(font->hb);
     hb_face_destroy(font->face); /* releases the blob, which unmaps the file */
     free(font->path);
@@ -310,11 +315,118 @@ int nb_font_advance(const nb_font *font, uint32_t gid)
     return hb_font_get_glyph_h_advance(font->hb, gid);
 }
 
+/* Texts shaped before, with their glyphs: in a batch most runs of text recur (the prose of a
+ * template, the same figures in the tables), and HarfBuzz was 9 % of a report's instructions.
+ * Shaping depends on nothing but the font and the text, so an answer from here is the same as
+ * a new one. Open addressing over SHAPE_SLOTS slots; full at SHAPE_BYTES or three slots in
+ * four, after which new texts are shaped but not kept. */
+#define SHAPE_SLOTS 2048
+#define SHAPE_BYTES (512u << 10)
+#define SHAPE_MAX_TEXT 1024
+
+typedef struct shape_entry {
+    uint64_t hash;
+    char *text;         /* owned; NULL: an empty slot */
+    size_t len;
+    nb_shaped *glyphs;  /* owned */
+    size_t n;
+} shape_entry;
+
+struct nb_shape_cache {
+    pthread_mutex_t lock; /* guards everything below */
+    shape_entry *slots;   /* owned, SHAPE_SLOTS, made by the first insertion */
+    size_t used, bytes;
+};
+
+static struct nb_shape_cache *shape_cache_new(void)
+{
+    struct nb_shape_cache *c = nb_calloc(1, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+static void shape_cache_free(struct nb_shape_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; c->slots && i < SHAPE_SLOTS; i++) {
+        free(c->slots[i].text);
+        free(c->slots[i].glyphs);
+    }
+    free(c->slots);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+static uint64_t text_hash(const char *text, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 0x100000001b3u;
+    return h;
+}
+
+/* The slot holding `text`, or the empty slot where it would go. Caller holds the lock. */
+static shape_entry *shape_slot(struct nb_shape_cache *c, uint64_t hash, const char *text,
+                               size_t len)
+{
+    for (size_t i = (size_t)hash & (SHAPE_SLOTS - 1);; i = (i + 1) & (SHAPE_SLOTS - 1)) {
+        shape_entry *e = &c->slots[i];
+        if (!e->text || (e->hash == hash && e->len == len && memcmp(e->text, text, len) == 0))
+            return e;
+    }
+}
+
+/* A copy of the glyphs of `text` if it was shaped before; NULL if not. */
+static nb_shaped *shape_cached(struct nb_shape_cache *c, uint64_t hash, const char *text,
+                               size_t len, size_t *n)
+{
+    nb_shaped *copy = NULL;
+    pthread_mutex_lock(&c->lock);
+    shape_entry *e = c->slots ? shape_slot(c, hash, text, len) : NULL;
+    if (e && e->text) {
+        *n = e->n;
+        copy = nb_malloc((e->n ? e->n : 1) * sizeof *copy);
+        memcpy(copy, e->glyphs, e->n * sizeof *copy);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return copy;
+}
+
+static void shape_keep(struct nb_shape_cache *c, uint64_t hash, const char *text, size_t len,
+                       const nb_shaped *glyphs, size_t n)
+{
+    size_t bytes = len + n * sizeof *glyphs;
+    pthread_mutex_lock(&c->lock);
+    if (!c->slots)
+        c->slots = nb_calloc(SHAPE_SLOTS, sizeof *c->slots);
+    if (c->used < SHAPE_SLOTS / 4 * 3 && c->bytes + bytes <= SHAPE_BYTES) {
+        shape_entry *e = shape_slot(c, hash, text, len);
+        if (!e->text) { /* another thread may have kept it meanwhile */
+            e->hash = hash;
+            e->text = nb_malloc(len ? len : 1);
+            memcpy(e->text, text, len);
+            e->len = len;
+            e->glyphs = nb_malloc((n ? n : 1) * sizeof *glyphs);
+            memcpy(e->glyphs, glyphs, n * sizeof *glyphs);
+            e->n = n;
+            c->used++;
+            c->bytes += bytes;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
 size_t nb_font_shape(const nb_font *font, const char *text, size_t len, nb_shaped **out)
 {
     *out = NULL;
     if (len > INT_MAX / 2)
         return 0;
+    int cacheable = font->shapes && len <= SHAPE_MAX_TEXT;
+    uint64_t hash = cacheable ? text_hash(text, len) : 0;
+    size_t cached_n = 0;
+    if (cacheable && (*out = shape_cached(font->shapes, hash, text, len, &cached_n)))
+        return cached_n;
     hb_buffer_t *buf = hb_buffer_create();
     hb_buffer_add_utf8(buf, text, (int)len, 0, (int)len);
     hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
@@ -333,6 +445,8 @@ size_t nb_font_shape(const nb_font *font, const char *text, size_t len, nb_shape
         s[i].y_offset = pos[i].y_offset;
     }
     hb_buffer_destroy(buf);
+    if (cacheable)
+        shape_keep(font->shapes, hash, text, len, s, n);
     *out = s;
     return n;
 }

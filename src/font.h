@@ -23,6 +23,7 @@ typedef struct nb_font {
     int ascender, descender, cap_height; /* font units */
     int bbox[4];         /* font units */
     int italic_angle;
+    struct nb_shape_cache *shapes; /* owned: texts shaped before and their glyphs (font.c) */
 } nb_font;
 
 /* Opens a font file (mmap). Returns NULL and sets *error (caller frees) on failure: a file
@@ -50,7 +51,8 @@ typedef struct nb_shaped {
 } nb_shaped;
 
 /* Shapes UTF-8 text (zh-Hans, horizontal). *out is malloc'd (caller frees); returns the count.
- * Thread-safe. */
+ * Thread-safe. A text shaped before is answered from the font's cache (a batch shapes the same
+ * prose and figures again and again). */
 size_t nb_font_shape(const nb_font *font, const char *text, size_t len, nb_shaped **out);
 
 /* The fonts of one engine: an ordered cache keyed by path, guarded by a mutex so documents on
