@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,16 @@
 
 static struct nb_shape_cache *shape_cache_new(void);
 static void shape_cache_free(struct nb_shape_cache *c);
+static void cmap_cache_free(struct nb_cmap_cache *c);
+
+/* The glyph of each BMP character looked up so far, per block of 256 characters made on first
+ * use: 0 not looked up yet, else the glyph id + 1 (1: none). Every character of every text is
+ * looked up in each font of its list until one has it (nb_text_font_for), and HarfBuzz's cmap
+ * lookup cost 270 instructions a call. Two threads looking one up at once store the same
+ * answer. */
+struct nb_cmap_cache {
+    _Atomic(atomic_uint_least32_t *) blocks[256];
+};
 
 /* ------------------------------------------------------------------------------------------ */
 /* One font */
@@ -231,6 +242,9 @@ static nb_font *font_from_blob(hb_blob_t *blob, const char *path, int index, cha
     hb_font_set_scale(f->hb, (int)f->upem, (int)f->upem);
     hb_font_make_immutable(f->hb);
     f->shapes = shape_cache_new();
+    f->cmap = nb_calloc(1, sizeof *f->cmap);
+    for (size_t i = 0; i < 256; i++)
+        atomic_init(&f->cmap->blocks[i], NULL);
     /* Outlines that cannot be read print as blank glyphs: try one that must have ink. */
     static const uint32_t inked[] = {0x56FD /* 国 */, 0x4E00 /* 一 */, 'A', '0'};
     for (size_t i = 0; i < sizeof inked / sizeof *inked; i++) {
@@ -296,6 +310,7 @@ void nb_font_close(nb_font *font)
     if (!font)
         return;
     shape_cache_free(font->shapes);
+    cmap_cache_free(font->cmap);
     hb_font_destroy(font->hb);
     hb_face_destroy(font->face); /* releases the blob, which unmaps the file */
     free(font->path);
@@ -304,10 +319,46 @@ void nb_font_close(nb_font *font)
     free(font);
 }
 
-uint32_t nb_font_glyph(const nb_font *font, uint32_t cp)
+static uint32_t lookup_glyph(const nb_font *font, uint32_t cp)
 {
     hb_codepoint_t gid = 0;
     return hb_font_get_nominal_glyph(font->hb, cp, &gid) ? gid : 0;
+}
+
+static void cmap_cache_free(struct nb_cmap_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < 256; i++)
+        free(atomic_load(&c->blocks[i]));
+    free(c);
+}
+
+uint32_t nb_font_glyph(const nb_font *font, uint32_t cp)
+{
+    struct nb_cmap_cache *c = font->cmap;
+    if (!c || cp > 0xFFFF)
+        return lookup_glyph(font, cp);
+    atomic_uint_least32_t *block =
+        atomic_load_explicit(&c->blocks[cp >> 8], memory_order_acquire);
+    if (!block) {
+        block = nb_malloc(256 * sizeof *block);
+        for (size_t k = 0; k < 256; k++)
+            atomic_init(&block[k], 0);
+        atomic_uint_least32_t *none = NULL;
+        /* Another thread may have made the block meanwhile: keep one. */
+        if (!atomic_compare_exchange_strong_explicit(&c->blocks[cp >> 8], &none, block,
+                                                     memory_order_acq_rel, memory_order_acquire)) {
+            free(block);
+            block = none;
+        }
+    }
+    uint_least32_t v = atomic_load_explicit(&block[cp & 0xFF], memory_order_relaxed);
+    if (!v) {
+        v = lookup_glyph(font, cp) + 1;
+        atomic_store_explicit(&block[cp & 0xFF], v, memory_order_relaxed);
+    }
+    return (uint32_t)(v - 1);
 }
 
 int nb_font_advance(const nb_font *font, uint32_t gid)

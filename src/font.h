@@ -24,6 +24,7 @@ typedef struct nb_font {
     int bbox[4];         /* font units */
     int italic_angle;
     struct nb_shape_cache *shapes; /* owned: texts shaped before and their glyphs (font.c) */
+    struct nb_cmap_cache *cmap;    /* owned: the BMP characters looked up so far (font.c) */
 } nb_font;
 
 /* Opens a font file (mmap). Returns NULL and sets *error (caller frees) on failure: a file
