@@ -362,6 +362,7 @@ static void write_stream_bytes(pdf_ctx *ctx, HPDF_Dict dict, const unsigned char
  * stay at 6: level 1 would save 1.6 % for 1.4 KB more, level 9 cost 3 % for 0.2 KB less. */
 enum flate_kind { FLATE_DEFAULT, FLATE_FONT };
 static const int flate_levels[] = {[FLATE_DEFAULT] = 6, [FLATE_FONT] = 1};
+static struct libdeflate_compressor *deflater(pdf_ctx *ctx, enum flate_kind kind);
 
 /* Writes bytes into a stream object (compressed if it was made for Flate, at the level of its
  * kind), and into the content hash. */
@@ -375,12 +376,10 @@ static void put_stream_kind(pdf_ctx *ctx, HPDF_Dict dict, const void *data, size
         write_stream_bytes(ctx, dict, data, len);
         return;
     }
-    struct libdeflate_compressor **deflater = &ctx->deflaters[kind];
-    if (!*deflater)
-        *deflater = libdeflate_alloc_compressor(flate_levels[kind]);
-    size_t bound = *deflater ? libdeflate_zlib_compress_bound(*deflater, len) : 0;
+    struct libdeflate_compressor *z = deflater(ctx, kind);
+    size_t bound = z ? libdeflate_zlib_compress_bound(z, len) : 0;
     unsigned char *packed = bound ? malloc(bound) : NULL;
-    size_t n = packed ? libdeflate_zlib_compress(*deflater, data, len, packed, bound) : 0;
+    size_t n = packed ? libdeflate_zlib_compress(z, data, len, packed, bound) : 0;
     if (!n) {
         fail(ctx, "could not compress a stream%s", "");
         free(packed);
@@ -803,6 +802,8 @@ typedef struct subset {
  * 0.86 MB (five fonts' tables, 0.4 MB, and their glyphs; measured); a batch drawing on more
  * glyphs keeps the first ones. */
 #define GLYPH_STORE_BYTES ((size_t)4 << 20)
+/* Compressors kept per level: one a worker thread, for up to four. */
+#define IDLE_DEFLATERS 4
 
 struct nb_subset_cache {
     pthread_mutex_t lock; /* guards everything below */
@@ -828,6 +829,10 @@ struct nb_subset_cache {
      * document costs a page fault per 4 KB (12 k of a 200-report batch's 69 k, measured). */
     nb_buf spare[SPARE_BUFFERS];
     size_t nspare;
+    /* Compressors a document is done with, per flate_kind, for the next one: making one and
+     * freeing it cost every document of a batch 0.2 M instructions (libdeflate's set-up). */
+    struct libdeflate_compressor *idle[2][IDLE_DEFLATERS];
+    size_t nidle[2];
 };
 
 nb_subset_cache *nb_subset_cache_new(size_t max_bytes)
@@ -864,6 +869,9 @@ void nb_subset_cache_free(nb_subset_cache *c)
         nb_cff_glyphs_free(c->stores[i].glyphs);
     for (size_t i = 0; i < c->nspare; i++)
         nb_buf_free(&c->spare[i]);
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < c->nidle[k]; i++)
+            libdeflate_free_compressor(c->idle[k][i]);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -1018,6 +1026,46 @@ static void spare_give(nb_subset_cache *c, nb_buf *b)
     nb_buf_free(b);
 }
 
+/* The document's compressor of `kind`: an idle one of the cache's when it has one, else a new
+ * one. A compressor keeps nothing from one input to the next, so the bytes are the same. */
+static struct libdeflate_compressor *deflater(pdf_ctx *ctx, enum flate_kind kind)
+{
+    if (ctx->deflaters[kind])
+        return ctx->deflaters[kind];
+    nb_subset_cache *c = ctx->options ? ctx->options->subsets : NULL;
+    if (c) {
+        pthread_mutex_lock(&c->lock);
+        if (c->nidle[kind])
+            ctx->deflaters[kind] = c->idle[kind][--c->nidle[kind]];
+        pthread_mutex_unlock(&c->lock);
+    }
+    if (!ctx->deflaters[kind])
+        ctx->deflaters[kind] = libdeflate_alloc_compressor(flate_levels[kind]);
+    return ctx->deflaters[kind];
+}
+
+/* Gives the document's compressors to the cache, or frees them. */
+static void give_deflaters(pdf_ctx *ctx)
+{
+    nb_subset_cache *c = ctx->options ? ctx->options->subsets : NULL;
+    for (int kind = 0; kind < 2; kind++) {
+        struct libdeflate_compressor *z = ctx->deflaters[kind];
+        ctx->deflaters[kind] = NULL;
+        if (!z)
+            continue;
+        if (c) {
+            pthread_mutex_lock(&c->lock);
+            if (c->nidle[kind] < IDLE_DEFLATERS) {
+                c->idle[kind][c->nidle[kind]++] = z;
+                z = NULL;
+            }
+            pthread_mutex_unlock(&c->lock);
+        }
+        if (z)
+            libdeflate_free_compressor(z);
+    }
+}
+
 /* Gives back a reference; the last one frees the subset. */
 static void subset_release(nb_subset_cache *c, subset *s)
 {
@@ -1056,13 +1104,11 @@ static int finish_subset(pdf_ctx *ctx, subset *s, const uint32_t *all_codes, siz
     /* Font programs are deflated too, at the fast level (flate_levels): CFF charstrings
      * shrink by about a fifth, TrueType glyf data more. */
     s->program_raw_len = prog_len;
-    struct libdeflate_compressor **deflater = &ctx->deflaters[FLATE_FONT];
-    if (!*deflater)
-        *deflater = libdeflate_alloc_compressor(flate_levels[FLATE_FONT]);
-    size_t bound = *deflater ? libdeflate_zlib_compress_bound(*deflater, prog_len) : 0;
+    struct libdeflate_compressor *z = deflater(ctx, FLATE_FONT);
+    size_t bound = z ? libdeflate_zlib_compress_bound(z, prog_len) : 0;
     s->program = bound ? malloc(bound) : NULL;
-    s->program_len = s->program ? libdeflate_zlib_compress(*deflater, prog, prog_len,
-                                                           s->program, bound) : 0;
+    s->program_len = s->program ? libdeflate_zlib_compress(z, prog, prog_len, s->program, bound)
+                                : 0;
     if (!s->program_len) {
         fail(ctx, "could not compress a stream%s", "");
         return 0;
@@ -2233,16 +2279,14 @@ static void pack_page(pdf_ctx *ctx, page_body *body)
         p[2] = (unsigned char)hex[(code >> 4) & 15];
         p[3] = (unsigned char)hex[code & 15];
     }
-    struct libdeflate_compressor **deflater = &ctx->deflaters[FLATE_DEFAULT];
-    if (!*deflater)
-        *deflater = libdeflate_alloc_compressor(flate_levels[FLATE_DEFAULT]);
-    size_t bound = *deflater ? libdeflate_zlib_compress_bound(*deflater, body->text.len) : 0;
+    struct libdeflate_compressor *z = deflater(ctx, FLATE_DEFAULT);
+    size_t bound = z ? libdeflate_zlib_compress_bound(z, body->text.len) : 0;
     if (bound > body->packed_cap) {
         free(body->packed);
         body->packed = malloc(bound);
         body->packed_cap = body->packed ? bound : 0;
     }
-    body->packed_len = body->packed ? libdeflate_zlib_compress(*deflater, body->text.data,
+    body->packed_len = body->packed ? libdeflate_zlib_compress(z, body->text.data,
                                                                body->text.len, body->packed,
                                                                body->packed_cap) : 0;
 }
@@ -2893,7 +2937,10 @@ int nb_pdf_write(const nb_doc *doc, const nb_pdf_options *options, nb_buf *out, 
      * classic table is asked for: 7.8 KB less on the seed report (bench/RESULTS.md). */
     if (!(options && (options->pdfa || options->classic_xref))) {
         nb_buf packed = {0};
-        if (nb_pdf_pack(out->data + start, out->len - start, &packed)) {
+        /* The pages' compressor serves when it has the level nb_pdf_pack wants. */
+        struct libdeflate_compressor *z =
+            flate_levels[FLATE_DEFAULT] == NB_PACK_LEVEL ? deflater(&ctx, FLATE_DEFAULT) : NULL;
+        if (nb_pdf_pack_with(out->data + start, out->len - start, z, &packed)) {
             if (start == 0) { /* the usual case: take the new file's buffer */
                 nb_buf classic = *out;
                 *out = packed;
@@ -2930,8 +2977,6 @@ done:
     free(ctx.fonts);
     if (ctx.pdf)
         HPDF_Free(ctx.pdf);
-    for (size_t i = 0; i < sizeof ctx.deflaters / sizeof *ctx.deflaters; i++)
-        if (ctx.deflaters[i])
-            libdeflate_free_compressor(ctx.deflaters[i]);
+    give_deflaters(&ctx);
     return ctx.failed ? NB_EINPUT : NB_OK;
 }

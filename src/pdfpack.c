@@ -20,9 +20,9 @@
  * large documents get several; a report's few hundred objects (30 KB in the seed) go into
  * one: 977 bytes less than in four of 100 objects each. */
 #define PACK_STREAM_BYTES 65536
-/* Deflate level of the object and cross-reference streams: 12 saves 40 bytes on the seed and
- * costs 0.5 G instructions on a 600-page report (bench/RESULTS.md). */
-#define PACK_LEVEL 6
+/* Deflate level of the object and cross-reference streams (NB_PACK_LEVEL): 12 saves 40 bytes
+ * on the seed and costs 0.5 G instructions on a 600-page report (bench/RESULTS.md). */
+#define PACK_LEVEL NB_PACK_LEVEL
 
 enum obj_kind { OBJ_FREE, OBJ_SMALL, OBJ_STREAM, OBJ_LENGTH };
 
@@ -290,6 +290,12 @@ static int trailer_keys(const unsigned char *s, size_t from, size_t to, nb_buf *
 
 int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
 {
+    return nb_pdf_pack_with(s, len, NULL, result);
+}
+
+int nb_pdf_pack_with(const unsigned char *s, size_t len, struct libdeflate_compressor *given,
+                     nb_buf *result)
+{
     pack_obj *o = NULL;
     size_t xref_at, trailer, trailer_end, header_end;
     size_t count = read_table(s, len, &xref_at, &o, &trailer, &trailer_end);
@@ -304,7 +310,7 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
              trailer_keys(s, trailer, trailer_end, &keys) && header_end >= 9 &&
              has(s, len, 0, "%PDF-1.") && s[7] >= '5' && s[7] <= '9';
     if (ok)
-        ok = (z = libdeflate_alloc_compressor(PACK_LEVEL)) != NULL;
+        ok = (z = given ? given : libdeflate_alloc_compressor(PACK_LEVEL)) != NULL;
     if (!ok)
         goto done;
     nb_grow(&out->data, &out->cap, base + len + 1, 1);
@@ -400,7 +406,7 @@ int nb_pdf_pack(const unsigned char *s, size_t len, nb_buf *result)
         nb_buf_printf(out, "startxref\n%zu\n%%%%EOF\n", xref_offset);
 
 done:
-    if (z)
+    if (z && z != given)
         libdeflate_free_compressor(z);
     free(o);
     if (!ok && result->data) {

@@ -16,4 +16,12 @@
  * PDF 1.5 (the caller then keeps the classic file). Deterministic. */
 int nb_pdf_pack(const unsigned char *pdf, size_t len, nb_buf *out);
 
+/* Deflate level of the object and cross-reference streams. */
+#define NB_PACK_LEVEL 6
+
+struct libdeflate_compressor;
+/* The same with `z`, a compressor of NB_PACK_LEVEL the caller owns (NULL: one made here). */
+int nb_pdf_pack_with(const unsigned char *pdf, size_t len, struct libdeflate_compressor *z,
+                     nb_buf *out);
+
 #endif
