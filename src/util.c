@@ -60,7 +60,7 @@ void nb_grow(void *items_ptr, size_t *capacity, size_t need, size_t size)
     *capacity = cap;
 }
 
-void nb_buf_put(nb_buf *b, const void *data, size_t n)
+void nb_buf_reserve(nb_buf *b, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
@@ -69,10 +69,6 @@ void nb_buf_put(nb_buf *b, const void *data, size_t n)
         b->data = nb_realloc(b->data, cap);
         b->cap = cap;
     }
-    if (n)
-        memcpy(b->data + b->len, data, n);
-    b->len += n;
-    b->data[b->len] = 0;
 }
 
 void nb_buf_puts(nb_buf *b, const char *s) { nb_buf_put(b, s, strlen(s)); }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Allocation failure is fatal (prints and aborts): the program cannot do anything useful
  * without memory, and checking every small allocation would bury the logic. */
@@ -25,7 +26,21 @@ typedef struct nb_buf {
     size_t len, cap;
 } nb_buf;
 
-void nb_buf_put(nb_buf *b, const void *data, size_t n);
+/* Makes room for n more bytes and the NUL after them (nb_buf_put's slow path). */
+void nb_buf_reserve(nb_buf *b, size_t n);
+
+/* Appends n bytes and keeps the buffer NUL-terminated. Inline: a render appends a million
+ * small pieces (content streams, the packed file), and the call cost more than the copy. */
+static inline void nb_buf_put(nb_buf *b, const void *data, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        nb_buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+
 void nb_buf_puts(nb_buf *b, const char *s);
 void nb_buf_printf(nb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nb_buf_free(nb_buf *b);
