@@ -71,7 +71,6 @@ void nb_buf_reserve(nb_buf *b, size_t n)
     }
 }
 
-void nb_buf_puts(nb_buf *b, const char *s) { nb_buf_put(b, s, strlen(s)); }
 
 void nb_buf_printf(nb_buf *b, const char *fmt, ...)
 {

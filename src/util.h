@@ -41,7 +41,8 @@ static inline void nb_buf_put(nb_buf *b, const void *data, size_t n)
     b->data[b->len] = 0;
 }
 
-void nb_buf_puts(nb_buf *b, const char *s);
+/* Inline too: the length of a literal is then known when compiling. */
+static inline void nb_buf_puts(nb_buf *b, const char *s) { nb_buf_put(b, s, strlen(s)); }
 void nb_buf_printf(nb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nb_buf_free(nb_buf *b);
 
