@@ -8,18 +8,8 @@
  * API: nb_render_memory with nb_render_options.threads 1 and 2.
  *
  * usage: unit_pdf_threads */
-#include "access.h"
-#include "engine.h"
-#include "expect.h"
-#include "page.h"
 #include "pdf.h"
-#include "report.h"
-#include "typeset.h"
-#include "util.h"
-
-#include <dirent.h>
-#include <stdlib.h>
-#include <string.h>
+#include "samples.h"
 
 static int same(const nb_buf *a, const nb_buf *b)
 {
@@ -58,112 +48,69 @@ static void write_both(const char *what, const char *path, const nb_doc *doc, nb
     nb_diags_free(d2);
 }
 
-static char *read_text(const char *path)
+/* Every way of writing one typeset sample, each at one thread and at two. */
+static void check_sample(const sample_case *c, void *data)
 {
-    size_t len;
-    return (char *)read_whole_file(path, &len);
+    (void)data;
+    const char *path = c->path;
+    const nb_doc *doc = c->doc;
+    nb_engine *e = c->engine;
+    nb_report *r = c->report;
+    nb_diags *d = c->diags;
+    nb_buf tagged = {0}, untagged = {0}, pdfa = {0}, classic = {0}, hb = {0};
+    write_both("tagged", path, doc, (nb_pdf_options){0}, &tagged);
+    write_both("untagged", path, doc, (nb_pdf_options){.untagged = 1}, &untagged);
+    write_both("PDF/A-1b", path, doc, (nb_pdf_options){.pdfa = 1}, &pdfa);
+    write_both("classic xref", path, doc, (nb_pdf_options){.classic_xref = 1}, &classic);
+    write_both("hb-subset", path, doc, (nb_pdf_options){.hb_subset_only = 1}, &hb);
+    EXPECT(tagged.len && untagged.len && !same(&tagged, &untagged),
+           "%s: the tagged and untagged files are the same", path);
+    EXPECT(!same(&tagged, &hb), "%s: cff.c and hb-subset wrote the same bytes", path);
+
+    /* A shared cache: the first threaded write makes and offers every subset, the
+     * second finds them (a set is kept the second time it is asked for), the third
+     * uses them; all equal to the write without a cache. */
+    nb_subset_cache *cache = nb_subset_cache_new((size_t)64 << 20);
+    nb_pdf_options cached = {.subsets = cache, .threads = 2};
+    for (int round = 0; round < 3; round++) {
+        nb_buf again = {0};
+        nb_diags *d2 = nb_diags_new();
+        EXPECT(nb_pdf_write(doc, &cached, &again, d2) == NB_OK && same(&again, &tagged),
+               "%s: threaded write %d with a subset cache differs", path, round + 1);
+        nb_buf_free(&again);
+        nb_diags_free(d2);
+    }
+    unsigned long hits, misses;
+    size_t bytes;
+    nb_subset_cache_stats(cache, &hits, &misses, &bytes);
+    EXPECT(hits > 0 && misses > 0, "%s: the cache had %lu hits and %lu misses", path,
+           hits, misses);
+    nb_subset_cache_free(cache);
+
+    /* Through the public API. */
+    nb_render_options ro = {.size = sizeof ro, .force = 1};
+    unsigned char *pdf1 = NULL, *pdf2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    ro.threads = 1;
+    int rc1 = nb_render_memory(e, r, &ro, &pdf1, &n1, d);
+    ro.threads = 2;
+    int rc2 = nb_render_memory(e, r, &ro, &pdf2, &n2, d);
+    EXPECT(rc1 == NB_OK && rc2 == NB_OK && n1 > 0 && n1 == n2 &&
+               memcmp(pdf1, pdf2, n1) == 0,
+           "%s: nb_render_memory with 1 and 2 threads: %zu and %zu bytes, not the same",
+           path, n1, n2);
+    free(pdf1);
+    free(pdf2);
+    nb_buf_free(&tagged);
+    nb_buf_free(&untagged);
+    nb_buf_free(&pdfa);
+    nb_buf_free(&classic);
+    nb_buf_free(&hb);
 }
 
 int main(void)
 {
-    const char *src = getenv("NB_SOURCE");
-    char fonts[4096], layouts[4096], samples[4096], words_path[4200];
-    snprintf(fonts, sizeof fonts, "%s/fonts", src ? src : ".");
-    snprintf(layouts, sizeof layouts, "%s/layouts", src ? src : ".");
-    snprintf(samples, sizeof samples, "%s/samples", src ? src : ".");
-    snprintf(words_path, sizeof words_path, "%s/title-words.txt", layouts);
-    char *error = NULL;
-    nb_engine_options eo = {.font_dir = fonts, .layout_dir = layouts};
-    nb_engine *e = nb_engine_new(&eo, &error);
-    if (!e) {
-        fprintf(stderr, "no engine: %s\n", error ? error : "?");
-        return 1;
-    }
-    char *words = read_text(words_path);
-    DIR *dir = opendir(samples);
-    if (!dir) {
-        fprintf(stderr, "cannot read %s\n", samples);
-        return 1;
-    }
-    int rendered = 0;
-    struct dirent *de;
-    while ((de = readdir(dir))) {
-        size_t l = strlen(de->d_name);
-        if (l < 6 || (strcmp(de->d_name + l - 5, ".yaml") && strcmp(de->d_name + l - 5, ".json")))
-            continue;
-        char path[8300];
-        snprintf(path, sizeof path, "%s/%s", samples, de->d_name);
-        nb_diags *d = nb_diags_new();
-        nb_report *r = NULL;
-        nb_doc doc = {0};
-        int rc = nb_report_load_file(e, path, &r, d);
-        EXPECT(rc == NB_OK, "%s does not load", path);
-        if (rc == NB_OK) {
-            nb_access access;
-            nb_access_init(&access, r->file, NULL, fonts);
-            rc = nb_typeset(r, nb_engine_fonts(e), words, &access, NULL, &doc, d);
-            nb_access_free(&access);
-            EXPECT(rc == NB_OK, "%s does not typeset", path);
-        }
-        if (rc == NB_OK) {
-            nb_buf tagged = {0}, untagged = {0}, pdfa = {0}, classic = {0}, hb = {0};
-            write_both("tagged", path, &doc, (nb_pdf_options){0}, &tagged);
-            write_both("untagged", path, &doc, (nb_pdf_options){.untagged = 1}, &untagged);
-            write_both("PDF/A-1b", path, &doc, (nb_pdf_options){.pdfa = 1}, &pdfa);
-            write_both("classic xref", path, &doc, (nb_pdf_options){.classic_xref = 1}, &classic);
-            write_both("hb-subset", path, &doc, (nb_pdf_options){.hb_subset_only = 1}, &hb);
-            EXPECT(tagged.len && untagged.len && !same(&tagged, &untagged),
-                   "%s: the tagged and untagged files are the same", path);
-            EXPECT(!same(&tagged, &hb), "%s: cff.c and hb-subset wrote the same bytes", path);
-
-            /* A shared cache: the first threaded write makes and offers every subset, the
-             * second finds them (a set is kept the second time it is asked for), the third
-             * uses them; all equal to the write without a cache. */
-            nb_subset_cache *cache = nb_subset_cache_new((size_t)64 << 20);
-            nb_pdf_options cached = {.subsets = cache, .threads = 2};
-            for (int round = 0; round < 3; round++) {
-                nb_buf again = {0};
-                nb_diags *d2 = nb_diags_new();
-                EXPECT(nb_pdf_write(&doc, &cached, &again, d2) == NB_OK && same(&again, &tagged),
-                       "%s: threaded write %d with a subset cache differs", path, round + 1);
-                nb_buf_free(&again);
-                nb_diags_free(d2);
-            }
-            unsigned long hits, misses;
-            size_t bytes;
-            nb_subset_cache_stats(cache, &hits, &misses, &bytes);
-            EXPECT(hits > 0 && misses > 0, "%s: the cache had %lu hits and %lu misses", path,
-                   hits, misses);
-            nb_subset_cache_free(cache);
-
-            /* Through the public API. */
-            nb_render_options ro = {.size = sizeof ro, .force = 1};
-            unsigned char *pdf1 = NULL, *pdf2 = NULL;
-            size_t n1 = 0, n2 = 0;
-            ro.threads = 1;
-            int rc1 = nb_render_memory(e, r, &ro, &pdf1, &n1, d);
-            ro.threads = 2;
-            int rc2 = nb_render_memory(e, r, &ro, &pdf2, &n2, d);
-            EXPECT(rc1 == NB_OK && rc2 == NB_OK && n1 > 0 && n1 == n2 &&
-                       memcmp(pdf1, pdf2, n1) == 0,
-                   "%s: nb_render_memory with 1 and 2 threads: %zu and %zu bytes, not the same",
-                   path, n1, n2);
-            free(pdf1);
-            free(pdf2);
-            nb_buf_free(&tagged);
-            nb_buf_free(&untagged);
-            nb_buf_free(&pdfa);
-            nb_buf_free(&classic);
-            nb_buf_free(&hb);
-            rendered++;
-        }
-        nb_doc_free(&doc);
-        nb_report_free(r);
-        nb_diags_free(d);
-    }
-    closedir(dir);
-    free(words);
-    nb_engine_free(e);
+    int rendered = for_each_sample(check_sample, NULL);
     EXPECT(rendered >= 3, "only %d samples rendered", rendered);
     return failures != 0;
 }
