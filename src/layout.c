@@ -1174,31 +1174,15 @@ static void remove_columns(loader *L, nb_layout *lay, yaml_node_t *n)
     }
 }
 
+/* The file, or NULL with *why (owned) saying why not. */
 static char *read_all(const char *path, size_t *size, char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *why = nb_strdup(strerror(errno));
-        return NULL;
-    }
-    nb_buf b = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        nb_buf_put(&b, chunk, n);
-        if (b.len > MAX_LAYOUT_BYTES)
-            break;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed || b.len > MAX_LAYOUT_BYTES) {
-        *why = nb_strdup(failed ? "read error" : "larger than 1 MiB");
-        nb_buf_free(&b);
-        return NULL;
-    }
-    nb_buf_put(&b, "", 1);
-    *size = b.len - 1;
-    return (char *)b.data;
+    char *data = nb_read_file(path, MAX_LAYOUT_BYTES, size);
+    if (!data)
+        *why = nb_strdup(errno == EFBIG ? "larger than 1 MiB"
+                         : errno == EIO ? "read error"
+                                        : strerror(errno));
+    return data;
 }
 
 static int load_layout(const char *file, const char *data, size_t size, int depth,

@@ -249,34 +249,11 @@ void nb_statements_free(nb_statements *s)
     free(s);
 }
 
-/* The whole file, or NULL with errno set. */
-static char *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    nb_buf b = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        nb_buf_put(&b, chunk, n);
-    int failed = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (failed) {
-        nb_buf_free(&b);
-        errno = failed;
-        return NULL;
-    }
-    *size = b.len;
-    nb_buf_put(&b, "", 1);
-    return (char *)b.data;
-}
-
 int nb_statements_load(const char *path, nb_statements **out, nb_diags *d)
 {
     *out = NULL;
     size_t size = 0;
-    char *data = read_file(path, &size);
+    char *data = nb_read_file(path, SIZE_MAX, &size);
     if (!data) {
         nb_diag_add(d, NB_ERROR, (nb_pos){path, 0, 0}, "cannot read: %s", strerror(errno));
         return NB_EINPUT;

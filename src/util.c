@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -261,4 +262,29 @@ void nb_json_string(void *fp, const char *s)
     nb_json_put(&o, s);
     fwrite(o.data, 1, o.len, (FILE *)fp);
     nb_buf_free(&o);
+}
+
+char *nb_read_file(const char *path, size_t max, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    nb_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        nb_buf_put(&b, chunk, n);
+        if (b.len > max)
+            break;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || b.len > max) {
+        nb_buf_free(&b);
+        errno = failed ? EIO : EFBIG;
+        return NULL;
+    }
+    nb_buf_put(&b, "", 1);
+    *size = b.len - 1;
+    return (char *)b.data;
 }

@@ -46,6 +46,11 @@ static inline void nb_buf_puts(nb_buf *b, const char *s) { nb_buf_put(b, s, strl
 void nb_buf_printf(nb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nb_buf_free(nb_buf *b);
 
+/* The whole of a file, NUL-terminated (*size: without the NUL); caller frees. NULL with errno
+ * set when it cannot be opened (the system's error) or read (EIO), or has more than max bytes
+ * (EFBIG). */
+char *nb_read_file(const char *path, size_t max, size_t *size);
+
 /* Decodes one UTF-8 sequence at s[0..n); returns its length (>= 1) and stores the code point,
  * or returns 0 for an invalid or truncated sequence. */
 size_t nb_utf8_decode(const char *s, size_t n, uint32_t *cp);
