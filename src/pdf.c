@@ -1545,6 +1545,19 @@ static int writer_threads(int threads)
     return CPU_COUNT(&cpus) >= 2 ? 2 : 1;
 }
 
+/* The CPUs this process may use but the one the calling thread is on, for a thread about to be
+ * given work: woken on the caller's CPU, the kernel lets it preempt the caller there and can
+ * leave the caller waiting for milliseconds beside an idle CPU (measured on the seed: the
+ * writer stalled 4-5 ms in one render of five). 0: fewer than two such CPUs. */
+static int other_cpus(cpu_set_t *set)
+{
+    int cpu = sched_getcpu();
+    if (cpu < 0 || sched_getaffinity(0, sizeof *set, set) != 0 || !CPU_ISSET(cpu, set))
+        return 0;
+    CPU_CLR(cpu, set);
+    return CPU_COUNT(set) > 0;
+}
+
 static void *font_worker(void *arg)
 {
     font_jobs *q = arg;
@@ -1563,6 +1576,7 @@ struct nb_pdf_helper {
     font_jobs *jobs;       /* given by start_font_jobs; NULL when none or when done with them */
     int running;           /* the thread is taking and making jobs */
     int stop;              /* asked to end: the thread then frees this */
+    pthread_t thread;      /* detached: valid until stop */
 };
 
 /* Bytes the helper's heap is made ready with while the caller typesets, for the blocks the
@@ -1616,8 +1630,7 @@ nb_pdf_helper *nb_pdf_helper_start(int threads)
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->wake, NULL);
     pthread_cond_init(&h->idle, NULL);
-    pthread_t thread;
-    if (pthread_create(&thread, NULL, helper_main, h) != 0) {
+    if (pthread_create(&h->thread, NULL, helper_main, h) != 0) {
         pthread_cond_destroy(&h->idle);
         pthread_cond_destroy(&h->wake);
         pthread_mutex_destroy(&h->lock);
@@ -1626,7 +1639,7 @@ nb_pdf_helper *nb_pdf_helper_start(int threads)
     }
     /* Never joined: a join would wait for the thread to be scheduled only to end, which on a
      * busy machine is milliseconds at the end of every render; it frees itself instead. */
-    pthread_detach(thread);
+    pthread_detach(h->thread);
     return h;
 }
 
@@ -1695,16 +1708,28 @@ static void start_font_jobs(pdf_ctx *ctx, font_jobs *q)
             q->queue[m - 1] = t;
         }
     nb_pdf_helper *h = ctx->options ? ctx->options->helper : NULL;
+    cpu_set_t others;
     if (q->back > 0 && h) {
+        /* Only this thread gives the helper jobs or stops it, so it is alive here. */
+        if (other_cpus(&others))
+            pthread_setaffinity_np(h->thread, sizeof others, &others);
         pthread_mutex_lock(&h->lock);
-        if (!h->jobs && !h->stop) { /* one document at a time */
+        int given = !h->jobs && !h->stop; /* one document at a time */
+        if (given) {
             h->jobs = q;
             q->helper = h;
-            pthread_cond_signal(&h->wake);
         }
         pthread_mutex_unlock(&h->lock);
+        if (given) /* after the unlock, so the helper does not wake only to wait for the lock */
+            pthread_cond_signal(&h->wake);
     } else if (q->back > 0 && writer_threads(ctx->options ? ctx->options->threads : 0) >= 2) {
-        q->has_worker = pthread_create(&q->worker, NULL, font_worker, q) == 0;
+        pthread_attr_t attr;
+        int with_attr = pthread_attr_init(&attr) == 0;
+        if (with_attr && other_cpus(&others))
+            pthread_attr_setaffinity_np(&attr, sizeof others, &others);
+        q->has_worker = pthread_create(&q->worker, with_attr ? &attr : NULL, font_worker, q) == 0;
+        if (with_attr)
+            pthread_attr_destroy(&attr);
     }
 }
 
