@@ -61,6 +61,7 @@ typedef struct font_use {
     int32_t *slot;        /* per original glyph id: index in glyphs, or -1; owned */
     unsigned num_glyphs;
     used_glyph *glyphs; size_t nglyphs, cap_glyphs; /* owned, in order of first use */
+    uint32_t *gids;       /* the nglyphs glyph ids of glyphs, ascending; owned */
     char res_name[16];    /* resource name in page dictionaries, "F1" … */
     char base_font[80];   /* the subset tag and the PostScript name */
     /* The font's objects, owned by the HPDF doc: made in order before the pages (font_objects),
@@ -489,6 +490,12 @@ static font_use *use_font(pdf_ctx *ctx, const nb_font *font)
     return u;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int collect_glyphs(pdf_ctx *ctx)
 {
     const nb_doc *doc = ctx->doc;
@@ -527,6 +534,15 @@ static int collect_glyphs(pdf_ctx *ctx)
             }
         }
     }
+    /* Each font's glyph ids in order, sorted from the few used rather than found in the
+     * font's thousands of slots. */
+    for (size_t i = 0; i < ctx->nfonts; i++) {
+        font_use *u = &ctx->fonts[i];
+        u->gids = nb_malloc((u->nglyphs ? u->nglyphs : 1) * sizeof *u->gids);
+        for (size_t k = 0; k < u->nglyphs; k++)
+            u->gids[k] = u->glyphs[k].gid;
+        qsort(u->gids, u->nglyphs, sizeof *u->gids, cmp_u32);
+    }
     return 1;
 }
 
@@ -537,9 +553,8 @@ static void subset_tag(const font_use *u, char tag[8])
 {
     /* FNV-1a over the glyph set: the same glyphs give the same tag (PDF 32000 §9.6.4). */
     uint64_t h = 1469598103934665603ull;
-    for (unsigned g = 0; g < u->num_glyphs; g++) {
-        if (u->slot[g] < 0)
-            continue;
+    for (size_t i = 0; i < u->nglyphs; i++) {
+        uint32_t g = u->gids[i];
         for (int k = 0; k < 4; k++) {
             h ^= (g >> (8 * k)) & 0xFF;
             h *= 1099511628211ull;
@@ -1681,10 +1696,8 @@ static void start_font_jobs(pdf_ctx *ctx, font_jobs *q)
         const font_use *u = &ctx->fonts[i];
         font_job *j = &q->jobs[i];
         j->font = u->font;
-        j->gids = nb_malloc((u->nglyphs ? u->nglyphs : 1) * sizeof *j->gids);
-        for (unsigned g = 0; g < u->num_glyphs; g++)
-            if (u->slot[g] >= 0)
-                j->gids[j->ngids++] = g;
+        j->gids = nb_memdup(u->gids, (u->nglyphs ? u->nglyphs : 1) * sizeof *j->gids);
+        j->ngids = u->nglyphs;
         expect_codes(&ctx->fonts[i], j->gids, j->ngids);
         j->hash = glyph_set_hash(u->font, j->gids, j->ngids);
         j->diags = nb_diags_new();
@@ -2998,6 +3011,7 @@ done:
     for (size_t i = 0; i < ctx.nfonts; i++) {
         free(ctx.fonts[i].slot);
         free(ctx.fonts[i].glyphs);
+        free(ctx.fonts[i].gids);
     }
     free(ctx.fonts);
     if (ctx.pdf)
