@@ -1277,8 +1277,18 @@ static void put_deflated_stream(pdf_ctx *ctx, HPDF_Dict dict, const unsigned cha
 {
     if (!dict || !dict->stream)
         return;
-    hash(ctx, p, len);
     write_stream_bytes(ctx, dict, p, len);
+}
+
+/* What a font's program adds to the file's digest (write_id): what made it (the font, the
+ * glyph ids kept) and its lengths, rather than its bytes, 200 KB for the body font, which are
+ * a function of these. */
+static void hash_program(pdf_ctx *ctx, const font_use *u, const subset *sub)
+{
+    hash(ctx, u->font->ps_name, strlen(u->font->ps_name) + 1);
+    hash(ctx, sub->gids, sub->ngids * sizeof *sub->gids);
+    uint64_t lens[2] = {sub->program_raw_len, sub->program_len};
+    hash(ctx, lens, sizeof lens);
 }
 
 /* The subset's deflated program, taken from it when no one else holds the subset (the cache
@@ -1426,9 +1436,9 @@ static int finish_font(pdf_ctx *ctx, font_use *u, subset *sub, int *unexpected)
     if (u->file && u->file->stream) {
         if (!f->is_cff)
             HPDF_Dict_AddNumber(u->file, "Length1", (HPDF_INT32)sub->program_raw_len);
+        hash_program(ctx, u, sub);
         unsigned char *own = take_program(ctx->options ? ctx->options->subsets : NULL, sub);
         if (own) {
-            hash(ctx, own, sub->program_len); /* as put_deflated_stream would */
             set_stream_body(ctx, u->file, own, sub->program_len, sub->program_len); /* takes */
         } else {
             put_deflated_stream(ctx, u->file, sub->program, sub->program_len);
