@@ -1017,6 +1017,44 @@ done:
     return ok;
 }
 
+size_t nb_cff_keep(const unsigned char *cff, size_t len, const uint32_t *gids, size_t n,
+                   nb_cff_glyphs *kept, atomic_int *stop)
+{
+    cff_font f;
+    size_t made = 0;
+    if (!kept || !cff_open(&f, cff, len, 1))
+        return 0;
+    fdselect_walk fw;
+    if (kept->count == f.charstrings.count && fdselect_start(&fw, &f)) {
+        flattener fl = {0};
+        nb_buf one = {0};
+        fl.d = cff;
+        fl.gsubrs = &f.gsubrs;
+        fl.gbias = f.gbias;
+        fl.out = &one;
+        uint32_t prev = 0;
+        for (size_t k = 0; k < n && !atomic_load_explicit(stop, memory_order_relaxed); k++) {
+            uint32_t gid = gids[k];
+            if (gid == 0 || gid >= f.charstrings.count || gid <= prev)
+                continue; /* .notdef is never kept; the walk goes up */
+            prev = gid;
+            int fd = fdselect_fd(&fw, gid);
+            if (fd < 0)
+                break;
+            if (atomic_load_explicit(&kept->glyphs[gid], memory_order_relaxed))
+                continue;
+            one.len = 0;
+            if (flatten(&fl, &f, gid, &f.fds[fd])) {
+                glyphs_keep(kept, gid, one.data, one.len);
+                made++;
+            }
+        }
+        nb_buf_free(&one);
+    }
+    cff_close(&f);
+    return made;
+}
+
 size_t nb_cff_cids(const unsigned char *cff, size_t len, uint32_t **cids)
 {
     *cids = NULL;

@@ -39,6 +39,13 @@ void nb_cff_glyphs_free(nb_cff_glyphs *glyphs);
 int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, size_t n,
                   nb_cff_glyphs *kept, nb_buf *out, uint32_t *cids);
 
+/* Flattens the glyphs `gids` (ascending; .notdef and ids out of range are passed over) into
+ * `kept`, as nb_cff_subset would, so that a subset made later copies them: work done ahead, on
+ * another thread, while the glyph set is not yet known. Stops early when *stop becomes
+ * nonzero. Returns the glyphs flattened; the output of nb_cff_subset is the same either way. */
+size_t nb_cff_keep(const unsigned char *cff, size_t len, const uint32_t *gids, size_t n,
+                   nb_cff_glyphs *kept, atomic_int *stop);
+
 /* Maps every glyph of a CFF program to its CID (a name-keyed font: cid = glyph id, as PDF
  * uses glyph indices then). Returns the glyph count, 0 for a damaged program; *cids is
  * malloc'd (caller frees). */

@@ -633,6 +633,21 @@ static int dump_layout(const nb_doc *doc, const nb_report *r, const nb_render_op
     return rc;
 }
 
+/* The body font's subset is the longest of the writer's jobs: the helper flattens the glyphs
+ * of the report's characters while the report is typeset (nb_pdf_helper_warm). Only for the
+ * bundled body font: a report's own fonts are opened by typesetting. */
+static void warm_body_font(nb_engine *e, const nb_report *r, nb_pdf_helper *helper)
+{
+    if (!helper || !r->source || r->nfonts[NB_ROLE_BODY] || r->fonts_government)
+        return;
+    nb_font_list roles[NB_ROLES];
+    nb_diags *quiet = nb_diags_new(); /* a missing bundled font: typesetting says so */
+    if (nb_font_roles(e->fonts, NULL, NULL, roles, NULL, quiet) && roles[NB_ROLE_BODY].count)
+        nb_pdf_helper_warm(helper, e->subsets, roles[NB_ROLE_BODY].fonts[0], r->source,
+                           r->source_len);
+    nb_diags_free(quiet);
+}
+
 int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *options,
                      unsigned char **pdf, size_t *size, nb_diags *d)
 {
@@ -672,6 +687,7 @@ int nb_render_memory(nb_engine *e, const nb_report *r, const nb_render_options *
     nb_label_cache *labels = r->engine_ref == e ? e->labels : NULL;
     /* The PDF writer's second thread starts now, to be running when the fonts are subset. */
     nb_pdf_helper *helper = nb_pdf_helper_start(o->threads);
+    warm_body_font(e, r, helper);
     int rc = nb_typeset(r, e->fonts, e->title_words, &access, labels, &doc, d);
     nb_access_free(&access);
     if (rc == NB_OK)

@@ -31,6 +31,13 @@ void nb_subset_cache_stats(nb_subset_cache *cache, unsigned long *hits, unsigned
 typedef struct nb_pdf_helper nb_pdf_helper;
 nb_pdf_helper *nb_pdf_helper_start(int threads);
 void nb_pdf_helper_stop(nb_pdf_helper *helper);
+/* Asks the helper, while it waits for the fonts' jobs, to flatten the glyphs `font` (a CFF
+ * font of the engine, as cache) gives the characters of `text` (copied), so that the font's
+ * subset copies them instead (nb_cff_keep): the body font and the report's text, before the
+ * report is typeset. The bytes of the PDF are the same. Once a render. */
+struct nb_font;
+void nb_pdf_helper_warm(nb_pdf_helper *helper, nb_subset_cache *cache, const struct nb_font *font,
+                        const char *text, size_t len);
 
 typedef struct nb_pdf_options {
     int pdfa;          /* PDF/A-1b: XMP, OutputIntent, /ID */

@@ -275,6 +275,35 @@ int main(void)
                        memcmp(partial.data, plain.data, plain.len) == 0 &&
                        memcmp(partial.data + plain.len, plain.data, plain.len) == 0,
                    "%s: kept glyphs change the program", de->d_name);
+            /* Flattened ahead (nb_cff_keep), as a render's helper does for the body font: a
+             * superset of the glyphs (every other one asked for and some never asked for),
+             * then the rest made by the subset: the same program. A stop flag set stops it. */
+            atomic_size_t ahead_budget;
+            atomic_init(&ahead_budget, (size_t)64 << 20);
+            nb_cff_glyphs *ahead = nb_cff_glyphs_new(count, &ahead_budget);
+            uint32_t *half = malloc((u + 2) * sizeof *half);
+            size_t nh = 0;
+            half[nh++] = 0; /* .notdef: passed over */
+            for (size_t i = 0; i < u; i += 2)
+                half[nh++] = gids[i] + (gids[i] + 1 < count && (i / 2) % 3 == 0);
+            half[nh++] = (uint32_t)count + 5; /* out of range: passed over */
+            atomic_int go, stop;
+            atomic_init(&go, 0);
+            atomic_init(&stop, 1);
+            EXPECT(nb_cff_keep(cff, cff_len, half, nh, ahead, &stop) == 0,
+                   "%s: nb_cff_keep went on after its stop flag", de->d_name);
+            size_t made = nb_cff_keep(cff, cff_len, half, nh, ahead, &go);
+            EXPECT(made >= u / 3 && made <= nh - 2,
+                   "%s: nb_cff_keep flattened %zu of %zu glyphs", de->d_name, made, nh);
+            EXPECT(nb_cff_keep(cff, cff_len, half, nh, ahead, &go) == 0,
+                   "%s: nb_cff_keep flattened kept glyphs again", de->d_name);
+            nb_buf warmed = {0};
+            EXPECT(nb_cff_subset(cff, cff_len, gids, u, ahead, &warmed, c) &&
+                       warmed.len == plain.len && memcmp(warmed.data, plain.data, plain.len) == 0,
+                   "%s: glyphs flattened ahead change the program", de->d_name);
+            nb_buf_free(&warmed);
+            free(half);
+            nb_cff_glyphs_free(ahead);
             nb_cff_glyphs_free(kept);
             nb_cff_glyphs_free(some);
             nb_buf_free(&plain);
