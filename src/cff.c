@@ -946,10 +946,13 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
         }
     put_be(p, (uint32_t)m, 2);
 
-    /* CharStrings INDEX: the charstrings flattened in place after room for 4-byte offsets,
-     * moved down when smaller offsets do. */
+    /* CharStrings INDEX: the charstrings flattened in place after room for offsets of the
+     * size the source's charstrings would need (flattened without hints they are no longer,
+     * unless subroutines were inlined), moved when the offsets are of another size: the body
+     * font's 250 KB are not moved. */
     size_t head = out->len;
-    extend(out, 3 + (m + 1) * 4);
+    unsigned guess = offsize_for(estimate + 2);
+    extend(out, 3 + (m + 1) * guess);
     size_t data = out->len;
     for (size_t k = 0; k < m; k++) {
         uint32_t gid = with_notdef ? (k ? gids[k - 1] : 0) : gids[k];
@@ -969,15 +972,21 @@ int nb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, si
     }
     size_t data_len = out->len - data;
     unsigned os = offsize_for(data_len + 1);
+    if (os < guess) {
+        size_t gap = (m + 1) * (guess - os);
+        memmove(out->data + data - gap, out->data + data, data_len);
+        out->len -= gap;
+    } else if (os > guess) {
+        size_t more = (m + 1) * (os - guess);
+        extend(out, more);
+        memmove(out->data + data + more, out->data + data, data_len);
+    }
     p = out->data + head;
     put_be(p, (uint32_t)m, 2);
     p[2] = (unsigned char)os;
     put_be(p + 3, 1, os);
     for (size_t k = 0; k < m; k++)
         put_be(p + 3 + (k + 1) * os, (uint32_t)(ends[k] + 1), os);
-    size_t gap = (m + 1) * (4 - os);
-    memmove(out->data + data - gap, out->data + data, data_len);
-    out->len -= gap;
     size_t at_fdarray = out->len - out_start;
     size_t at_private = at_fdarray + fdarray_len;
     if (at_private + priv_total > 0x7FFFFFFF)
