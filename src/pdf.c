@@ -1753,6 +1753,8 @@ nb_pdf_helper *nb_pdf_helper_start(int threads)
     return h;
 }
 
+#define WARM_TEXT_BYTES ((size_t)64 << 10)
+
 void nb_pdf_helper_warm(nb_pdf_helper *h, nb_subset_cache *cache, const nb_font *font,
                         const char *text, size_t len)
 {
@@ -1761,6 +1763,10 @@ void nb_pdf_helper_warm(nb_pdf_helper *h, nb_subset_cache *cache, const nb_font 
     nb_cff_glyphs *store = glyph_store(cache, font, 1);
     if (!store)
         return;
+    /* A report's characters are in its first pages: the seed is 10 KB; a 600-page text
+     * (bench/prose.py, 892 KB) cost the helper 40 M instructions for no more glyphs. */
+    if (len > WARM_TEXT_BYTES)
+        len = WARM_TEXT_BYTES; /* a sequence cut at the end is passed over */
     char *copy = nb_memdup(text, len);
     pthread_mutex_lock(&h->lock);
     int given = !h->warm_text && !h->warm_font && !h->stop;
