@@ -10,6 +10,7 @@
 #include "nianbao.h"
 #include "output.h"
 #include "sha256.h"
+#include "typeset.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -793,6 +794,27 @@ static void hash_named_file(nb_sha256 *h, const nb_access *access, const char *w
         hash_label(h, "(unreadable)");
 }
 
+/* Adds a font a report names by family (in its `fonts:`, or through `fonts: government`) to its
+ * key: the file the name resolves to now (the bundled faces, then the installed ones), by path,
+ * face, size and modification time, as the bundled fonts are keyed: a family installed,
+ * removed or replaced changes the key, not only a new name. */
+static void hash_family(batch *b, nb_sha256 *h, const char *what, const char *name)
+{
+    hash_label(h, what);
+    hash_label(h, name);
+    const nb_font *f = nb_fontset_get(nb_engine_fonts(b->engine), name);
+    struct stat st;
+    if (!f || !f->path || stat(f->path, &st) != 0) {
+        hash_label(h, "(not installed)");
+        return;
+    }
+    char file[96];
+    snprintf(file, sizeof file, "%d %lld %lld.%09ld", f->index, (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    hash_label(h, f->path);
+    hash_label(h, file);
+}
+
 /* Adds a layout file to a report's key: its path and SHA-256, the file read at its first use
  * in this batch. The engine reads a layout once per batch and renders every report bound to it
  * from that reading, so hashing the file again for each report would only read the same bytes
@@ -827,7 +849,8 @@ static void hash_layout_file(batch *b, nb_sha256 *h, const char *path)
 
 /* The --changed key of a report: SHA-256 (hex) of what its output is made from: the options and
  * the bundled data (b->options_text), the report, last year's, the layout files its tables are
- * bound to (a variant's and its base's, by their SHA-256) and the seal and font files it names.
+ * bound to (a variant's and its base's, by their SHA-256), the seal and font files it names
+ * (by content) and the files its font families resolve to (hash_family).
  * "" when the report or last year's cannot be read: such a report is always rendered. */
 static void job_key(batch *b, const job *j, const nb_report *r, char *out)
 {
@@ -850,11 +873,17 @@ static void job_key(batch *b, const job *j, const nb_report *r, char *out)
     nb_access_init(&access, r->file, b->pdf->render.allow_dirs, nb_engine_font_dir(b->engine));
     if (r->seal.s && !r->seal_data)
         hash_named_file(&h, &access, "seal", r->seal.s, 0);
-    for (int role = 0; role < NB_ROLES; role++)
-        for (size_t i = 0; i < r->nfonts[role]; i++)
+    for (int role = 0; role < NB_ROLES; role++) {
+        for (size_t i = 0; i < r->nfonts[role]; i++) {
             if (nb_font_is_path(r->fonts[role][i].s))
                 hash_named_file(&h, &access, nb_role_names[role], r->fonts[role][i].s,
                                 i < r->nfonts_operator[role]);
+            else
+                hash_family(b, &h, nb_role_names[role], r->fonts[role][i].s);
+        }
+        if (r->fonts_government && nb_government_font(role))
+            hash_family(b, &h, "government", nb_government_font(role));
+    }
     nb_access_free(&access);
     unsigned char digest[32];
     nb_sha256_final(&h, digest);

@@ -32,6 +32,11 @@ static const char *const government_fonts[NB_ROLES] = {
     "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312", "仿宋_GB2312", NULL,
 };
 
+const char *nb_government_font(int role)
+{
+    return role >= 0 && role < NB_ROLES ? government_fonts[role] : NULL;
+}
+
 /* Latin letters and digits per role: Liberation Serif has the metrics of Times New Roman,
  * which official documents use with 仿宋 and 小标宋; Liberation Sans Bold goes with 黑体. The
  * page number's digits are the body's, so that "— 3 —" matches the 3 in the text. */
