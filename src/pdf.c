@@ -1514,6 +1514,8 @@ typedef struct font_jobs {
     size_t front, back;
     int has_worker;        /* a thread of its own, joined by end_font_jobs */
     pthread_t worker;
+    cpu_set_t cpus;        /* the caller's CPUs, the worker's once it runs (run_anywhere) */
+    int has_cpus;
     nb_pdf_helper *helper; /* or the caller's helper, given these jobs */
 } font_jobs;
 
@@ -1584,6 +1586,16 @@ static int other_cpus(cpu_set_t *set)
     return CPU_COUNT(set) > 0;
 }
 
+/* Gives the calling thread back all of `cpus` (the writer's). A thread is kept off the writer's
+ * CPU only to be woken elsewhere: once it runs it may go anywhere, or a busy other CPU would
+ * hold it while the writer's sits idle (in a parallel test run, the helper was still waiting
+ * to end when the render had renamed its PDF). */
+static void run_anywhere(const cpu_set_t *cpus, int has_cpus)
+{
+    if (has_cpus)
+        pthread_setaffinity_np(pthread_self(), sizeof *cpus, cpus);
+}
+
 /* pthread_create with the new thread kept off the caller's CPU (other_cpus): started there, it
  * runs first and the caller waits (measured: nb_pdf_helper_start took 0.5-0.8 ms of the seed
  * render, the helper's start-up, instead of the clone's tens of microseconds). */
@@ -1603,6 +1615,7 @@ static int start_thread_elsewhere(pthread_t *thread, void *(*run)(void *), void 
 static void *font_worker(void *arg)
 {
     font_jobs *q = arg;
+    run_anywhere(&q->cpus, q->has_cpus);
     struct libdeflate_compressor *deflaters[2] = {0};
     for (font_job *j; (j = take_job(q, 1));)
         run_job(q, j, deflaters);
@@ -1619,6 +1632,8 @@ struct nb_pdf_helper {
     int running;           /* the thread is taking and making jobs */
     int stop;              /* asked to end: the thread then frees this */
     pthread_t thread;      /* detached: valid until stop */
+    cpu_set_t cpus;        /* the caller's CPUs, the helper's own once it runs (run_anywhere) */
+    int has_cpus;
     /* Glyphs to flatten before the jobs come (nb_pdf_helper_warm): the font, its store, and
      * the text (owned) whose characters it is likely to set. */
     const nb_font *warm_font;
@@ -1682,6 +1697,7 @@ static void free_helper(nb_pdf_helper *h)
 static void *helper_main(void *arg)
 {
     nb_pdf_helper *h = arg;
+    run_anywhere(&h->cpus, h->has_cpus);
     struct libdeflate_compressor *deflaters[2] = {0};
     deflaters[FLATE_FONT] = libdeflate_alloc_compressor(flate_levels[FLATE_FONT]);
     unsigned char *warm = malloc(HELPER_HEAP_BYTES);
@@ -1713,6 +1729,7 @@ static void *helper_main(void *arg)
         font_jobs *q = h->jobs;
         h->running = 1;
         pthread_mutex_unlock(&h->lock);
+        run_anywhere(&h->cpus, h->has_cpus); /* kept off the writer's CPU to be woken */
         for (font_job *j; (j = take_job(q, 1));)
             run_job(q, j, deflaters);
         pthread_mutex_lock(&h->lock);
@@ -1737,6 +1754,7 @@ nb_pdf_helper *nb_pdf_helper_start(int threads)
     if (writer_threads(threads) < 2)
         return NULL;
     nb_pdf_helper *h = nb_calloc(1, sizeof *h);
+    h->has_cpus = sched_getaffinity(0, sizeof h->cpus, &h->cpus) == 0;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->wake, NULL);
     pthread_cond_init(&h->idle, NULL);
@@ -1873,6 +1891,7 @@ static void start_font_jobs(pdf_ctx *ctx, font_jobs *q)
         if (given) /* after the unlock, so the helper does not wake only to wait for the lock */
             pthread_cond_signal(&h->wake);
     } else if (q->back > 0 && writer_threads(ctx->options ? ctx->options->threads : 0) >= 2) {
+        q->has_cpus = sched_getaffinity(0, sizeof q->cpus, &q->cpus) == 0;
         q->has_worker = start_thread_elsewhere(&q->worker, font_worker, q) == 0;
     }
 }
