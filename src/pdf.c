@@ -1654,23 +1654,23 @@ static void warm_glyphs(nb_pdf_helper *h, const nb_font *font, nb_cff_glyphs *st
 {
     unsigned count = hb_face_get_glyph_count(font->face);
     unsigned char *seen = nb_calloc(count / 8 + 1, 1);
-    uint32_t *gids = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     for (size_t at = 0; at < len;) {
         uint32_t cp;
         size_t step = nb_utf8_decode(text + at, len - at, &cp);
         at += step ? step : 1;
-        if (!step || cp < 0x80)
-            continue;
-        uint32_t g = nb_font_glyph(font, cp);
-        if (g == 0 || g >= count || (seen[g / 8] & (1u << (g % 8))))
-            continue;
-        seen[g / 8] |= (unsigned char)(1u << (g % 8));
-        nb_grow(&gids, &cap, n + 1, sizeof *gids);
-        gids[n++] = g;
+        uint32_t g = step && cp >= 0x80 ? nb_font_glyph(font, cp) : 0;
+        if (g && g < count && !(seen[g / 8] & (1u << (g % 8)))) {
+            seen[g / 8] |= (unsigned char)(1u << (g % 8));
+            n++;
+        }
     }
+    /* The set in ascending order, as nb_cff_keep walks it. */
+    uint32_t *gids = nb_malloc((n ? n : 1) * sizeof *gids);
+    for (uint32_t g = 1, k = 0; k < n; g++)
+        if (seen[g / 8] & (1u << (g % 8)))
+            gids[k++] = g;
     free(seen);
-    qsort(gids, n, sizeof *gids, cmp_u32);
     hb_blob_t *table = hb_face_reference_table(font->face, HB_TAG('C', 'F', 'F', ' '));
     unsigned table_len = 0;
     const unsigned char *d = (const unsigned char *)hb_blob_get_data(table, &table_len);
@@ -1759,10 +1759,7 @@ nb_pdf_helper *nb_pdf_helper_start(int threads)
     pthread_cond_init(&h->wake, NULL);
     pthread_cond_init(&h->idle, NULL);
     if (start_thread_elsewhere(&h->thread, helper_main, h) != 0) {
-        pthread_cond_destroy(&h->idle);
-        pthread_cond_destroy(&h->wake);
-        pthread_mutex_destroy(&h->lock);
-        free(h);
+        free_helper(h);
         return NULL;
     }
     /* Never joined: a join would wait for the thread to be scheduled only to end, which on a

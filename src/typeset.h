@@ -17,11 +17,11 @@ struct nb_label_cache;
  * bundled ones (and the bundled Latin face). `r` NULL: the bundled fonts alone, which end every
  * report's lists. Returns 0 when a font cannot be used or a bundled one is missing
  * (diagnostics say which; `role_failed`, if not NULL, says for which roles). */
-/* The family `fonts: government` asks for in a role (a static string), or NULL (none). */
-const char *nb_government_font(int role);
-
 int nb_font_roles(nb_fontset *set, const struct nb_access *access, const nb_report *r,
                   nb_font_list roles[NB_ROLES], unsigned char *role_failed, nb_diags *diags);
+
+/* The family `fonts: government` asks for in a role (a static string), or NULL (none). */
+const char *nb_government_font(int role);
 
 /* Typesets a report whose tables are bound (report->tables). Returns NB_OK, or NB_EREPORT when a
  * character has no font or a file the report names cannot be used (diagnostics say where).
